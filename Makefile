@@ -1,0 +1,105 @@
+# dane-harness - build, test and install.
+#
+#   make            build everything into build/ (CLI: build/dane-harness)
+#   make run        install missing packages, build, run the whole catalog
+#                   against the reference client and Postfix
+#   make check      install missing packages, build, run all tests
+#                   (unit + integration, then again under ASan/UBSan)
+#   make deps       install the Debian packages the project needs (as root)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Libraries are found with pkg-config.  Warnings are errors.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBEXEC ?= $(PREFIX)/libexec/dane-harness
+DATADIR ?= $(PREFIX)/share/dane-harness
+
+CC      ?= cc
+B       ?= build
+CFLAGS  ?= -O2 -g
+SAN     ?=
+WARN     = -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+PKG_CFLAGS := $(shell pkg-config --cflags openssl libunbound ldns jansson \
+                      libevent libevent_openssl 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -MMD -MP
+LDFLAGS ?=
+
+LIBS_HARNESS  := $(shell pkg-config --libs openssl libunbound ldns jansson 2>/dev/null)
+LIBS_FAKEMX   := $(shell pkg-config --libs openssl libevent libevent_openssl jansson 2>/dev/null)
+LIBS_REFCLIENT:= $(shell pkg-config --libs openssl libunbound 2>/dev/null)
+LIBS_CHECK    := $(shell pkg-config --libs check 2>/dev/null)
+
+# The orchestrator: every harness/*.c except main.c is also linked into the
+# unit tests.
+HARNESS_LIB_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_LIB_OBJ := $(HARNESS_LIB_SRC:%.c=$(B)/obj/%.o)
+FAKEMX_SRC      := $(wildcard harness/fakemx/*.c)
+FAKEMX_LIB_OBJ  := $(filter-out $(B)/obj/harness/fakemx/fakemx_main.o,$(FAKEMX_SRC:%.c=$(B)/obj/%.o))
+REFCLIENT_SRC   := $(wildcard harness/refclient/*.c)
+REFCLIENT_LIB_OBJ := $(filter-out $(B)/obj/harness/refclient/refclient_main.o,$(REFCLIENT_SRC:%.c=$(B)/obj/%.o))
+ADAPTERS        := $(notdir $(wildcard harness/adapters/*))
+CHECK_SRC       := $(wildcard tests/check_*.c)
+CHECK_BIN       := $(CHECK_SRC:tests/%.c=$(B)/tests/%)
+
+PROGRAMS := $(B)/dane-harness $(B)/dane-fakemx $(B)/dane-smtp-send
+
+.PHONY: all run check unit integration sanitize deps install clean bench
+
+all: $(PROGRAMS) $(ADAPTERS:%=$(B)/adapters/%) $(CHECK_BIN)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/dane-harness: $(B)/obj/harness/main.o $(HARNESS_LIB_OBJ)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_HARNESS)
+
+$(B)/dane-fakemx: $(FAKEMX_SRC:%.c=$(B)/obj/%.o)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_FAKEMX)
+
+$(B)/dane-smtp-send: $(REFCLIENT_SRC:%.c=$(B)/obj/%.o)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_REFCLIENT)
+
+$(B)/adapters/%: harness/adapters/%
+	@mkdir -p $(dir $@)
+	cp $< $@ && chmod 755 $@
+
+# Unit tests link the module under test from whichever program owns it.
+$(B)/tests/check_%: $(B)/obj/tests/check_%.o $(HARNESS_LIB_OBJ) $(FAKEMX_LIB_OBJ) $(REFCLIENT_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_HARNESS) $(LIBS_FAKEMX) $(LIBS_REFCLIENT)
+
+deps:
+	@ci/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@ci/run-catalog.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@ci/check.sh
+
+unit: all
+	@ci/check.sh unit
+
+integration: all
+	@ci/check.sh integration
+
+bench: all
+	@bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)/adapters $(DESTDIR)$(DATADIR)/scenarios
+	install -m 755 $(B)/dane-harness $(B)/dane-smtp-send $(DESTDIR)$(BINDIR)/
+	install -m 755 $(B)/dane-fakemx $(DESTDIR)$(LIBEXEC)/
+	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
+	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(DESTDIR)$(LIBEXEC)/adapters/
+	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

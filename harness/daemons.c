@@ -1,0 +1,187 @@
+/*
+ * daemons.c - start and stop the world's daemons: NSD (authoritative for
+ * the fake root, the TLD and every scenario zone), Unbound (the validating
+ * resolver the client uses) and dane-fakemx (every fake MX host).
+ *
+ * Readiness is observed, never slept for: the DNS ports accept, a
+ * validated answer for the TLD comes back, the fake MX daemon writes
+ * "ready" on a pipe.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "resolve.h"
+#include "util.h"
+#include "world.h"
+#include "zone.h"
+
+#define START_DEADLINE 10.0
+
+/* port_open - does addr:port accept a TCP connection now? */
+static int port_open(const char *addr, int port)
+{
+    struct sockaddr_in sin;
+    int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), rc;
+
+    if (s < 0)
+        return 0;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)port);
+    inet_pton(AF_INET, addr, &sin.sin_addr);
+    rc = connect(s, (struct sockaddr *)&sin, sizeof(sin));
+    close(s);
+    return rc == 0;
+}
+
+/* wait_port - poll a TCP port until it accepts or the daemon died */
+static int wait_port(const char *what, pid_t pid, const char *addr, int port,
+                     const char *log)
+{
+    double end = dh_now() + START_DEADLINE;
+    struct timespec ms = {0, 1000000};
+
+    while (!port_open(addr, port)) {
+        if (dh_proc_done(pid, NULL)) {
+            dh_warn("%s exited during start-up; see %s", what, log);
+            return -1;
+        }
+        if (dh_now() > end) {
+            dh_warn("%s not listening on %s:%d after %.0f s; see %s", what,
+                    addr, port, START_DEADLINE, log);
+            return -1;
+        }
+        dh_proc_reap(0);
+        nanosleep(&ms, NULL);
+    }
+    return 0;
+}
+
+/* start_dns - NSD and Unbound, until the TLD validates as secure */
+static int start_dns(dh_world *w)
+{
+    char *nsdconf = dh_asprintf("%s/nsd/nsd.conf", w->rundir);
+    char *ubconf = dh_asprintf("%s/unbound/unbound.conf", w->rundir);
+    char *nsdlog = dh_asprintf("%s/nsd/nsd.out", w->rundir);
+    char *ublog = dh_asprintf("%s/unbound/unbound.out", w->rundir);
+    char *nsd_argv[] = {"/usr/sbin/nsd", "-d", "-c", nsdconf, NULL};
+    char *ub_argv[] = {"/usr/sbin/unbound", "-d", "-c", ubconf, NULL};
+    dh_spawn_req nsd = {"nsd", nsd_argv, NULL, nsdlog, NULL, -1, NULL};
+    dh_spawn_req ub = {"unbound", ub_argv, NULL, ublog, NULL, -1, NULL};
+    struct ub_ctx *ctx = NULL;
+    dh_lookup l;
+    int rc = -1;
+    double end = dh_now() + START_DEADLINE;
+
+    w->nsd = dh_spawn(&nsd);
+    w->unbound = dh_spawn(&ub);
+    if (w->nsd < 0 || w->unbound < 0)
+        goto out;
+    if (wait_port("NSD", w->nsd, DH_NS_ADDR, 53, nsdlog) < 0 ||
+        wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) < 0)
+        goto out;
+    ctx = dh_resolver_new(w->ta_path);
+    for (;;) {
+        dh_lookup_do(ctx, DH_TLD, "SOA", &l);
+        if (l.ok && l.secure && l.havedata) {
+            rc = 0;
+            break;
+        }
+        if (dh_now() > end) {
+            dh_warn("the fake DNS does not validate: %s SOA is %s (%s); "
+                    "see %s and %s",
+                    DH_TLD, dh_lookup_state(&l), l.why, nsdlog,
+                    w->unbound_log);
+            break;
+        }
+    }
+out:
+    if (ctx)
+        ub_ctx_delete(ctx);
+    free(nsdconf);
+    free(ubconf);
+    free(nsdlog);
+    free(ublog);
+    return rc;
+}
+
+/* start_fakemx - the fake MX daemon, until it says ready */
+static int start_fakemx(dh_world *w)
+{
+    int fds[2], rc = -1;
+    char *exe = dh_asprintf("%s/dane-fakemx", w->libexec);
+    char *conf = dh_asprintf("%s/fakemx.conf", w->rundir);
+    char *log = dh_asprintf("%s/fakemx.log", w->rundir);
+    char fdarg[16], buf[16];
+    char *argv[] = {exe, "--config", conf, "--events", w->events_path,
+                    "--ready-fd", fdarg, NULL};
+    dh_spawn_req req = {"dane-fakemx", argv, NULL, log, NULL, -1, NULL};
+    struct pollfd pfd;
+    double end = dh_now() + START_DEADLINE;
+
+    if (pipe(fds) < 0)
+        dh_fatal("pipe: %s", strerror(errno));
+    snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
+    req.keep_fd = fds[1];
+    w->fakemx = dh_spawn(&req);
+    close(fds[1]);
+    pfd.fd = fds[0];
+    pfd.events = POLLIN;
+    while (w->fakemx > 0) {
+        int left = (int)((end - dh_now()) * 1000);
+        ssize_t n;
+
+        if (left <= 0) {
+            dh_warn("dane-fakemx not ready after %.0f s; see %s",
+                    START_DEADLINE, log);
+            break;
+        }
+        if (poll(&pfd, 1, left) <= 0)
+            continue;
+        n = read(fds[0], buf, sizeof(buf) - 1);
+        if (n > 0 && strncmp(buf, "ready", 5) == 0) {
+            rc = 0;
+            break;
+        }
+        if (n == 0 || (n < 0 && errno != EINTR)) {
+            char *text = dh_read_file(log, NULL);
+
+            dh_warn("dane-fakemx failed to start: %s",
+                    text && *text ? text : "(no message)");
+            free(text);
+            break;
+        }
+    }
+    close(fds[0]);
+    free(exe);
+    free(conf);
+    free(log);
+    return rc;
+}
+
+/* dh_world_start - all daemons up and answering */
+int dh_world_start(dh_world *w)
+{
+    double t0 = dh_now();
+
+    if (start_dns(w) < 0 || start_fakemx(w) < 0)
+        return -1;
+    w->t_start = dh_now() - t0;
+    return 0;
+}
+
+/* dh_world_stop - stop the daemons (the namespace would anyway) */
+void dh_world_stop(dh_world *w)
+{
+    dh_proc_stop(w->fakemx, 2.0);
+    dh_proc_stop(w->unbound, 2.0);
+    dh_proc_stop(w->nsd, 2.0);
+}

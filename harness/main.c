@@ -1,0 +1,516 @@
+/*
+ * main.c - the dane-harness command line.
+ *
+ *   dane-harness run --client CLIENT [--json FILE] [--junit FILE]
+ *                    [--tap FILE] [--scenarios DIR] [--only ID,...]
+ *                    [--jobs N] [--timeout SECS] [--keep DIR] [-v]
+ *   dane-harness list [--scenarios DIR] [--long]
+ *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
+ *
+ * Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or harness
+ * error (including a scenario ERROR when nothing failed).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "proc.h"
+#include "report.h"
+#include "resolve.h"
+#include "sandbox.h"
+#include "scenario.h"
+#include "util.h"
+#include "world.h"
+
+typedef struct {
+    const char *client;
+    const char *json;
+    const char *junit;
+    const char *tap;
+    const char *scenarios;
+    const char *only;
+    const char *keep;
+    int jobs;
+    double timeout;
+    int longlist;
+    char **shell_argv;
+} options;
+
+static char exe_dir[PATH_MAX];
+
+/* usage - print help; exit with status */
+static void usage(FILE *f, int status)
+{
+    fprintf(f,
+            "usage: dane-harness run --client CLIENT [--json FILE] "
+            "[--junit FILE] [--tap FILE]\n"
+            "                        [--scenarios DIR] [--only ID,...] "
+            "[--jobs N] [--timeout SECS]\n"
+            "                        [--keep DIR] [-v]\n"
+            "       dane-harness list [--scenarios DIR] [--long]\n"
+            "       dane-harness shell [--scenarios DIR] [--only ID,...] "
+            "[-- COMMAND ARGS]\n"
+            "\n"
+            "CLIENT is a bundled adapter name (refclient, postfix) or the "
+            "path of an\n"
+            "adapter, followed by extra words passed to it, e.g.\n"
+            "  --client \"refclient --mutant=no-dane\"\n"
+            "Runs need root: the harness builds its own network, mount and "
+            "PID namespaces.\n"
+            "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
+            "harness error.\n");
+    exit(status);
+}
+
+/* find_exe_dir - folder of this executable */
+static void find_exe_dir(void)
+{
+    ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+
+    if (n <= 0)
+        dh_fatal("cannot find my own executable: %s", strerror(errno));
+    exe_dir[n] = 0;
+    dirname(exe_dir);
+}
+
+/* exists - is there a file or folder at path? */
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* libexec_dir - where dane-fakemx and the adapters are */
+static char *libexec_dir(void)
+{
+    char *p = dh_asprintf("%s/dane-fakemx", exe_dir);
+
+    if (exists(p)) {
+        free(p);
+        return dh_strdup(exe_dir);
+    }
+    free(p);
+    return dh_asprintf("%s/../libexec/dane-harness", exe_dir);
+}
+
+/* scenario_dir - --scenarios, else the source tree's or the installed */
+static char *scenario_dir(const options *o)
+{
+    char *p;
+
+    if (o->scenarios)
+        return dh_strdup(o->scenarios);
+    p = dh_asprintf("%s/../scenarios", exe_dir);
+    if (exists(p))
+        return p;
+    free(p);
+    return dh_asprintf("%s/../share/dane-harness/scenarios", exe_dir);
+}
+
+/* parse_options - common options of all commands */
+static void parse_options(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"client", required_argument, NULL, 'c'},
+        {"json", required_argument, NULL, 'j'},
+        {"junit", required_argument, NULL, 'J'},
+        {"tap", required_argument, NULL, 'T'},
+        {"scenarios", required_argument, NULL, 's'},
+        {"only", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {"keep", required_argument, NULL, 'k'},
+        {"long", no_argument, NULL, 'l'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+
+    memset(o, 0, sizeof(*o));
+    o->timeout = 60;
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+        char *end;
+
+        switch (ch) {
+        case 'c':
+            o->client = optarg;
+            break;
+        case 'j':
+            o->json = optarg;
+            break;
+        case 'J':
+            o->junit = optarg;
+            break;
+        case 'T':
+            o->tap = optarg;
+            break;
+        case 's':
+            o->scenarios = optarg;
+            break;
+        case 'o':
+            o->only = optarg;
+            break;
+        case 'k':
+            o->keep = optarg;
+            break;
+        case 'l':
+            o->longlist = 1;
+            break;
+        case 'v':
+            dh_verbose++;
+            break;
+        case 'p':
+            o->jobs = (int)strtol(optarg, &end, 10);
+            if (*end || o->jobs < 1 || o->jobs > 256) {
+                fprintf(stderr, "dane-harness: --jobs takes 1..256\n");
+                exit(2);
+            }
+            break;
+        case 't':
+            o->timeout = strtod(optarg, &end);
+            if (*end || o->timeout <= 0) {
+                fprintf(stderr, "dane-harness: --timeout takes seconds\n");
+                exit(2);
+            }
+            break;
+        case 'h':
+            usage(stdout, 0);
+            break;
+        default:
+            usage(stderr, 2);
+        }
+    }
+    if (optind < argc)
+        o->shell_argv = &argv[optind];
+}
+
+/* in_only - is this id selected by --only? */
+static int in_only(const char *only, const char *id)
+{
+    char *copy, *save = NULL, *w;
+    int hit = 0;
+
+    if (only == NULL)
+        return 1;
+    copy = dh_strdup(only);
+    for (w = strtok_r(copy, ",", &save); w && !hit;
+         w = strtok_r(NULL, ",", &save))
+        hit = strcmp(w, id) == 0;
+    free(copy);
+    return hit;
+}
+
+/* load_scenarios - the selected scenarios, or exit 2 */
+static dh_scenario **load_scenarios(const options *o, size_t *n)
+{
+    char err[1024], *dir = scenario_dir(o);
+    dh_scenario **v;
+    size_t all, i, k = 0;
+
+    if (dh_scenario_load_dir(dir, &v, &all, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(dir);
+    for (i = 0; i < all; i++) {
+        if (in_only(o->only, v[i]->id))
+            v[k++] = v[i];
+        else
+            dh_scenario_free(v[i]);
+    }
+    if (k == 0) {
+        fprintf(stderr, "dane-harness: --only %s selects no scenario\n",
+                o->only);
+        exit(2);
+    }
+    if (o->only) {
+        char *copy = dh_strdup(o->only), *save = NULL, *w;
+
+        for (w = strtok_r(copy, ",", &save); w;
+             w = strtok_r(NULL, ",", &save)) {
+            for (i = 0; i < k && strcmp(v[i]->id, w) != 0; i++)
+                ;
+            if (i == k) {
+                fprintf(stderr, "dane-harness: --only: no scenario '%s'\n",
+                        w);
+                exit(2);
+            }
+        }
+        free(copy);
+    }
+    *n = k;
+    return v;
+}
+
+/* cmd_list - print the scenario ids */
+static int cmd_list(const options *o)
+{
+    size_t n, i;
+    dh_scenario **v = load_scenarios(o, &n);
+
+    for (i = 0; i < n; i++) {
+        if (o->longlist)
+            printf("%-28s %-9s %-12s %s  [%s]\n", v[i]->id,
+                   dh_severity_name(v[i]->severity),
+                   v[i]->expect == DH_EXPECT_DELIVER ? "deliver"
+                                                     : "no-delivery",
+                   v[i]->title, v[i]->rfc);
+        else
+            printf("%s\n", v[i]->id);
+    }
+    dh_scenario_free_all(v, n);
+    return 0;
+}
+
+/* make_rundir - the run folder (a tmpfs inside the sandbox unless kept) */
+static char *make_rundir(const options *o)
+{
+    char tmpl[] = "/tmp/dane-harness.XXXXXX";
+    char *abs;
+
+    if (o->keep) {
+        if (dh_mkdir_p(o->keep, 0755) < 0)
+            dh_fatal("cannot create %s: %s", o->keep, strerror(errno));
+        abs = realpath(o->keep, NULL);
+        if (abs == NULL)
+            dh_fatal("%s: %s", o->keep, strerror(errno));
+        chmod(abs, 0755);
+        return abs;
+    }
+    if (mkdtemp(tmpl) == NULL)
+        dh_fatal("cannot create a run folder in /tmp: %s", strerror(errno));
+    return dh_strdup(tmpl);
+}
+
+/* abs_path - absolute form of an output path given on the command line */
+static const char *abs_path(const char *p)
+{
+    char cwd[PATH_MAX];
+
+    if (p == NULL || p[0] == '/')
+        return p;
+    if (getcwd(cwd, sizeof(cwd)) == NULL)
+        return p;
+    return dh_asprintf("%s/%s", cwd, p);
+}
+
+/* bring_up - sandbox, world, daemons, self-check; the world or NULL */
+static dh_world *bring_up(dh_scenario **v, size_t n, const char *rundir,
+                          const char *libexec, const char **errp)
+{
+    dh_world *w = dh_world_build(v, n, rundir, libexec);
+
+    dh_info("world built in %.3f s (%zu scenario zones)", w->t_build, n);
+    if (dh_sandbox_resolv_conf(w->resolv_path) < 0) {
+        *errp = "cannot install the sandbox resolv.conf";
+        return w;
+    }
+    if (dh_world_start(w) < 0) {
+        *errp = "the world's daemons did not start (see the warnings "
+                "above)";
+        return w;
+    }
+    dh_info("world up in %.3f s", w->t_start);
+    dh_world_selfcheck(w);
+    return w;
+}
+
+/* cmd_run - the whole job: world, client, verdicts, reports */
+static int cmd_run(options *o)
+{
+    size_t n, i;
+    dh_scenario **v;
+    char *rundir, *libexec = libexec_dir(), err[1024];
+    dh_client client;
+    dh_world *w;
+    dh_report rep;
+    dh_result *res;
+    const char *harness_error = NULL;
+    int status;
+
+    if (o->client == NULL) {
+        fprintf(stderr, "dane-harness: run needs --client CLIENT\n");
+        usage(stderr, 2);
+    }
+    o->json = abs_path(o->json);
+    o->junit = abs_path(o->junit);
+    o->tap = abs_path(o->tap);
+    v = load_scenarios(o, &n);
+    if (dh_client_open(&client, o->client, libexec, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        return 2;
+    }
+    client.timeout = o->timeout;
+    rundir = make_rundir(o);
+    dh_sandbox_enter(rundir, o->keep != NULL);
+
+    /* From here on: PID 1 of the sandbox. */
+    dh_proc_init();
+    signal(SIGPIPE, SIG_IGN);
+    memset(&rep, 0, sizeof(rep));
+    rep.started = dh_now();
+    w = bring_up(v, n, rundir, libexec, &harness_error);
+    dh_client_env(w);
+    if (harness_error == NULL) {
+        dh_client_probe(&client, w);
+        if (dh_client_setup(&client, w) < 0)
+            harness_error = "the adapter's setup failed (see the warning "
+                            "above)";
+    }
+    res = dh_calloc(n, sizeof(*res));
+    if (harness_error == NULL) {
+        dh_attempt *att = dh_calloc(n, sizeof(*att));
+
+        dh_client_send_all(&client, w, att,
+                           o->jobs ? o->jobs : (int)(n < 32 ? n : 32));
+        for (i = 0; i < n; i++)
+            res[i].attempt = att[i];
+        free(att);
+        dh_client_teardown(&client, w);
+    }
+    dh_world_stop(w);
+    for (i = 0; i < n; i++) {
+        dh_result *r = &res[i];
+        dh_judge_in in;
+        char *sni = NULL;
+
+        r->ws = &w->scn[i];
+        dh_obs_init(&r->obs);
+        dh_obs_load_events(&r->obs, w->events_path, v[i]->id,
+                           w->scn[i].token);
+        dh_obs_load_queries(&r->obs, w->unbound_log, w->scn[i].origin,
+                            DH_SELFCHECK_ADDR);
+        if (v[i]->expect_sni)
+            sni = strcmp(v[i]->expect_sni, "@") == 0
+                      ? dh_strdup(w->scn[i].domain)
+                      : dh_asprintf("%s.%s", v[i]->expect_sni,
+                                    w->scn[i].domain);
+        in.sc = v[i];
+        in.expect_sni = sni;
+        in.fixture_error = w->scn[i].error
+                               ? w->scn[i].error
+                               : harness_error ? harness_error : NULL;
+        r->verdict = dh_judge(&in, &r->obs, &r->attempt);
+        free(sni);
+    }
+    rep.client = &client;
+    rep.world = w;
+    rep.results = res;
+    rep.n = n;
+    rep.duration = dh_now() - rep.started;
+    rep.harness_error = harness_error;
+    dh_report_console(stdout, &rep, isatty(1));
+    if (o->json)
+        dh_report_json(o->json, &rep);
+    if (o->junit)
+        dh_report_junit(o->junit, &rep);
+    if (o->tap)
+        dh_report_tap(o->tap, &rep);
+    if (o->keep)
+        printf("run folder kept: %s\n", rundir);
+    fflush(stdout);
+    status = dh_report_exit_status(&rep);
+    dh_proc_stop_all();
+    for (i = 0; i < n; i++) {
+        dh_verdict_free(&res[i].verdict);
+        dh_obs_free(&res[i].obs);
+        free(res[i].attempt.outcome_line);
+    }
+    free(res);
+    dh_world_free(w);
+    dh_client_close(&client);
+    dh_scenario_free_all(v, n);
+    free(rundir);
+    free(libexec);
+    return status;
+}
+
+/* cmd_shell - bring the world up and run a command inside it */
+static int cmd_shell(options *o)
+{
+    size_t n, i;
+    dh_scenario **v = load_scenarios(o, &n);
+    char *rundir = make_rundir(o), *libexec = libexec_dir();
+    const char *harness_error = NULL;
+    char *sh_argv[] = {"/bin/sh", "-i", NULL};
+    char **argv = o->shell_argv ? o->shell_argv : sh_argv;
+    dh_world *w;
+    pid_t pid;
+    int st = 0;
+
+    dh_sandbox_enter(rundir, o->keep != NULL);
+    dh_proc_init();
+    w = bring_up(v, n, rundir, libexec, &harness_error);
+    dh_client_env(w);
+    if (harness_error) {
+        dh_warn("%s", harness_error);
+        dh_proc_stop_all();
+        return 2;
+    }
+    for (i = 0; i < n; i++) {
+        if (w->scn[i].error)
+            dh_warn("%s: %s", v[i]->id, w->scn[i].error);
+        else
+            fprintf(stderr, "dane-harness: %-28s postmaster@%s\n", v[i]->id,
+                    w->scn[i].domain);
+    }
+    fprintf(stderr, "dane-harness: world up in %.2f s; run folder %s\n",
+            w->t_start, rundir);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        sigset_t none;
+
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "dane-harness: cannot run %s: %s\n", argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    dh_proc_stop_all();
+    dh_world_free(w);
+    dh_scenario_free_all(v, n);
+    free(rundir);
+    free(libexec);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2)
+        usage(stderr, 2);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0)
+        usage(stdout, 0);
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("dane-harness 0.1.0\n");
+        return 0;
+    }
+    find_exe_dir();
+    parse_options(argc, argv, &o);
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(&o);
+    if (strcmp(argv[1], "list") == 0)
+        return cmd_list(&o);
+    if (strcmp(argv[1], "shell") == 0)
+        return cmd_shell(&o);
+    fprintf(stderr, "dane-harness: unknown command '%s'\n", argv[1]);
+    usage(stderr, 2);
+}

@@ -1,0 +1,222 @@
+/*
+ * pki.c - per-run keys and certificates.  ECDSA P-256, SHA-256
+ * signatures; validity from one day ago to thirty days ahead.
+ */
+#include "pki.h"
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* new_key - fresh ECDSA P-256 key */
+static EVP_PKEY *new_key(void)
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+
+    if (k == NULL)
+        dh_fatal("OpenSSL: cannot generate a P-256 key");
+    return k;
+}
+
+/* add_ext - add one X.509v3 extension by its configuration string */
+static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+    X509V3_CTX ctx;
+    X509_EXTENSION *ext;
+
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (ext == NULL)
+        dh_fatal("OpenSSL: bad extension %s", value);
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+}
+
+/* make_cert - certificate for subject CN with key, signed by issuer */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
+                       EVP_PKEY *issuer_key, int is_ca)
+{
+    X509 *c = X509_new();
+    X509_NAME *name;
+    unsigned char serial[16];
+    BIGNUM *bn;
+    char *san;
+
+    if (c == NULL)
+        dh_fatal("out of memory");
+    X509_set_version(c, 2);
+    RAND_bytes(serial, sizeof(serial));
+    serial[0] &= 0x7f;
+    bn = BN_bin2bn(serial, sizeof(serial), NULL);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(c), -86400L);
+    X509_gmtime_adj(X509_getm_notAfter(c), 30L * 86400L);
+    X509_set_pubkey(c, key);
+    name = X509_get_subject_name(c);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               (const unsigned char *)"dane-harness", -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
+    if (is_ca) {
+        add_ext(c, issuer ? issuer : c, NID_basic_constraints,
+                "critical,CA:TRUE");
+        add_ext(c, issuer ? issuer : c, NID_key_usage,
+                "critical,keyCertSign,cRLSign");
+        add_ext(c, issuer ? issuer : c, NID_subject_key_identifier, "hash");
+    } else {
+        add_ext(c, issuer ? issuer : c, NID_basic_constraints, "CA:FALSE");
+        add_ext(c, issuer ? issuer : c, NID_ext_key_usage, "serverAuth");
+        san = dh_asprintf("DNS:%s", cn);
+        add_ext(c, issuer ? issuer : c, NID_subject_alt_name, san);
+        free(san);
+    }
+    if (X509_sign(c, issuer_key ? issuer_key : key, EVP_sha256()) == 0)
+        dh_fatal("OpenSSL: cannot sign certificate for %s", cn);
+    return c;
+}
+
+/* strip_dot - DNS name without its trailing dot, as new string */
+static char *strip_dot(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n > 1 && name[n - 1] == '.')
+        n--;
+    return dh_strndup(name, n);
+}
+
+/* dh_pki_new - the run's CA and the attacker's key */
+dh_pki *dh_pki_new(void)
+{
+    dh_pki *p = dh_calloc(1, sizeof(*p));
+
+    p->ca_key = new_key();
+    p->ca = make_cert("dane-harness issuing CA", p->ca_key, NULL, NULL, 1);
+    p->attacker_key = new_key();
+    return p;
+}
+
+/* dh_pki_free - release the run's PKI */
+void dh_pki_free(dh_pki *p)
+{
+    if (p == NULL)
+        return;
+    EVP_PKEY_free(p->ca_key);
+    X509_free(p->ca);
+    EVP_PKEY_free(p->attacker_key);
+    free(p);
+}
+
+/* dh_pki_leaf - honest leaf for a host, new key, issued by the run's CA */
+dh_cert *dh_pki_leaf(dh_pki *pki, const char *dnsname)
+{
+    dh_cert *c = dh_calloc(1, sizeof(*c));
+    char *cn = strip_dot(dnsname);
+
+    c->key = new_key();
+    c->leaf = make_cert(cn, c->key, pki->ca, pki->ca_key, 0);
+    c->chain = sk_X509_new_null();
+    X509_up_ref(pki->ca);
+    sk_X509_push(c->chain, pki->ca);
+    free(cn);
+    return c;
+}
+
+/* dh_pki_attacker - self-signed, right name, attacker's key */
+dh_cert *dh_pki_attacker(dh_pki *pki, const char *dnsname)
+{
+    dh_cert *c = dh_calloc(1, sizeof(*c));
+    char *cn = strip_dot(dnsname);
+
+    EVP_PKEY_up_ref(pki->attacker_key);
+    c->key = pki->attacker_key;
+    c->leaf = make_cert(cn, c->key, NULL, NULL, 0);
+    c->chain = sk_X509_new_null();
+    free(cn);
+    return c;
+}
+
+/* dh_cert_free - release a certificate and its key */
+void dh_cert_free(dh_cert *c)
+{
+    if (c == NULL)
+        return;
+    EVP_PKEY_free(c->key);
+    X509_free(c->leaf);
+    sk_X509_pop_free(c->chain, X509_free);
+    free(c);
+}
+
+/* dh_cert_write - chain PEM (leaf first) and key PEM */
+int dh_cert_write(const dh_cert *c, const char *chain_path,
+                  const char *key_path)
+{
+    FILE *f = fopen(chain_path, "w");
+    int i, ok;
+
+    if (f == NULL)
+        return -1;
+    ok = PEM_write_X509(f, c->leaf);
+    for (i = 0; ok && i < sk_X509_num(c->chain); i++)
+        ok = PEM_write_X509(f, sk_X509_value(c->chain, i));
+    if (fclose(f) != 0 || !ok)
+        return -1;
+    f = fopen(key_path, "w");
+    if (f == NULL)
+        return -1;
+    ok = PEM_write_PrivateKey(f, c->key, NULL, NULL, 0, NULL, NULL);
+    if (fclose(f) != 0 || !ok)
+        return -1;
+    return 0;
+}
+
+/* dh_pki_write_ca - the CA certificate as PEM */
+int dh_pki_write_ca(const dh_pki *pki, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    int ok;
+
+    if (f == NULL)
+        return -1;
+    ok = PEM_write_X509(f, pki->ca);
+    return (fclose(f) != 0 || !ok) ? -1 : 0;
+}
+
+/* dh_tlsa_data - TLSA association data as hex */
+char *dh_tlsa_data(X509 *cert, int selector, int mtype)
+{
+    unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    int len;
+    char *hex;
+
+    if (selector == 0)
+        len = i2d_X509(cert, &der);
+    else
+        len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
+    if (len <= 0)
+        dh_fatal("OpenSSL: cannot encode certificate");
+    if (mtype == 0) {
+        hex = dh_hex(der, (size_t)len);
+    } else {
+        EVP_Digest(der, (size_t)len, md, &mdlen,
+                   mtype == 1 ? EVP_sha256() : EVP_sha512(), NULL);
+        hex = dh_hex(md, mdlen);
+    }
+    OPENSSL_free(der);
+    return hex;
+}
+
+/* dh_cert_sha256 - certificate fingerprint */
+char *dh_cert_sha256(X509 *cert)
+{
+    return dh_tlsa_data(cert, 0, 1);
+}

@@ -1,0 +1,307 @@
+/*
+ * report.c - render the results.  The console table is for people; JSON
+ * (schema in docs/report-json.md), JUnit XML and TAP are for machines.
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+#define DH_VERSION "0.1.0"
+
+/* verdict_label - "PASS", "FAIL/security", ... */
+static void verdict_label(const dh_verdict *v, char *buf, size_t len)
+{
+    if (v->kind == DH_V_FAIL)
+        snprintf(buf, len, "FAIL/%s", dh_severity_name(v->severity));
+    else
+        snprintf(buf, len, "%s", dh_verdict_name(v->kind));
+}
+
+/* dh_report_console - the conformance table */
+void dh_report_console(FILE *f, const dh_report *r, int color)
+{
+    size_t i, w = 8, counts[DH_V_SKIP + 1] = {0};
+
+    for (i = 0; i < r->n; i++)
+        if (strlen(r->results[i].ws->sc->id) > w)
+            w = strlen(r->results[i].ws->sc->id);
+    fprintf(f, "\ndane-harness %s: RFC 7672 conformance of %s (%s)\n\n",
+            DH_VERSION, r->client->spec, r->client->version);
+    fprintf(f, "%-*s  %-14s  %-18s  %s\n", (int)w, "SCENARIO", "VERDICT",
+            "RFC 7672", "REASON");
+    for (i = 0; i < r->n; i++) {
+        const dh_result *res = &r->results[i];
+        char label[32];
+        const char *on = "", *off = "";
+
+        verdict_label(&res->verdict, label, sizeof(label));
+        counts[res->verdict.kind]++;
+        if (color) {
+            off = "\033[0m";
+            on = res->verdict.kind == DH_V_PASS   ? "\033[32m"
+                 : res->verdict.kind == DH_V_FAIL ? "\033[31;1m"
+                                                  : "\033[33m";
+        }
+        fprintf(f, "%-*s  %s%-14s%s  %-18.18s  %s\n", (int)w,
+                res->ws->sc->id, on, label, off, res->ws->sc->rfc,
+                res->verdict.reason);
+    }
+    fprintf(f, "\n%zu scenarios: %zu PASS, %zu FAIL, %zu ERROR, %zu HANG, "
+               "%zu CRASH",
+            r->n, counts[DH_V_PASS], counts[DH_V_FAIL], counts[DH_V_ERROR],
+            counts[DH_V_HANG], counts[DH_V_CRASH]);
+    if (r->world)
+        fprintf(f, "; world built in %.2f s, up in %.2f s; run %.1f s",
+                r->world->t_build, r->world->t_start, r->duration);
+    fprintf(f, "\n");
+    if (r->harness_error)
+        fprintf(f, "harness error: %s\n", r->harness_error);
+}
+
+/* conn_json - evidence of one connection */
+static json_t *conn_json(const dh_conn_obs *c)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "host", json_string(c->host ? c->host : ""));
+    json_object_set_new(o, "address", json_string(c->addr ? c->addr : ""));
+    json_object_set_new(o, "persona",
+                        json_string(c->persona ? c->persona : ""));
+    json_object_set_new(o, "starttls_offered",
+                        json_boolean(c->starttls_offered));
+    json_object_set_new(o, "starttls_used", json_boolean(c->starttls_cmd));
+    json_object_set_new(o, "tls_ok", json_boolean(c->tls_ok));
+    json_object_set_new(o, "tls_version", c->tls_version
+                                              ? json_string(c->tls_version)
+                                              : json_null());
+    json_object_set_new(o, "sni", c->sni ? json_string(c->sni) : json_null());
+    if (c->tls_error)
+        json_object_set_new(o, "tls_error", json_string(c->tls_error));
+    if (c->leaf_sha256)
+        json_object_set_new(o, "leaf_sha256", json_string(c->leaf_sha256));
+    json_object_set_new(o, "mail_from", json_boolean(c->mail));
+    json_object_set_new(o, "message_received", json_boolean(c->message));
+    json_object_set_new(o, "quit", json_boolean(c->quit));
+    return o;
+}
+
+/* result_json - one element of results[] */
+static json_t *result_json(const dh_result *res)
+{
+    const dh_scenario *sc = res->ws->sc;
+    json_t *o = json_object(), *ev = json_object(), *arr;
+    size_t i;
+
+    json_object_set_new(o, "scenario", json_string(sc->id));
+    json_object_set_new(o, "title", json_string(sc->title));
+    json_object_set_new(o, "verdict",
+                        json_string(dh_verdict_name(res->verdict.kind)));
+    json_object_set_new(
+        o, "severity",
+        res->verdict.kind == DH_V_FAIL
+            ? json_string(dh_severity_name(res->verdict.severity))
+            : json_null());
+    json_object_set_new(o, "reason", json_string(res->verdict.reason));
+    json_object_set_new(o, "rfc", json_string(sc->rfc));
+    json_object_set_new(o, "requirement", json_string(sc->requirement));
+    json_object_set_new(o, "expect",
+                        json_string(sc->expect == DH_EXPECT_DELIVER
+                                        ? "deliver"
+                                        : "no-delivery"));
+    json_object_set_new(o, "domain", json_string(res->ws->domain));
+    json_object_set_new(o, "file", json_string(sc->file));
+    json_object_set_new(ev, "outcome",
+                        json_string(dh_outcome_name(res->attempt.outcome)));
+    json_object_set_new(ev, "client_said",
+                        res->attempt.outcome_line
+                            ? json_string(res->attempt.outcome_line)
+                            : json_null());
+    json_object_set_new(ev, "seconds", json_real(res->attempt.seconds));
+    arr = json_array();
+    for (i = 0; i < res->obs.nconns; i++)
+        json_array_append_new(arr, conn_json(&res->obs.conns[i]));
+    json_object_set_new(ev, "connections", arr);
+    arr = json_array();
+    for (i = 0; i < res->obs.nqueries; i++)
+        json_array_append_new(arr, json_string(res->obs.queries[i]));
+    json_object_set_new(ev, "dns_queries", arr);
+    json_object_set_new(o, "evidence", ev);
+    return o;
+}
+
+/* dh_report_json - the machine-readable report */
+int dh_report_json(const char *path, const dh_report *r)
+{
+    json_t *root = json_object(), *arr = json_array(), *cl = json_object();
+    json_t *sum = json_object();
+    size_t i, counts[DH_V_SKIP + 1] = {0};
+    char ts[64];
+    time_t t = (time_t)r->started;
+    int rc;
+
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    json_object_set_new(root, "harness", json_string("dane-harness"));
+    json_object_set_new(root, "version", json_string(DH_VERSION));
+    json_object_set_new(root, "report_schema", json_integer(1));
+    json_object_set_new(root, "started", json_string(ts));
+    json_object_set_new(root, "duration", json_real(r->duration));
+    json_object_set_new(cl, "spec", json_string(r->client->spec));
+    json_object_set_new(cl, "adapter", json_string(r->client->path));
+    json_object_set_new(cl, "version", json_string(r->client->version
+                                                       ? r->client->version
+                                                       : "unknown"));
+    json_object_set_new(root, "client", cl);
+    if (r->world) {
+        json_object_set_new(root, "world_build_seconds",
+                            json_real(r->world->t_build));
+        json_object_set_new(root, "world_up_seconds",
+                            json_real(r->world->t_start));
+    }
+    for (i = 0; i < r->n; i++) {
+        json_array_append_new(arr, result_json(&r->results[i]));
+        counts[r->results[i].verdict.kind]++;
+    }
+    for (i = 0; i <= DH_V_SKIP; i++)
+        json_object_set_new(sum, dh_verdict_name((dh_verdict_kind)i),
+                            json_integer((json_int_t)counts[i]));
+    json_object_set_new(root, "summary", sum);
+    json_object_set_new(root, "results", arr);
+    if (r->harness_error)
+        json_object_set_new(root, "harness_error",
+                            json_string(r->harness_error));
+    rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(root);
+    if (rc < 0)
+        dh_warn("cannot write %s", path);
+    return rc;
+}
+
+/* xml_escape - text safe inside XML attributes and elements */
+static void xml_escape(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '&')
+            fputs("&amp;", f);
+        else if (c == '<')
+            fputs("&lt;", f);
+        else if (c == '>')
+            fputs("&gt;", f);
+        else if (c == '"')
+            fputs("&quot;", f);
+        else if (c < 0x20 && c != '\n' && c != '\t')
+            fputc('?', f);
+        else
+            fputc(c, f);
+    }
+}
+
+/* dh_report_junit - one testcase per scenario */
+int dh_report_junit(const char *path, const dh_report *r)
+{
+    FILE *f = fopen(path, "w");
+    size_t i, fails = 0, errors = 0, skipped = 0;
+
+    if (f == NULL) {
+        dh_warn("cannot write %s", path);
+        return -1;
+    }
+    for (i = 0; i < r->n; i++) {
+        dh_verdict_kind k = r->results[i].verdict.kind;
+
+        if (k == DH_V_FAIL)
+            fails++;
+        else if (k == DH_V_SKIP)
+            skipped++;
+        else if (k != DH_V_PASS)
+            errors++;
+    }
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+               "  <testsuite name=\"dane-harness: ");
+    xml_escape(f, r->client->spec);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+               "skipped=\"%zu\" time=\"%.3f\">\n",
+            r->n, fails, errors, skipped, r->duration);
+    for (i = 0; i < r->n; i++) {
+        const dh_result *res = &r->results[i];
+        const char *tag = NULL;
+
+        fprintf(f, "    <testcase classname=\"dane-harness.");
+        xml_escape(f, r->client->name);
+        fprintf(f, "\" name=\"%s\" time=\"%.3f\">\n", res->ws->sc->id,
+                res->attempt.seconds);
+        switch (res->verdict.kind) {
+        case DH_V_PASS:
+            break;
+        case DH_V_FAIL:
+            tag = "failure";
+            break;
+        case DH_V_SKIP:
+            tag = "skipped";
+            break;
+        default:
+            tag = "error";
+            break;
+        }
+        if (tag) {
+            fprintf(f, "      <%s type=\"%s\" message=\"", tag,
+                    res->verdict.kind == DH_V_FAIL
+                        ? dh_severity_name(res->verdict.severity)
+                        : dh_verdict_name(res->verdict.kind));
+            xml_escape(f, res->verdict.reason);
+            fprintf(f, "\">");
+            xml_escape(f, res->ws->sc->title);
+            fprintf(f, " (%s; %s)</%s>\n", res->ws->sc->rfc,
+                    res->ws->sc->requirement, tag);
+        }
+        fprintf(f, "    </testcase>\n");
+    }
+    fprintf(f, "  </testsuite>\n</testsuites>\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* dh_report_tap - Test Anything Protocol, version 13 */
+int dh_report_tap(const char *path, const dh_report *r)
+{
+    FILE *f = fopen(path, "w");
+    size_t i;
+
+    if (f == NULL) {
+        dh_warn("cannot write %s", path);
+        return -1;
+    }
+    fprintf(f, "TAP version 13\n1..%zu\n", r->n);
+    for (i = 0; i < r->n; i++) {
+        const dh_result *res = &r->results[i];
+        char label[32];
+
+        verdict_label(&res->verdict, label, sizeof(label));
+        fprintf(f, "%s %zu - %s # %s %s%s\n",
+                res->verdict.kind == DH_V_PASS ? "ok" : "not ok", i + 1,
+                res->ws->sc->id, label, res->verdict.reason,
+                res->verdict.kind == DH_V_SKIP ? " # SKIP" : "");
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* dh_report_exit_status - see report.h */
+int dh_report_exit_status(const dh_report *r)
+{
+    size_t i;
+    int err = r->harness_error != NULL;
+
+    for (i = 0; i < r->n; i++) {
+        dh_verdict_kind k = r->results[i].verdict.kind;
+
+        if (k == DH_V_FAIL || k == DH_V_HANG || k == DH_V_CRASH)
+            return 1;
+        if (k == DH_V_ERROR)
+            err = 1;
+    }
+    return err ? 2 : 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * report.h - the conformance report: console table, JSON, JUnit XML, TAP.
+ *
+ * A dh_result ties one scenario to its verdict and evidence.  The report
+ * functions only read; they return 0, or -1 when a file cannot be
+ * written (with a warning).
+ */
+#ifndef DH_REPORT_H
+#define DH_REPORT_H
+
+#include <stdio.h>
+
+#include "client.h"
+#include "verdict.h"
+#include "world.h"
+
+typedef struct {
+    const dh_world_scn *ws;
+    dh_verdict verdict;
+    dh_attempt attempt;
+    dh_obs obs;
+} dh_result;
+
+typedef struct {
+    const dh_client *client;
+    const dh_world *world;
+    dh_result *results;
+    size_t n;
+    double started;
+    double duration;
+    const char *harness_error; /* set when the run itself failed */
+} dh_report;
+
+void dh_report_console(FILE *f, const dh_report *r, int color);
+int dh_report_json(const char *path, const dh_report *r);
+int dh_report_junit(const char *path, const dh_report *r);
+int dh_report_tap(const char *path, const dh_report *r);
+/* 0 no FAIL/HANG/CRASH and no ERROR; 1 any FAIL/HANG/CRASH; else 2. */
+int dh_report_exit_status(const dh_report *r);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * resolve.c - libunbound lookups for the harness's own checks.
+ */
+#include "resolve.h"
+
+#include <ldns/ldns.h>
+#include <string.h>
+
+#include "util.h"
+#include "zone.h"
+
+/* dh_resolver_new - validating context through the sandbox resolver */
+struct ub_ctx *dh_resolver_new(const char *ta_path)
+{
+    struct ub_ctx *ctx = ub_ctx_create();
+    int rc;
+
+    if (ctx == NULL)
+        dh_fatal("libunbound: cannot create a context");
+    if ((rc = ub_ctx_set_fwd(ctx, DH_RESOLVER_ADDR)) != 0 ||
+        (rc = ub_ctx_add_ta_file(ctx, ta_path)) != 0 ||
+        (rc = ub_ctx_set_option(ctx, "val-sig-skew-min:", "0")) != 0 ||
+        (rc = ub_ctx_set_option(ctx, "val-sig-skew-max:", "0")) != 0 ||
+        (rc = ub_ctx_set_option(ctx, "outgoing-interface:",
+                                DH_SELFCHECK_ADDR)) != 0 ||
+        (rc = ub_ctx_set_option(ctx, "do-ip6:", "no")) != 0)
+        dh_fatal("libunbound: %s", ub_strerror(rc));
+    return ctx;
+}
+
+/* dh_lookup_do - one validated lookup */
+void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
+                  dh_lookup *out)
+{
+    struct ub_result *res = NULL;
+    ldns_rr_type t = ldns_get_rr_type_by_name(type);
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = ub_resolve(ctx, name, (int)t, LDNS_RR_CLASS_IN, &res);
+    if (rc != 0) {
+        snprintf(out->why, sizeof(out->why), "%s", ub_strerror(rc));
+        return;
+    }
+    out->ok = 1;
+    out->rcode = res->rcode;
+    out->havedata = res->havedata;
+    out->nxdomain = res->nxdomain;
+    out->secure = res->secure;
+    out->bogus = res->bogus;
+    if (res->why_bogus)
+        snprintf(out->why, sizeof(out->why), "%s", res->why_bogus);
+    else if (res->rcode != 0)
+        snprintf(out->why, sizeof(out->why), "rcode %s",
+                 ldns_lookup_by_id(ldns_rcodes, res->rcode)
+                     ? ldns_lookup_by_id(ldns_rcodes, res->rcode)->name
+                     : "?");
+    ub_resolve_free(res);
+}
+
+/* dh_lookup_state - the validation outcome as a word */
+const char *dh_lookup_state(const dh_lookup *l)
+{
+    if (!l->ok)
+        return "error";
+    if (l->bogus)
+        return "bogus";
+    if (l->rcode == LDNS_RCODE_SERVFAIL)
+        return "servfail";
+    return l->secure ? "secure" : "insecure";
+}

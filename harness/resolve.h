@@ -1,0 +1,34 @@
+/*
+ * resolve.h - validated lookups with libunbound, for the harness's own
+ * checks (readiness and fixture self-check), never for verdicts on the
+ * client.
+ *
+ * dh_resolver_new() returns a libunbound context that forwards to the
+ * sandbox resolver and validates by itself with the fake root's trust
+ * anchor; its queries leave from DH_SELFCHECK_ADDR so that they can be
+ * told apart from the client's in the resolver's query log.
+ */
+#ifndef DH_RESOLVE_H
+#define DH_RESOLVE_H
+
+#include <unbound.h>
+
+#define DH_SELFCHECK_ADDR "127.0.0.3"
+
+typedef struct {
+    int ok;       /* the lookup itself worked */
+    int rcode;    /* DNS rcode */
+    int havedata; /* answer has records */
+    int nxdomain;
+    int secure;
+    int bogus;
+    char why[256]; /* why bogus, or the lookup error */
+} dh_lookup;
+
+struct ub_ctx *dh_resolver_new(const char *ta_path);
+void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
+                  dh_lookup *out);
+/* "secure", "insecure", "bogus", "servfail", "error" */
+const char *dh_lookup_state(const dh_lookup *l);
+
+#endif

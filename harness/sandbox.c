@@ -1,0 +1,134 @@
+/*
+ * sandbox.c - namespaces for one run.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static volatile sig_atomic_t child_pid;
+
+/* forward_kill - outside: a signal to the harness ends the sandbox */
+static void forward_kill(int sig)
+{
+    (void)sig;
+    if (child_pid > 0)
+        kill(child_pid, SIGKILL);
+}
+
+/* lo_up - bring the loopback interface of the new netns up */
+static int lo_up(void)
+{
+    struct ifreq ifr;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    if (s < 0)
+        return -1;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+        goto fail;
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+        goto fail;
+    close(s);
+    return 0;
+fail:
+    close(s);
+    return -1;
+}
+
+/* outside - the parent's life: wait, relay the exit status */
+static void outside(pid_t pid, const char *rundir, int keep)
+{
+    struct sigaction sa;
+    int st;
+
+    child_pid = pid;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = forward_kill;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            dh_fatal("waitpid: %s", strerror(errno));
+    if (!keep)
+        rmdir(rundir);
+    if (WIFEXITED(st))
+        exit(WEXITSTATUS(st));
+    fprintf(stderr, "dane-harness: run ended by signal %d\n", WTERMSIG(st));
+    exit(2);
+}
+
+/* dh_sandbox_enter - see sandbox.h */
+int dh_sandbox_enter(const char *rundir, int keep)
+{
+    pid_t pid;
+    int alive[2]; /* the outside keeps the write end open until it dies */
+    struct pollfd pfd;
+
+    if (geteuid() != 0)
+        dh_fatal("the sandbox needs root (namespaces, port 25, private "
+                 "mounts): run as root, e.g. with sudo");
+    if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) < 0)
+        dh_fatal("cannot create namespaces: %s (is this a container without "
+                 "CAP_SYS_ADMIN?)",
+                 strerror(errno));
+    if (pipe2(alive, O_CLOEXEC) < 0)
+        dh_fatal("pipe: %s", strerror(errno));
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        dh_fatal("fork: %s", strerror(errno));
+    if (pid > 0) {
+        close(alive[0]);
+        outside(pid, rundir, keep);
+    }
+
+    /* PID 1 of the sandbox from here on.  getppid() is 0 here (the parent
+     * is outside the namespace), so the pipe tells whether it died before
+     * the death signal was armed. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    close(alive[1]);
+    pfd.fd = alive[0];
+    pfd.events = POLLIN;
+    if (poll(&pfd, 1, 0) > 0)
+        _exit(2);
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        dh_fatal("cannot make mounts private: %s", strerror(errno));
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              NULL) < 0)
+        dh_warn("cannot mount /proc for the sandbox: %s", strerror(errno));
+    if (!keep && mount("dane-harness", rundir, "tmpfs", MS_NOSUID | MS_NODEV,
+                       "mode=0755,size=1g") < 0)
+        dh_fatal("cannot mount a tmpfs on %s: %s", rundir, strerror(errno));
+    if (lo_up() < 0)
+        dh_fatal("cannot bring lo up in the sandbox: %s", strerror(errno));
+    return 0;
+}
+
+/* dh_sandbox_resolv_conf - private resolv.conf for the sandbox */
+int dh_sandbox_resolv_conf(const char *path)
+{
+    if (mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0) {
+        dh_warn("cannot bind-mount %s over /etc/resolv.conf: %s", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}

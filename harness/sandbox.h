@@ -1,0 +1,20 @@
+/*
+ * sandbox.h - the run's private network, mount and PID namespaces.
+ *
+ * dh_sandbox_enter() returns only in the sandbox: in a child process that
+ * is PID 1 of a new PID namespace, with its own network namespace (lo up,
+ * nothing else) and a private mount namespace in which rundir is a fresh
+ * tmpfs (unless keep is set: then rundir is a real folder left for the
+ * user).  The process that called it stays outside, waits for the child
+ * and exits with its status; if that outside process is killed, even with
+ * SIGKILL, the kernel kills the child and with it every process of the
+ * namespace.  Nothing on the host is changed.
+ */
+#ifndef DH_SANDBOX_H
+#define DH_SANDBOX_H
+
+int dh_sandbox_enter(const char *rundir, int keep);
+/* Bind-mount a file over /etc/resolv.conf (inside the sandbox only). */
+int dh_sandbox_resolv_conf(const char *path);
+
+#endif

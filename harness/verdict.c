@@ -1,0 +1,345 @@
+/*
+ * verdict.c - from observations to a verdict.
+ *
+ * Order of judgement: a broken fixture is an ERROR and nothing else is
+ * looked at; a message that reached a hostile host is a security FAIL
+ * whatever the adapter says (even if it then hung or crashed); then HANG,
+ * CRASH and adapter failures; then the scenario's expectation, from what
+ * the servers received.  The adapter's outcome line is secondary
+ * evidence: it distinguishes a deferral from a bounce, never a delivery
+ * from a refusal.
+ */
+#include "verdict.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "persona.h"
+#include "util.h"
+
+/* dh_obs_init - empty observations */
+void dh_obs_init(dh_obs *o)
+{
+    memset(o, 0, sizeof(*o));
+}
+
+/* jstr - string member or NULL */
+static const char *jstr(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* jdup - copy of a string member, or NULL */
+static char *jdup(json_t *obj, const char *key)
+{
+    const char *s = jstr(obj, key);
+
+    return s ? dh_strdup(s) : NULL;
+}
+
+/* conn_of - the observation of a connection, created on first sight */
+static dh_conn_obs *conn_of(dh_obs *o, json_t *ev)
+{
+    long id = (long)json_integer_value(json_object_get(ev, "conn"));
+    const dh_persona *p;
+    dh_conn_obs *c;
+    size_t i;
+
+    for (i = 0; i < o->nconns; i++)
+        if (o->conns[i].conn == id)
+            return &o->conns[i];
+    o->conns = dh_realloc(o->conns, (o->nconns + 1) * sizeof(*o->conns));
+    c = &o->conns[o->nconns++];
+    memset(c, 0, sizeof(*c));
+    c->conn = id;
+    c->host = jdup(ev, "host");
+    c->persona = jdup(ev, "persona");
+    c->addr = jdup(ev, "local");
+    p = c->persona ? dh_persona_find(c->persona) : NULL;
+    c->hostile = p ? p->hostile : 1;
+    return c;
+}
+
+/* dh_obs_load_events - the fake MX events of one scenario */
+int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
+                       const char *token)
+{
+    char *text = dh_read_file(path, NULL), *line, *save = NULL;
+
+    if (text == NULL)
+        return -1;
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        json_error_t jerr;
+        json_t *ev = json_loads(line, 0, &jerr);
+        const char *sc, *type;
+        dh_conn_obs *c;
+
+        if (ev == NULL) {
+            dh_warn("%s: unreadable event line skipped: %s", path,
+                    jerr.text);
+            continue;
+        }
+        sc = jstr(ev, "scenario");
+        type = jstr(ev, "event");
+        if (sc == NULL || type == NULL || strcmp(sc, scenario) != 0) {
+            json_decref(ev);
+            continue;
+        }
+        c = conn_of(o, ev);
+        if (strcmp(type, "ehlo") == 0) {
+            if (json_is_true(json_object_get(ev, "starttls_offered")))
+                c->starttls_offered = 1;
+        } else if (strcmp(type, "starttls") == 0) {
+            c->starttls_cmd = 1;
+        } else if (strcmp(type, "tls") == 0) {
+            c->tls_ok = json_is_true(json_object_get(ev, "ok"));
+            free(c->tls_version);
+            c->tls_version = jdup(ev, "version");
+            free(c->sni);
+            c->sni = jdup(ev, "sni");
+            free(c->tls_error);
+            c->tls_error = jdup(ev, "error");
+            {
+                json_t *chain = json_object_get(ev, "chain_sha256");
+
+                if (json_is_array(chain) && json_array_size(chain) > 0 &&
+                    json_is_string(json_array_get(chain, 0))) {
+                    free(c->leaf_sha256);
+                    c->leaf_sha256 = dh_strdup(
+                        json_string_value(json_array_get(chain, 0)));
+                }
+            }
+        } else if (strcmp(type, "mail") == 0) {
+            c->mail = 1;
+        } else if (strcmp(type, "message") == 0) {
+            const char *t = jstr(ev, "token");
+
+            if (t && strcmp(t, token) == 0) {
+                c->message = 1;
+                c->message_tls = json_is_true(json_object_get(ev, "tls"));
+            }
+        } else if (strcmp(type, "disconnect") == 0) {
+            c->quit = json_is_true(json_object_get(ev, "quit"));
+        }
+        json_decref(ev);
+    }
+    free(text);
+    return 0;
+}
+
+/* dh_obs_load_queries - the client's queries below a scenario origin */
+int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
+                        const char *origin, const char *exclude_addr)
+{
+    char *text = dh_read_file(unbound_log, NULL), *line, *save = NULL;
+    size_t olen = strlen(origin);
+
+    if (text == NULL)
+        return -1;
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char addr[64], name[300], type[32], klass[16];
+        char *info = strstr(line, " info: ");
+        size_t nlen;
+
+        if (info == NULL ||
+            sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type,
+                   klass) != 4 ||
+            strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0)
+            continue;
+        nlen = strlen(name);
+        if (nlen < olen || strcasecmp(name + nlen - olen, origin) != 0 ||
+            (nlen > olen && name[nlen - olen - 1] != '.'))
+            continue;
+        o->queries =
+            dh_realloc(o->queries, (o->nqueries + 1) * sizeof(*o->queries));
+        o->queries[o->nqueries++] = dh_asprintf("%s %s", name, type);
+    }
+    free(text);
+    return 0;
+}
+
+/* dh_obs_free - release observations */
+void dh_obs_free(dh_obs *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nconns; i++) {
+        dh_conn_obs *c = &o->conns[i];
+
+        free(c->host);
+        free(c->persona);
+        free(c->addr);
+        free(c->tls_version);
+        free(c->sni);
+        free(c->tls_error);
+        free(c->leaf_sha256);
+    }
+    for (i = 0; i < o->nqueries; i++)
+        free(o->queries[i]);
+    free(o->conns);
+    free(o->queries);
+    dh_obs_init(o);
+}
+
+/* verdict - build a verdict with a formatted reason */
+static dh_verdict verdict(dh_verdict_kind k, dh_severity sev,
+                          const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static dh_verdict verdict(dh_verdict_kind k, dh_severity sev,
+                          const char *fmt, ...)
+{
+    dh_verdict v;
+    va_list ap;
+
+    v.kind = k;
+    v.severity = sev;
+    va_start(ap, fmt);
+    if (vasprintf(&v.reason, fmt, ap) < 0)
+        dh_fatal("out of memory");
+    va_end(ap);
+    return v;
+}
+
+/* strip_dot_eq - names equal, ignoring case and a trailing dot */
+static int name_eq(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    if (la && a[la - 1] == '.')
+        la--;
+    if (lb && b[lb - 1] == '.')
+        lb--;
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* said - the client's own words, for reasons */
+static const char *said(const dh_attempt *a)
+{
+    return a->outcome_line && *a->outcome_line ? a->outcome_line
+                                               : "(no outcome line)";
+}
+
+/* dh_judge - see verdict.h */
+dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
+                    const dh_attempt *a)
+{
+    const dh_scenario *sc = in->sc;
+    const dh_conn_obs *good = NULL;
+    size_t i;
+
+    if (in->fixture_error)
+        return verdict(DH_V_ERROR, sc->severity, "%s", in->fixture_error);
+    for (i = 0; i < o->nconns; i++) {
+        const dh_conn_obs *c = &o->conns[i];
+
+        if (!c->message)
+            continue;
+        if (c->hostile)
+            return verdict(
+                DH_V_FAIL, DH_SEV_SECURITY,
+                "message delivered to %s (%s, persona %s) %s", c->host,
+                c->addr ? c->addr : "?", c->persona,
+                c->message_tls ? "over TLS with the attacker's certificate"
+                               : "in cleartext");
+        if (good == NULL)
+            good = c;
+    }
+    if (a->hang)
+        return verdict(DH_V_HANG, sc->severity,
+                       "no outcome within %.0f s: adapter killed",
+                       a->seconds);
+    if (a->signal)
+        return verdict(DH_V_CRASH, sc->severity,
+                       "adapter killed by signal %d", a->signal);
+    if (!a->ran)
+        return verdict(DH_V_ERROR, sc->severity, "the client was not run");
+    if (a->exit_status != 0)
+        return verdict(DH_V_ERROR, sc->severity,
+                       "adapter failed (exit %d): %s", a->exit_status,
+                       said(a));
+    if (sc->expect == DH_EXPECT_DELIVER) {
+        if (good == NULL)
+            return verdict(DH_V_FAIL, sc->severity,
+                           "not delivered; the client said: %s", said(a));
+        if (sc->expect_tls && !good->message_tls)
+            return verdict(DH_V_FAIL, DH_SEV_SECURITY,
+                           "delivered to %s in cleartext; TLS was required",
+                           good->host);
+        if (in->expect_sni &&
+            (good->sni == NULL || !name_eq(good->sni, in->expect_sni)))
+            return verdict(DH_V_FAIL, DH_SEV_INTEROP,
+                           "delivered to %s, but the TLS SNI was %s%s%s, "
+                           "not the TLSA base domain %s",
+                           good->host, good->sni ? "\"" : "",
+                           good->sni ? good->sni : "absent",
+                           good->sni ? "\"" : "", in->expect_sni);
+        return verdict(DH_V_PASS, sc->severity, "delivered to %s %s%s%s%s",
+                       good->host,
+                       good->message_tls ? "over " : "in cleartext",
+                       good->message_tls && good->tls_version
+                           ? good->tls_version
+                           : "",
+                       good->message_tls && good->sni ? ", SNI " : "",
+                       good->message_tls && good->sni ? good->sni : "");
+    }
+    /* DH_EXPECT_NO_DELIVERY */
+    if (good)
+        return verdict(DH_V_FAIL, sc->severity,
+                       "message delivered to %s; it must not be delivered",
+                       good->host);
+    if (a->outcome == DH_OUT_DELIVERED)
+        return verdict(DH_V_ERROR, sc->severity,
+                       "the client reports delivery but no fake server "
+                       "received the message: %s",
+                       said(a));
+    if (a->outcome == DH_OUT_BOUNCED)
+        return verdict(DH_V_FAIL, DH_SEV_ADVISORY,
+                       "not delivered, but bounced: the failure is "
+                       "temporary and should defer: %s",
+                       said(a));
+    return verdict(DH_V_PASS, sc->severity, "not delivered; %s", said(a));
+}
+
+/* dh_verdict_free - release a verdict's reason */
+void dh_verdict_free(dh_verdict *v)
+{
+    free(v->reason);
+    v->reason = NULL;
+}
+
+/* dh_verdict_name - text form */
+const char *dh_verdict_name(dh_verdict_kind k)
+{
+    static const char *names[] = {"PASS", "FAIL", "ERROR",
+                                  "HANG", "CRASH", "SKIP"};
+
+    return names[k];
+}
+
+/* dh_outcome_parse - first word of the adapter's outcome line */
+dh_outcome dh_outcome_parse(const char *line)
+{
+    if (line == NULL)
+        return DH_OUT_NONE;
+    if (strncmp(line, "delivered", 9) == 0)
+        return DH_OUT_DELIVERED;
+    if (strncmp(line, "deferred", 8) == 0)
+        return DH_OUT_DEFERRED;
+    if (strncmp(line, "bounced", 7) == 0)
+        return DH_OUT_BOUNCED;
+    return DH_OUT_NONE;
+}
+
+/* dh_outcome_name - text form */
+const char *dh_outcome_name(dh_outcome o)
+{
+    static const char *names[] = {"none", "delivered", "deferred",
+                                  "bounced"};
+
+    return names[o];
+}

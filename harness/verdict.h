@@ -1,0 +1,102 @@
+/*
+ * verdict.h - observations in, verdict out.
+ *
+ * dh_obs_load() reads the fake MX events (JSON lines) and the resolver's
+ * query log and groups what concerns one scenario.  dh_judge() is a pure
+ * function of the scenario's expectations, those observations and the
+ * adapter's attempt: it is what the unit tests exercise.  Strings in the
+ * structures are owned by them; free with dh_obs_free() and
+ * dh_verdict_free().
+ */
+#ifndef DH_VERDICT_H
+#define DH_VERDICT_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+typedef enum {
+    DH_V_PASS,
+    DH_V_FAIL,
+    DH_V_ERROR,
+    DH_V_HANG,
+    DH_V_CRASH,
+    DH_V_SKIP,
+} dh_verdict_kind;
+
+typedef enum {
+    DH_OUT_NONE, /* no outcome line */
+    DH_OUT_DELIVERED,
+    DH_OUT_DEFERRED,
+    DH_OUT_BOUNCED,
+} dh_outcome;
+
+/* What the adapter's send call did. */
+typedef struct {
+    int ran;
+    int hang;          /* killed after its timeout */
+    int signal;        /* killed by this signal (crash), else 0 */
+    int exit_status;   /* when it exited */
+    dh_outcome outcome;
+    char *outcome_line; /* first line of stdout */
+    double seconds;
+} dh_attempt;
+
+/* One SMTP connection as the fake MX server saw it. */
+typedef struct {
+    long conn;
+    char *host;
+    char *persona;
+    char *addr;
+    int hostile;
+    int starttls_offered;
+    int starttls_cmd; /* client sent STARTTLS */
+    int tls_ok;
+    char *tls_version;
+    char *sni;
+    char *tls_error;
+    char *leaf_sha256;
+    int mail;      /* MAIL FROM seen */
+    int message;   /* a message with this scenario's token arrived */
+    int message_tls;
+    int quit;
+} dh_conn_obs;
+
+typedef struct {
+    dh_conn_obs *conns;
+    size_t nconns;
+    char **queries; /* "NAME TYPE" the client asked, in order */
+    size_t nqueries;
+} dh_obs;
+
+typedef struct {
+    dh_verdict_kind kind;
+    dh_severity severity; /* for FAIL */
+    char *reason;
+} dh_verdict;
+
+/* Expectations in absolute form, as the judge needs them. */
+typedef struct {
+    const dh_scenario *sc;
+    const char *expect_sni; /* absolute, without the trailing dot */
+    const char *fixture_error;
+} dh_judge_in;
+
+void dh_obs_init(dh_obs *o);
+/* Add the events of one scenario from an events file; hostile is a
+ * callback telling whether a persona is hostile.  0 or -1. */
+int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
+                       const char *token);
+int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
+                        const char *origin, const char *exclude_addr);
+void dh_obs_free(dh_obs *o);
+
+dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
+                    const dh_attempt *a);
+void dh_verdict_free(dh_verdict *v);
+
+const char *dh_verdict_name(dh_verdict_kind k);
+dh_outcome dh_outcome_parse(const char *line);
+const char *dh_outcome_name(dh_outcome o);
+
+#endif

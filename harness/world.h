@@ -1,0 +1,66 @@
+/*
+ * world.h - the run's miniature Internet: its plan, files and daemons.
+ *
+ * dh_world_build() turns the scenarios into a plan (addresses, names,
+ * tokens), generates the PKI, the zones (signed, broken on purpose where
+ * the scenario says so) and the daemon configurations under rundir.
+ * dh_world_start() starts NSD, Unbound and the fake MX daemon inside the
+ * sandbox and waits until a validated answer comes back.  A fixture that
+ * cannot be built is not fatal to the run: that scenario's `error' is set
+ * (its verdict is ERROR) and it is left out of the world.
+ */
+#ifndef DH_WORLD_H
+#define DH_WORLD_H
+
+#include <sys/types.h>
+
+#include "pki.h"
+#include "scenario.h"
+
+typedef struct {
+    const dh_host *host;
+    char *fqdn;    /* mx1.<id>.danelab. */
+    char addr[48]; /* IPv4 the fake MX listens on */
+    dh_cert *own;  /* the host's honest certificate (what TLSA describes) */
+    dh_cert *presented; /* what the persona presents */
+    char *chain_path;
+    char *key_path;
+} dh_world_host;
+
+typedef struct {
+    dh_scenario *sc;
+    int index;    /* 1-based */
+    char *origin; /* <id>.danelab. */
+    char *domain; /* <id>.danelab (recipient domain) */
+    char *token;  /* X-DH-Token of this scenario's message */
+    dh_world_host *hosts;
+    size_t nhosts;
+    char *error; /* fixture fault: verdict ERROR with this reason */
+} dh_world_scn;
+
+typedef struct {
+    char *rundir;
+    char *runid;
+    dh_pki *pki;
+    dh_world_scn *scn;
+    size_t nscn;
+    char *ta_path;      /* DS of the fake root */
+    char *resolv_path;  /* sandbox resolv.conf */
+    char *events_path;  /* fake MX observations */
+    char *unbound_log;  /* resolver log (queries) */
+    char *libexec;      /* folder of dane-fakemx */
+    pid_t nsd, unbound, fakemx;
+    double t_build, t_start; /* seconds spent */
+} dh_world;
+
+dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
+                         const char *libexec);
+int dh_world_start(dh_world *w);
+void dh_world_stop(dh_world *w);
+void dh_world_free(dh_world *w);
+
+/* Check each scenario's declared DNS states with libunbound, through the
+ * resolver; mismatches set the scenario's error. */
+void dh_world_selfcheck(dh_world *w);
+
+#endif
