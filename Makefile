@@ -23,7 +23,8 @@ SAN     ?=
 WARN     = -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags openssl libunbound ldns jansson \
                       libevent libevent_openssl 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -MMD -MP \
+             -DSCENARIO_DIR=\"$(CURDIR)/scenarios\"
 LDFLAGS ?=
 
 LIBS_HARNESS  := $(shell pkg-config --libs openssl libunbound ldns jansson 2>/dev/null)

@@ -1,0 +1,81 @@
+#!/bin/bash
+# ci/check.sh - the whole test suite, as `make check` runs it.
+#
+#   ci/check.sh [unit|integration|sanitize|all]     (default: all)
+#
+# unit:        the Check unit tests (build/tests/check_*)
+# integration: tests/*.sh against the real world (needs root)
+# sanitize:    rebuild into build-san/ with ASan + UBSan and run the unit
+#              tests and the reference-client integration runs again
+# Ends with one line "N passed, M failed" and a non-zero exit on failure.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+what=${1:-all}
+passed=0
+failed=0
+
+# suite NAME CMD... - run one test program, count it
+suite() {
+    local name=$1
+    shift
+    echo "== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "!! $name FAILED"
+    fi
+}
+
+unit() {
+    local b=$1 t
+    for t in "$b"/tests/check_*; do
+        [ -x "$t" ] || continue
+        suite "unit $(basename "$t")${2:-}" env CK_DEFAULT_TIMEOUT=30 "$t"
+    done
+}
+
+integration() {
+    local b=$1 t
+    suite "integration harness${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} tests/integration.sh "$b"
+    [ -n "${2:-}" ] && return 0
+    for t in tests/*-smoke.sh; do
+        [ -x "$t" ] || continue
+        suite "smoke $(basename "$t")" "$t"
+    done
+}
+
+if [ "$(id -u)" != 0 ] && [ "$what" != unit ]; then
+    echo "ci/check.sh: the integration tests need root (namespaces, port 25)" >&2
+    exit 2
+fi
+
+case $what in
+unit) unit build ;;
+integration) integration build ;;
+sanitize | all)
+    if [ "$what" = all ]; then
+        unit build
+        integration build
+    fi
+    echo "== building with AddressSanitizer + UndefinedBehaviorSanitizer"
+    san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    if make --no-print-directory -s B=build-san SAN="$san" CFLAGS="-O1 -g" all >build-san.log 2>&1; then
+        export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        # LeakSanitizer cannot follow the children of the sandboxed
+        # PID 1 with ptrace; leak checks run in the unit tests only.
+        unit build-san " (asan+ubsan)"
+        ASAN_OPTIONS=detect_leaks=0:exitcode=99 DH_SKIP_POSTFIX=1 \
+            integration build-san " (asan+ubsan)"
+    else
+        cat build-san.log
+        failed=$((failed + 1))
+    fi
+    ;;
+*) echo "usage: ci/check.sh [unit|integration|sanitize|all]" >&2; exit 2 ;;
+esac
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

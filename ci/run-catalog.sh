@@ -1,0 +1,18 @@
+#!/bin/bash
+# ci/run-catalog.sh - the main job: the whole scenario catalog against the
+# bundled reference client and against Postfix, printing the conformance
+# reports.  Reports also go to build/reports/ (JSON, JUnit).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+mkdir -p build/reports
+status=0
+for client in refclient postfix; do
+    build/dane-harness run --client "$client" \
+        --json "build/reports/$client.json" \
+        --junit "build/reports/$client.xml"
+    rc=$?
+    [ $rc -gt $status ] && status=$rc
+done
+echo
+echo "reports: build/reports/{refclient,postfix}.{json,xml}"
+exit $status

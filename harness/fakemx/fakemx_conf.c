@@ -1,0 +1,355 @@
+/*
+ * fakemx_conf.c - the fake MX configuration: one entry per local address
+ *
+ * See fakemx_conf.h for the format.  Parsing stops at the first error; the
+ * message names file and line.  Adding a persona knob: write a setter,
+ * add a row to fakemx_conf_keys[], add the field to struct
+ * fakemx_behaviour, and (if it constrains other keys) a check in
+ * fakemx_conf_check_entry().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fakemx_conf.h"
+
+#define FAKEMX_CONF_SEP " \t\r\n"
+
+/* A setter stores VALUE in E, or writes why it cannot into WHY. */
+typedef int (*fakemx_conf_setter)(struct fakemx_entry *e, const char *value,
+                                  char *why, size_t whylen);
+
+struct fakemx_conf_key {
+    const char *name;
+    int required;
+    fakemx_conf_setter set;
+};
+
+/* fakemx_conf_dup - store a copy of VALUE in *SLOT */
+static int fakemx_conf_dup(char **slot, const char *value, char *why,
+                           size_t whylen)
+{
+    if ((*slot = strdup(value)) == 0) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* fakemx_conf_set_scenario - scenario=ID */
+static int fakemx_conf_set_scenario(struct fakemx_entry *e, const char *value,
+                                    char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->scenario, value, why, whylen);
+}
+
+/* fakemx_conf_set_host - host=NAME, the name in greeting and EHLO */
+static int fakemx_conf_set_host(struct fakemx_entry *e, const char *value,
+                                char *why, size_t whylen)
+{
+    size_t n;
+
+    if (fakemx_conf_dup(&e->host, value, why, whylen) != 0 ||
+        fakemx_conf_dup(&e->smtp_name, value, why, whylen) != 0)
+        return -1;
+    n = strlen(e->smtp_name);
+    if (n > 1 && e->smtp_name[n - 1] == '.')
+        e->smtp_name[n - 1] = 0;
+    return 0;
+}
+
+/* fakemx_conf_set_persona - persona=NAME, recorded in events */
+static int fakemx_conf_set_persona(struct fakemx_entry *e, const char *value,
+                                   char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->persona, value, why, whylen);
+}
+
+/* fakemx_conf_set_starttls - starttls=offer|none */
+static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
+                                    char *why, size_t whylen)
+{
+    if (strcmp(value, "offer") == 0) {
+        e->beh.starttls = FAKEMX_STARTTLS_OFFER;
+    } else if (strcmp(value, "none") == 0) {
+        e->beh.starttls = FAKEMX_STARTTLS_NONE;
+    } else {
+        snprintf(why, whylen, "starttls: expected offer or none, got '%s'",
+                 value);
+        return -1;
+    }
+    return 0;
+}
+
+/* fakemx_conf_set_cert - cert=PEM file, leaf first */
+static int fakemx_conf_set_cert(struct fakemx_entry *e, const char *value,
+                                char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->cert, value, why, whylen);
+}
+
+/* fakemx_conf_set_key - key=PEM private key file */
+static int fakemx_conf_set_key(struct fakemx_entry *e, const char *value,
+                               char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->key, value, why, whylen);
+}
+
+static const struct fakemx_conf_key fakemx_conf_keys[] = {
+    {"scenario", 1, fakemx_conf_set_scenario},
+    {"host", 1, fakemx_conf_set_host},
+    {"persona", 1, fakemx_conf_set_persona},
+    {"starttls", 1, fakemx_conf_set_starttls},
+    {"cert", 0, fakemx_conf_set_cert},
+    {"key", 0, fakemx_conf_set_key},
+};
+
+#define FAKEMX_CONF_NKEYS (sizeof(fakemx_conf_keys) / sizeof(fakemx_conf_keys[0]))
+
+/* fakemx_conf_entry_clear - free what entry E holds */
+static void fakemx_conf_entry_clear(struct fakemx_entry *e)
+{
+    free(e->scenario);
+    free(e->host);
+    free(e->smtp_name);
+    free(e->persona);
+    free(e->cert);
+    free(e->key);
+    fakemx_tls_cred_free(e->cred);
+    memset(e, 0, sizeof(*e));
+}
+
+/* fakemx_conf_address - parse an IPv4 or IPv6 literal into E */
+static int fakemx_conf_address(struct fakemx_entry *e, const char *text)
+{
+    if (inet_pton(AF_INET, text, &e->v4) == 1)
+        e->family = AF_INET;
+    else if (inet_pton(AF_INET6, text, &e->v6) == 1)
+        e->family = AF_INET6;
+    else
+        return -1;
+    inet_ntop(e->family, e->family == AF_INET ? (void *)&e->v4 : (void *)&e->v6,
+              e->addr_text, sizeof(e->addr_text));
+    return 0;
+}
+
+/* fakemx_conf_same_address - do A and B name the same address? */
+static int fakemx_conf_same_address(const struct fakemx_entry *a,
+                                    const struct fakemx_entry *b)
+{
+    if (a->family != b->family)
+        return 0;
+    if (a->family == AF_INET)
+        return memcmp(&a->v4, &b->v4, sizeof(a->v4)) == 0;
+    return memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
+}
+
+/* fakemx_conf_check_entry - constraints between keys, then load TLS */
+static int fakemx_conf_check_entry(struct fakemx_entry *e, unsigned seen,
+                                   char *why, size_t whylen)
+{
+    for (size_t i = 0; i < FAKEMX_CONF_NKEYS; i++) {
+        if (fakemx_conf_keys[i].required && !(seen & (1u << i))) {
+            snprintf(why, whylen, "missing required key '%s'",
+                     fakemx_conf_keys[i].name);
+            return -1;
+        }
+    }
+    if ((e->cert == 0) != (e->key == 0)) {
+        snprintf(why, whylen, "cert= and key= must be given together");
+        return -1;
+    }
+    if (e->beh.starttls == FAKEMX_STARTTLS_OFFER && e->cert == 0) {
+        snprintf(why, whylen, "starttls=offer needs cert= and key=");
+        return -1;
+    }
+    if (e->cert != 0 &&
+        (e->cred = fakemx_tls_cred_load(e->cert, e->key, why, whylen)) == 0)
+        return -1;
+    return 0;
+}
+
+/* fakemx_conf_key_value - apply one "key=value" word to E */
+static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
+                                 unsigned *seen, char *why, size_t whylen)
+{
+    char *eq = strchr(word, '=');
+    const struct fakemx_conf_key *k = 0;
+    size_t i;
+
+    if (eq == 0 || eq == word) {
+        snprintf(why, whylen, "expected key=value, got '%s'", word);
+        return -1;
+    }
+    *eq = 0;
+    for (i = 0; i < FAKEMX_CONF_NKEYS; i++) {
+        if (strcmp(fakemx_conf_keys[i].name, word) == 0) {
+            k = &fakemx_conf_keys[i];
+            break;
+        }
+    }
+    if (k == 0) {
+        snprintf(why, whylen, "unknown key '%s'", word);
+        return -1;
+    }
+    if (*seen & (1u << i)) {
+        snprintf(why, whylen, "duplicate key '%s'", word);
+        return -1;
+    }
+    *seen |= 1u << i;
+    if (eq[1] == 0) {
+        snprintf(why, whylen, "empty value for key '%s'", word);
+        return -1;
+    }
+    return k->set(e, eq + 1, why, whylen);
+}
+
+/* fakemx_conf_line - parse one line into E; 1 entry, 0 nothing, -1 error */
+static int fakemx_conf_line(const struct fakemx_conf *conf, char *text,
+                            struct fakemx_entry *e, char *why, size_t whylen)
+{
+    char *save = 0;
+    char *word;
+    unsigned seen = 0;
+
+    if ((word = strtok_r(text, FAKEMX_CONF_SEP, &save)) == 0 || *word == '#')
+        return 0;
+    if (strcmp(word, "listen") != 0) {
+        snprintf(why, whylen, "unknown directive '%s' (expected 'listen')",
+                 word);
+        return -1;
+    }
+    if ((word = strtok_r(0, FAKEMX_CONF_SEP, &save)) == 0 || *word == '#') {
+        snprintf(why, whylen, "listen: missing address");
+        return -1;
+    }
+    if (fakemx_conf_address(e, word) != 0) {
+        snprintf(why, whylen, "bad address '%s'", word);
+        return -1;
+    }
+    for (size_t i = 0; i < conf->nentries; i++) {
+        if (fakemx_conf_same_address(&conf->entries[i], e)) {
+            snprintf(why, whylen, "duplicate address %s (first at line %d)",
+                     e->addr_text, conf->entries[i].line);
+            return -1;
+        }
+    }
+    while ((word = strtok_r(0, FAKEMX_CONF_SEP, &save)) != 0 && *word != '#')
+        if (fakemx_conf_key_value(e, word, &seen, why, whylen) != 0)
+            return -1;
+    if (fakemx_conf_check_entry(e, seen, why, whylen) != 0)
+        return -1;
+    return 1;
+}
+
+/* fakemx_conf_append - move entry E to the end of CONF */
+static int fakemx_conf_append(struct fakemx_conf *conf, struct fakemx_entry *e)
+{
+    struct fakemx_entry *n;
+
+    n = realloc(conf->entries, (conf->nentries + 1) * sizeof(*n));
+    if (n == 0)
+        return -1;
+    conf->entries = n;
+    conf->entries[conf->nentries++] = *e;
+    memset(e, 0, sizeof(*e));
+    return 0;
+}
+
+/* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
+int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
+                     size_t errlen)
+{
+    struct fakemx_conf *conf = 0;
+    struct fakemx_entry e;
+    char why[1024];
+    char *text = 0;
+    size_t cap = 0;
+    int lineno = 0;
+    int rc;
+    FILE *fp;
+
+    *confp = 0;
+    memset(&e, 0, sizeof(e));
+    if ((fp = fopen(path, "r")) == 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if ((conf = calloc(1, sizeof(*conf))) == 0 ||
+        (conf->path = strdup(path)) == 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto fail;
+    }
+    while (getline(&text, &cap, fp) >= 0) {
+        lineno++;
+        if ((rc = fakemx_conf_line(conf, text, &e, why, sizeof(why))) < 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+            goto fail;
+        }
+        if (rc == 0)
+            continue;
+        e.line = lineno;
+        if (fakemx_conf_append(conf, &e) != 0) {
+            snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
+            goto fail;
+        }
+    }
+    if (ferror(fp)) {
+        snprintf(err, errlen, "%s:%d: read error: %s", path, lineno + 1,
+                 strerror(errno));
+        goto fail;
+    }
+    free(text);
+    fclose(fp);
+    *confp = conf;
+    return 0;
+
+fail:
+    fakemx_conf_entry_clear(&e);
+    free(text);
+    fclose(fp);
+    fakemx_conf_free(conf);
+    return -1;
+}
+
+/* fakemx_conf_lookup - the entry for local address SA, or NULL */
+const struct fakemx_entry *fakemx_conf_lookup(const struct fakemx_conf *conf,
+                                              const struct sockaddr *sa)
+{
+    const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+    struct fakemx_entry want;
+
+    memset(&want, 0, sizeof(want));
+    if (sa->sa_family == AF_INET) {
+        want.family = AF_INET;
+        want.v4 = sin->sin_addr;
+    } else if (sa->sa_family == AF_INET6 &&
+               IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+        want.family = AF_INET;
+        memcpy(&want.v4, &sin6->sin6_addr.s6_addr[12], 4);
+    } else if (sa->sa_family == AF_INET6) {
+        want.family = AF_INET6;
+        want.v6 = sin6->sin6_addr;
+    } else {
+        return 0;
+    }
+    for (size_t i = 0; i < conf->nentries; i++)
+        if (fakemx_conf_same_address(&conf->entries[i], &want))
+            return &conf->entries[i];
+    return 0;
+}
+
+/* fakemx_conf_free - free CONF and everything in it; NULL is fine */
+void fakemx_conf_free(struct fakemx_conf *conf)
+{
+    if (conf == 0)
+        return;
+    for (size_t i = 0; i < conf->nentries; i++)
+        fakemx_conf_entry_clear(&conf->entries[i]);
+    free(conf->entries);
+    free(conf->path);
+    free(conf);
+}

@@ -1,0 +1,171 @@
+/*
+ * fakemx_main.c - dane-fakemx: the fake MX daemon of dane-harness
+ *
+ * dane-fakemx --config FILE --events FILE [--port 25] [--ready-fd N]
+ *             [--idle-timeout SECS] [--debug]
+ *
+ * Loads the configuration (fakemx_conf.h), opens the events file
+ * (fakemx_event.h), listens on PORT of every local address, writes
+ * "ready\n" to fd N and serves until SIGTERM or SIGINT, then frees
+ * everything and exits 0.  Exit 2: bad usage or configuration; exit 1:
+ * broken environment (cannot listen, cannot write the events file).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "fakemx_conf.h"
+#include "fakemx_event.h"
+#include "fakemx_log.h"
+#include "fakemx_server.h"
+
+/* fakemx_usage - print usage, exit 2 */
+static void fakemx_usage(const char *why)
+{
+    if (why)
+        fprintf(stderr, "dane-fakemx: %s\n", why);
+    fprintf(stderr,
+            "usage: dane-fakemx --config FILE --events FILE [--port 25]\n"
+            "                   [--ready-fd N] [--idle-timeout SECS] "
+            "[--debug]\n");
+    exit(2);
+}
+
+/* fakemx_number - parse option OPT's value TEXT in [MIN, MAX] or exit 2 */
+static int fakemx_number(const char *opt, const char *text, long min,
+                         long max)
+{
+    char why[256];
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != 0 || v < min || v > max) {
+        snprintf(why, sizeof(why), "--%s: expected a number from %ld to %ld,"
+                 " got '%s'", opt, min, max, text);
+        fakemx_usage(why);
+    }
+    return (int)v;
+}
+
+/* fakemx_stop_cb - SIGTERM or SIGINT: leave the event loop */
+static void fakemx_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+    (void)what;
+    fakemx_debug("signal %d: stopping", (int)sig);
+    event_base_loopbreak(arg);
+}
+
+/* fakemx_ready - tell whoever started us that we listen */
+static void fakemx_ready(int fd)
+{
+    ssize_t n;
+
+    if (fd < 0)
+        return;
+    do
+        n = write(fd, "ready\n", 6);
+    while (n < 0 && errno == EINTR);
+    if (n != 6)
+        fakemx_fatal("cannot write to --ready-fd %d: %s", fd,
+                     n < 0 ? strerror(errno) : "short write");
+    close(fd);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'c'},
+        {"events", required_argument, 0, 'e'},
+        {"port", required_argument, 0, 'p'},
+        {"ready-fd", required_argument, 0, 'r'},
+        {"idle-timeout", required_argument, 0, 't'},
+        {"debug", no_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct fakemx_server srv;
+    struct fakemx_conf *conf = 0;
+    struct event *sigs[2];
+    const char *config = 0;
+    const char *events = 0;
+    char err[2048];
+    int port = 25;
+    int ready_fd = -1;
+    int idle = 30;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "c:e:p:r:t:dh", opts, 0)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'e':
+            events = optarg;
+            break;
+        case 'p':
+            port = fakemx_number("port", optarg, 1, 65535);
+            break;
+        case 'r':
+            ready_fd = fakemx_number("ready-fd", optarg, 0, INT_MAX);
+            break;
+        case 't':
+            idle = fakemx_number("idle-timeout", optarg, 1, 86400);
+            break;
+        case 'd':
+            fakemx_debug_level++;
+            break;
+        default:
+            fakemx_usage(0);
+        }
+    }
+    if (optind != argc)
+        fakemx_usage("unexpected argument");
+    if (config == 0 || events == 0)
+        fakemx_usage("--config and --events are required");
+
+    if (fakemx_conf_load(config, &conf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dane-fakemx: %s\n", err);
+        return 2;
+    }
+    if (fakemx_event_open(events) != 0)
+        fakemx_fatal("cannot open events file %s: %s", events,
+                     strerror(errno));
+    signal(SIGPIPE, SIG_IGN);
+
+    memset(&srv, 0, sizeof(srv));
+    if ((srv.base = event_base_new()) == 0)
+        fakemx_fatal("cannot create event base");
+    srv.conf = conf;
+    srv.idle.tv_sec = idle;
+    if (fakemx_server_listen(&srv, port, err, sizeof(err)) != 0)
+        fakemx_fatal("%s", err);
+    sigs[0] = evsignal_new(srv.base, SIGTERM, fakemx_stop_cb, srv.base);
+    sigs[1] = evsignal_new(srv.base, SIGINT, fakemx_stop_cb, srv.base);
+    if (sigs[0] == 0 || sigs[1] == 0 || evsignal_add(sigs[0], 0) != 0 ||
+        evsignal_add(sigs[1], 0) != 0)
+        fakemx_fatal("cannot install signal handlers");
+    fakemx_debug("%zu entries from %s, port %d", conf->nentries, config,
+                 port);
+    fakemx_ready(ready_fd);
+
+    if (event_base_dispatch(srv.base) < 0)
+        fakemx_warn("event loop failed");
+
+    fakemx_server_shutdown(&srv);
+    event_free(sigs[0]);
+    event_free(sigs[1]);
+    event_base_free(srv.base);
+    fakemx_conf_free(conf);
+    fakemx_event_close();
+    libevent_global_shutdown();
+    return 0;
+}

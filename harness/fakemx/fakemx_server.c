@@ -1,0 +1,159 @@
+/*
+ * fakemx_server.c - the listening sockets and the set of live sessions
+ *
+ * One IPv4 socket on 0.0.0.0:PORT (required) and one IPv6 socket on
+ * [::]:PORT with IPV6_V6ONLY (best effort).  Inside the harness sandbox
+ * every 127/8 address is local, so the one wildcard socket receives the
+ * connections for every configured address; the session looks at the
+ * address that was dialled.  When accept() fails (EMFILE and friends) the
+ * listeners pause for a moment instead of spinning.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fakemx_log.h"
+#include "fakemx_server.h"
+#include "fakemx_session.h"
+
+#define FAKEMX_BACKLOG 511
+
+/* fakemx_server_socket - a listening socket of FAMILY on PORT, or -1 */
+static int fakemx_server_socket(int family, int port, char *err,
+                                size_t errlen)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    struct sockaddr *sa;
+    socklen_t salen;
+    int one = 1;
+    int fd;
+
+    if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                     0)) < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (family == AF_INET) {
+        memset(&sin, 0, sizeof(sin));
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((unsigned short)port);
+        sin.sin_addr.s_addr = htonl(INADDR_ANY);
+        sa = (struct sockaddr *)&sin;
+        salen = sizeof(sin);
+    } else {
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        memset(&sin6, 0, sizeof(sin6));
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons((unsigned short)port);
+        sin6.sin6_addr = in6addr_any;
+        sa = (struct sockaddr *)&sin6;
+        salen = sizeof(sin6);
+    }
+    if (bind(fd, sa, salen) != 0 || listen(fd, FAKEMX_BACKLOG) != 0) {
+        snprintf(err, errlen, "bind/listen %s port %d: %s",
+                 family == AF_INET ? "0.0.0.0" : "[::]", port,
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* fakemx_server_accept_cb - a new connection */
+static void fakemx_server_accept_cb(struct evconnlistener *lev,
+                                    evutil_socket_t fd, struct sockaddr *sa,
+                                    int salen, void *arg)
+{
+    (void)lev;
+    fakemx_session_start(arg, fd, sa, salen);
+}
+
+/* fakemx_server_resume_cb - accept again after a pause */
+static void fakemx_server_resume_cb(evutil_socket_t fd, short what,
+                                    void *arg)
+{
+    struct fakemx_server *srv = arg;
+
+    (void)fd;
+    (void)what;
+    for (int i = 0; i < 2; i++)
+        if (srv->listeners[i])
+            evconnlistener_enable(srv->listeners[i]);
+}
+
+/* fakemx_server_error_cb - accept() failed: warn, pause 100 ms */
+static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
+{
+    struct fakemx_server *srv = arg;
+    struct timeval pause = {0, 100 * 1000};
+    int err = EVUTIL_SOCKET_ERROR();
+
+    (void)lev;
+    fakemx_warn("accept: %s", evutil_socket_error_to_string(err));
+    for (int i = 0; i < 2; i++)
+        if (srv->listeners[i])
+            evconnlistener_disable(srv->listeners[i]);
+    evtimer_add(srv->resume, &pause);
+}
+
+/* fakemx_server_add - wrap listening socket FD into listener slot I */
+static int fakemx_server_add(struct fakemx_server *srv, int i, int fd)
+{
+    srv->listeners[i] = evconnlistener_new(srv->base, fakemx_server_accept_cb,
+                                           srv,
+                                           LEV_OPT_CLOSE_ON_FREE |
+                                               LEV_OPT_CLOSE_ON_EXEC,
+                                           0, fd);
+    if (srv->listeners[i] == 0) {
+        close(fd);
+        return -1;
+    }
+    evconnlistener_set_error_cb(srv->listeners[i], fakemx_server_error_cb);
+    return 0;
+}
+
+/* fakemx_server_listen - bind 0.0.0.0:PORT (and [::]:PORT if possible) */
+int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
+                         size_t errlen)
+{
+    char ignored[256];
+    int fd;
+
+    srv->resume = evtimer_new(srv->base, fakemx_server_resume_cb, srv);
+    if (srv->resume == 0) {
+        snprintf(err, errlen, "cannot create timer");
+        return -1;
+    }
+    if ((fd = fakemx_server_socket(AF_INET, port, err, errlen)) < 0)
+        return -1;
+    if (fakemx_server_add(srv, 0, fd) != 0) {
+        snprintf(err, errlen, "cannot create listener");
+        return -1;
+    }
+    if ((fd = fakemx_server_socket(AF_INET6, port, ignored,
+                                   sizeof(ignored))) < 0)
+        fakemx_debug("no IPv6 listener: %s", ignored);
+    else if (fakemx_server_add(srv, 1, fd) != 0)
+        fakemx_debug("no IPv6 listener: cannot create listener");
+    return 0;
+}
+
+/* fakemx_server_shutdown - close listeners, end and free every session */
+void fakemx_server_shutdown(struct fakemx_server *srv)
+{
+    for (int i = 0; i < 2; i++) {
+        if (srv->listeners[i])
+            evconnlistener_free(srv->listeners[i]);
+        srv->listeners[i] = 0;
+    }
+    while (srv->sessions)
+        fakemx_session_free(srv->sessions, "shutdown");
+    if (srv->resume)
+        event_free(srv->resume);
+    srv->resume = 0;
+}

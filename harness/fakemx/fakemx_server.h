@@ -1,0 +1,44 @@
+/*
+ * fakemx_server.h - the listening sockets and the set of live sessions
+ *
+ * One struct fakemx_server per process.  The caller owns the event base
+ * and the configuration and must keep them alive until
+ * fakemx_server_shutdown() has returned; the server owns its listeners and
+ * its sessions and frees them there.
+ */
+#ifndef FAKEMX_SERVER_H
+#define FAKEMX_SERVER_H
+
+#include <stddef.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "fakemx_conf.h"
+
+struct fakemx_session;
+
+struct fakemx_server {
+    struct event_base *base;            /* caller's */
+    const struct fakemx_conf *conf;     /* caller's */
+    struct timeval idle;                /* idle timeout per session */
+    struct evconnlistener *listeners[2]; /* IPv4, IPv6 (may be NULL) */
+    struct event *resume;               /* re-enables accept after EMFILE */
+    struct fakemx_session *sessions;    /* live sessions, a list */
+    unsigned long nconn;                /* connections accepted so far */
+};
+
+/*
+ * fakemx_server_listen - bind 0.0.0.0:PORT (and [::]:PORT if possible)
+ *
+ * SRV must have base, conf and idle set.  Returns 0 when the IPv4 socket
+ * listens, -1 and a message in ERR otherwise.
+ */
+int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
+                         size_t errlen);
+
+/* fakemx_server_shutdown - close listeners, end and free every session */
+void fakemx_server_shutdown(struct fakemx_server *srv);
+
+#endif

@@ -1,0 +1,421 @@
+/*
+ * fakemx_session.c - life cycle, I/O and the close path of one session
+ *
+ * Input is framed into lines here, with the length limit enforced before a
+ * line is copied or parsed; complete lines go to fakemx_smtp_command(), or
+ * to fakemx_data_input() while a message is being received.
+ *
+ * Closing always goes the same way: fakemx_session_close() writes the
+ * disconnect event and stops reading; a timer then waits until every reply
+ * has left the process, sends a TLS close_notify if TLS is up, half-closes
+ * the socket and drains input until the client closes (so that unread
+ * input cannot turn our last reply into a reset), with deadlines.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "fakemx_event.h"
+#include "fakemx_log.h"
+#include "fakemx_session.h"
+
+#define FAKEMX_CLOSE_POLL_MS  10    /* close path: output drained yet? */
+#define FAKEMX_CLOSE_TICKS    500   /* ... for at most 5 s */
+#define FAKEMX_LINGER_SECS    2     /* wait for the client's EOF */
+
+static const char *fakemx_state_names[] = {
+    "NEW", "HELO", "READY", "MAIL", "RCPT", "DATA", "TLS", "CLOSING",
+    "LINGER",
+};
+
+/* fakemx_session_set_state - the only place the state changes */
+void fakemx_session_set_state(struct fakemx_session *s,
+                              enum fakemx_state state)
+{
+    fakemx_debug("conn %lu: %s -> %s", s->conn, fakemx_state_names[s->state],
+                 fakemx_state_names[state]);
+    s->state = state;
+}
+
+/* fakemx_session_addr - "a.b.c.d:port" or "[v6]:port" of SA */
+static void fakemx_session_addr(const struct sockaddr *sa, char *buf,
+                                size_t len)
+{
+    const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+    char host[INET6_ADDRSTRLEN];
+
+    if (sa->sa_family == AF_INET &&
+        inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host)) != 0)
+        snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+    else if (sa->sa_family == AF_INET6 &&
+             inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host)) != 0)
+        snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+    else
+        snprintf(buf, len, "unknown");
+}
+
+/* fakemx_session_text - JSON string of config text V, null if none */
+static json_t *fakemx_session_text(const char *v)
+{
+    return v ? fakemx_json_text(v, strlen(v)) : json_null();
+}
+
+/* fakemx_session_event - a new event with the common fields filled in */
+json_t *fakemx_session_event(const struct fakemx_session *s,
+                             const char *name)
+{
+    const struct fakemx_entry *e = s->entry;
+    struct timeval tv;
+    json_t *ev;
+
+    gettimeofday(&tv, 0);
+    if ((ev = json_object()) == 0)
+        return 0;
+    json_object_set_new(ev, "ts", json_real((double)tv.tv_sec +
+                                            (double)tv.tv_usec / 1e6));
+    json_object_set_new(ev, "conn", json_integer((json_int_t)s->conn));
+    json_object_set_new(ev, "scenario",
+                        fakemx_session_text(e ? e->scenario : 0));
+    json_object_set_new(ev, "host", fakemx_session_text(e ? e->host : 0));
+    json_object_set_new(ev, "persona",
+                        fakemx_session_text(e ? e->persona : 0));
+    json_object_set_new(ev, "local", json_string(s->local));
+    json_object_set_new(ev, "peer", json_string(s->peer));
+    json_object_set_new(ev, "event", json_string(name));
+    return ev;
+}
+
+/* fakemx_session_reply - send one reply line (CRLF appended) */
+void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf) - 2, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n > sizeof(buf) - 3)
+        n = (int)sizeof(buf) - 3;
+    fakemx_debug("conn %lu: > %.*s", s->conn, n, buf);
+    memcpy(buf + n, "\r\n", 2);
+    bufferevent_write(s->bev, buf, (size_t)n + 2);
+}
+
+/* fakemx_session_cmd_error - record a command_error event only */
+void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
+                              const char *line, size_t len)
+{
+    json_t *ev = fakemx_session_event(s, "command_error");
+
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+    if (len > 80)
+        len = 80;
+    json_object_set_new(ev, "reason", json_string(reason));
+    json_object_set_new(ev, "line", fakemx_json_escaped(line ? line : "",
+                                                        line ? len : 0));
+    fakemx_event_emit(ev);
+}
+
+/* fakemx_session_error - command_error event, REPLY, count; maybe drop */
+void fakemx_session_error(struct fakemx_session *s, const char *reason,
+                          const char *line, size_t len, const char *reply)
+{
+    fakemx_session_cmd_error(s, reason, line, len);
+    fakemx_session_reply(s, "%s", reply);
+    if (++s->errors >= FAKEMX_MAX_ERRORS) {
+        fakemx_session_reply(s, "421 4.7.0 %s Error: too many errors",
+                             s->entry->smtp_name);
+        fakemx_session_close(s, "dropped");
+    }
+}
+
+/* fakemx_session_bye - write the disconnect event, once */
+static void fakemx_session_bye(struct fakemx_session *s, const char *reason)
+{
+    struct timeval now;
+    json_t *ev;
+
+    if (s->said_bye)
+        return;
+    s->said_bye = 1;
+    gettimeofday(&now, 0);
+    ev = fakemx_session_event(s, "disconnect");
+    json_object_set_new(ev, "reason", json_string(reason));
+    json_object_set_new(ev, "duration",
+                        json_real((double)(now.tv_sec - s->start.tv_sec) +
+                                  (double)(now.tv_usec - s->start.tv_usec) /
+                                      1e6));
+    json_object_set_new(ev, "quit", json_boolean(s->quit));
+    fakemx_event_emit(ev);
+}
+
+/* fakemx_session_close - begin the one close path; REASON for the event */
+void fakemx_session_close(struct fakemx_session *s, const char *reason)
+{
+    static const struct timeval now = {0, 0};
+
+    if (s->state >= FAKEMX_S_CLOSING)
+        return;
+    fakemx_session_bye(s, reason);
+    fakemx_session_set_state(s, FAKEMX_S_CLOSING);
+    bufferevent_disable(s->bev, EV_READ);
+    s->close_ticks = 0;
+    evtimer_add(s->timer, &now);
+}
+
+/* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
+void fakemx_session_free(struct fakemx_session *s, const char *reason)
+{
+    if (reason != 0)
+        fakemx_session_bye(s, reason);
+    fakemx_debug("conn %lu: freed", s->conn);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        s->srv->sessions = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    if (s->timer)
+        event_free(s->timer);
+    if (s->ssl)
+        SSL_set_app_data(s->ssl, 0);
+    if (s->bev)
+        bufferevent_free(s->bev); /* the socket, SSL and raw layer too */
+    fakemx_tls_state_clear(&s->tls);
+    free(s);
+}
+
+/* fakemx_session_timer_cb - close path: flush, close_notify, half-close */
+static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct fakemx_session *s = arg;
+    struct timeval poll = {0, FAKEMX_CLOSE_POLL_MS * 1000};
+    struct timeval linger = {FAKEMX_LINGER_SECS, 0};
+
+    (void)fd;
+    (void)what;
+    if (s->state == FAKEMX_S_LINGER ||
+        ++s->close_ticks > FAKEMX_CLOSE_TICKS) {
+        fakemx_session_free(s, 0);
+        return;
+    }
+    if (evbuffer_get_length(bufferevent_get_output(s->bev)) != 0 ||
+        evbuffer_get_length(bufferevent_get_output(s->raw)) != 0) {
+        evtimer_add(s->timer, &poll);
+        return;
+    }
+    if (s->in_tls && !s->ssl_shut) {
+        s->ssl_shut = 1;
+        SSL_shutdown(s->ssl); /* close_notify into the raw layer */
+        ERR_clear_error();
+        evtimer_add(s->timer, &poll);
+        return;
+    }
+    shutdown(s->fd, SHUT_WR);
+    fakemx_session_set_state(s, FAKEMX_S_LINGER);
+    bufferevent_set_timeouts(s->bev, 0, 0);
+    bufferevent_enable(s->bev, EV_READ);
+    evtimer_add(s->timer, &linger);
+}
+
+/* fakemx_session_too_long - a line over the limit: refuse, record */
+static void fakemx_session_too_long(struct fakemx_session *s,
+                                    struct evbuffer *in)
+{
+    char head[80];
+    ev_ssize_t n = evbuffer_copyout(in, head, sizeof(head));
+
+    fakemx_session_error(s, "line too long", head, n > 0 ? (size_t)n : 0,
+                         "500 5.5.2 Error: line too long");
+}
+
+/* fakemx_session_line - frame and handle one command line; 0: need more */
+static int fakemx_session_line(struct fakemx_session *s, struct evbuffer *in)
+{
+    char line[SMTP_LINE_MAX];
+    size_t avail = evbuffer_get_length(in);
+    struct evbuffer_ptr eol;
+    size_t n;
+
+    eol = evbuffer_search_eol(in, 0, 0, EVBUFFER_EOL_LF);
+    if (eol.pos < 0) {
+        /* No end yet: too long already if it cannot fit with its LF. */
+        if (avail < SMTP_LINE_MAX)
+            return 0;
+        if (!s->skip_line)
+            fakemx_session_too_long(s, in);
+        s->skip_line = 1;
+        evbuffer_drain(in, avail);
+        return 0;
+    }
+    n = (size_t)eol.pos + 1;
+    if (s->skip_line) {
+        s->skip_line = 0;
+        evbuffer_drain(in, n);
+        return 1;
+    }
+    if (n > SMTP_LINE_MAX) {
+        fakemx_session_too_long(s, in);
+        evbuffer_drain(in, n);
+        return 1;
+    }
+    evbuffer_remove(in, line, n);
+    if (fakemx_debug_level) {
+        char esc[4 * SMTP_LINE_MAX + 1];
+
+        fakemx_json_escape(line, n > 1 && line[n - 2] == '\r' ? n - 2 : n - 1,
+                           esc, sizeof(esc));
+        fakemx_debug("conn %lu: < %s", s->conn, esc);
+    }
+    fakemx_smtp_command(s, line, n);
+    return 1;
+}
+
+/* fakemx_session_read_cb - input arrived */
+static void fakemx_session_read_cb(struct bufferevent *bev, void *arg)
+{
+    struct fakemx_session *s = arg;
+    struct evbuffer *in = bufferevent_get_input(bev);
+
+    while (s->state >= FAKEMX_S_HELO && s->state <= FAKEMX_S_DATA) {
+        if (s->state == FAKEMX_S_DATA ? fakemx_data_input(s, in) == 0
+                                      : fakemx_session_line(s, in) == 0)
+            break;
+    }
+    if (s->state == FAKEMX_S_CLOSING || s->state == FAKEMX_S_LINGER)
+        evbuffer_drain(in, evbuffer_get_length(in));
+    /* A client that does not read its replies gets paused. */
+    if (s->state <= FAKEMX_S_DATA &&
+        evbuffer_get_length(bufferevent_get_output(s->bev)) > FAKEMX_OUT_MAX) {
+        s->throttled = 1;
+        bufferevent_disable(s->bev, EV_READ);
+    }
+}
+
+/* fakemx_session_write_cb - output drained: resume a paused reader */
+static void fakemx_session_write_cb(struct bufferevent *bev, void *arg)
+{
+    struct fakemx_session *s = arg;
+
+    (void)bev;
+    if (s->throttled && s->state <= FAKEMX_S_DATA) {
+        s->throttled = 0;
+        bufferevent_enable(s->bev, EV_READ);
+    }
+}
+
+/* fakemx_session_event_cb - EOF, error, timeout, handshake done */
+static void fakemx_session_event_cb(struct bufferevent *bev, short what,
+                                    void *arg)
+{
+    struct fakemx_session *s = arg;
+
+    (void)bev;
+    if (s->state == FAKEMX_S_TLS) {
+        fakemx_starttls_event(s, what);
+        return;
+    }
+    if (what & BEV_EVENT_CONNECTED)
+        return;
+    if (s->state >= FAKEMX_S_CLOSING) {
+        fakemx_session_free(s, 0);
+        return;
+    }
+    if (what & BEV_EVENT_TIMEOUT) {
+        if (what & BEV_EVENT_READING)
+            fakemx_session_reply(s, "421 4.4.2 %s Error: timeout exceeded",
+                                 s->entry->smtp_name);
+        fakemx_session_close(s, "timeout");
+    } else if (what & BEV_EVENT_EOF) {
+        fakemx_session_close(s, "eof");
+    } else {
+        fakemx_session_close(s, "error");
+    }
+}
+
+/* fakemx_session_attach - point S's callbacks and timeouts at s->bev */
+void fakemx_session_attach(struct fakemx_session *s)
+{
+    bufferevent_setcb(s->bev, fakemx_session_read_cb, fakemx_session_write_cb,
+                      fakemx_session_event_cb, s);
+    bufferevent_set_timeouts(s->bev, &s->srv->idle, &s->srv->idle);
+    bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+}
+
+/* fakemx_session_start - take over accepted socket FD; never fails hard */
+void fakemx_session_start(struct fakemx_server *srv, int fd,
+                          const struct sockaddr *peer, int peerlen)
+{
+    struct sockaddr_storage local;
+    socklen_t llen = sizeof(local);
+    struct fakemx_session *s;
+    int one = 1;
+    json_t *ev;
+
+    (void)peerlen;
+    if ((s = calloc(1, sizeof(*s))) == 0) {
+        fakemx_warn("accept: out of memory");
+        close(fd);
+        return;
+    }
+    s->srv = srv;
+    s->conn = ++srv->nconn;
+    s->fd = fd;
+    gettimeofday(&s->start, 0);
+    if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) {
+        fakemx_warn("getsockname: %s", strerror(errno));
+        close(fd);
+        free(s);
+        return;
+    }
+    fakemx_session_addr((const struct sockaddr *)&local, s->local,
+                        sizeof(s->local));
+    fakemx_session_addr(peer, s->peer, sizeof(s->peer));
+    s->entry = fakemx_conf_lookup(srv->conf, (const struct sockaddr *)&local);
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    s->raw = bufferevent_socket_new(srv->base, fd,
+                                    BEV_OPT_CLOSE_ON_FREE |
+                                        BEV_OPT_DEFER_CALLBACKS);
+    s->timer = evtimer_new(srv->base, fakemx_session_timer_cb, s);
+    if (s->raw == 0 || s->timer == 0) {
+        fakemx_warn("accept: cannot create bufferevent");
+        if (s->raw)
+            bufferevent_free(s->raw);
+        else
+            close(fd);
+        if (s->timer)
+            event_free(s->timer);
+        free(s);
+        return;
+    }
+    s->bev = s->raw;
+    if ((s->next = srv->sessions) != 0)
+        s->next->prev = s;
+    srv->sessions = s;
+    fakemx_debug("conn %lu: %s -> %s", s->conn, s->peer, s->local);
+    fakemx_session_attach(s);
+
+    if (s->entry == 0) {
+        fakemx_event_emit(fakemx_session_event(s, "no_scenario"));
+        fakemx_session_reply(s, "554 5.3.0 no scenario at this address");
+        s->said_bye = 1; /* no connect event, so no disconnect event */
+        fakemx_session_close(s, "dropped");
+        return;
+    }
+    ev = fakemx_session_event(s, "connect");
+    fakemx_event_emit(ev);
+    fakemx_smtp_greet(s);
+}

@@ -1,0 +1,154 @@
+/*
+ * fakemx_session.h - one SMTP session of the fake MX
+ *
+ * A session is a struct plus an explicit state; fakemx_session_set_state()
+ * is the only place that changes the state.  The code is split by role:
+ *
+ *   fakemx_session.c   life cycle, I/O callbacks, line framing, the one
+ *                      close path (flush, TLS close_notify, half-close,
+ *                      linger) and the common fields of every event
+ *   fakemx_smtp.c      greeting and command dispatch
+ *   fakemx_data.c      the message after DATA (dot-unstuffing, size, token)
+ *   fakemx_starttls.c  STARTTLS and the server-side handshake
+ *
+ * The server owns its sessions (a doubly linked list).  A session is only
+ * freed from its own event or timer callback, or by the server shutdown,
+ * never from inside the read path, so command handlers can always touch
+ * the session after calling fakemx_session_close().  Bufferevents are
+ * created with BEV_OPT_DEFER_CALLBACKS: the OpenSSL filter would otherwise
+ * run our callbacks (and so free the session) from inside
+ * bufferevent_enable().
+ */
+#ifndef FAKEMX_SESSION_H
+#define FAKEMX_SESSION_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <jansson.h>
+#include <openssl/ssl.h>
+
+#include "fakemx_conf.h"
+#include "fakemx_server.h"
+#include "fakemx_tls.h"
+#include "smtp_cmd.h"
+
+#define FAKEMX_MAX_ERRORS   10                  /* then drop the session */
+#define FAKEMX_MSG_MAX      (10 * 1024 * 1024)  /* SIZE we advertise */
+#define FAKEMX_RCPT_MAX     100                 /* recipients per message */
+#define FAKEMX_TOKEN_MAX    256                 /* X-DH-Token value kept */
+#define FAKEMX_DATA_CHUNK   4096                /* message line buffer */
+#define FAKEMX_OUT_MAX      (256 * 1024)        /* stop reading above */
+
+enum fakemx_state {
+    FAKEMX_S_NEW,       /* accepted, nothing sent yet */
+    FAKEMX_S_HELO,      /* greeted (or TLS up): waiting for EHLO/HELO */
+    FAKEMX_S_READY,     /* EHLO done, no mail transaction */
+    FAKEMX_S_MAIL,      /* MAIL accepted, no RCPT yet */
+    FAKEMX_S_RCPT,      /* at least one RCPT accepted */
+    FAKEMX_S_DATA,      /* reading the message */
+    FAKEMX_S_TLS,       /* server-side TLS handshake running */
+    FAKEMX_S_CLOSING,   /* no more input: flushing replies */
+    FAKEMX_S_LINGER,    /* write side shut: draining input until EOF */
+};
+
+/* The message being received. */
+struct fakemx_msg {
+    size_t bytes;                   /* after dot-unstuffing */
+    int in_header;                  /* no empty line seen yet */
+    int mid_line;                   /* last chunk ended inside a line */
+    int too_big;
+    int have_token;
+    char token[FAKEMX_TOKEN_MAX];
+};
+
+struct fakemx_session {
+    struct fakemx_server *srv;
+    struct fakemx_session *prev;
+    struct fakemx_session *next;
+    unsigned long conn;                 /* connection number, from 1 */
+    const struct fakemx_entry *entry;   /* NULL: no scenario here */
+    char local[INET6_ADDRSTRLEN + 8];   /* "addr:port" dialled */
+    char peer[INET6_ADDRSTRLEN + 8];    /* "addr:port" of the client */
+    int fd;
+    struct bufferevent *raw;    /* the socket */
+    struct bufferevent *bev;    /* what we talk through: raw or TLS filter */
+    SSL *ssl;                   /* owned by bev once TLS started */
+    struct fakemx_tls_state tls;
+    enum fakemx_state state;
+    struct timeval start;
+    struct event *timer;        /* close path: polling and deadlines */
+    int close_ticks;
+    int in_tls;                 /* handshake done */
+    int ssl_shut;               /* close_notify sent */
+    int quit;                   /* client sent QUIT */
+    int said_bye;               /* disconnect event written */
+    int skip_line;              /* discarding the rest of a long line */
+    int throttled;              /* reading paused: output too big */
+    int errors;
+    unsigned nrcpt;
+    unsigned nmsg;
+    struct fakemx_msg msg;
+};
+
+/* fakemx_session_start - take over accepted socket FD; never fails hard */
+void fakemx_session_start(struct fakemx_server *srv, int fd,
+                          const struct sockaddr *peer, int peerlen);
+
+/* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
+void fakemx_session_free(struct fakemx_session *s, const char *reason);
+
+/* fakemx_session_set_state - the only place the state changes */
+void fakemx_session_set_state(struct fakemx_session *s,
+                              enum fakemx_state state);
+
+/* fakemx_session_attach - point S's callbacks and timeouts at s->bev */
+void fakemx_session_attach(struct fakemx_session *s);
+
+/* fakemx_session_event - a new event with the common fields filled in */
+json_t *fakemx_session_event(const struct fakemx_session *s,
+                             const char *name);
+
+/* fakemx_session_reply - send one reply line (CRLF appended) */
+void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* fakemx_session_cmd_error - record a command_error event only */
+void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
+                              const char *line, size_t len);
+
+/* fakemx_session_error - command_error event, REPLY, count; maybe drop */
+void fakemx_session_error(struct fakemx_session *s, const char *reason,
+                          const char *line, size_t len, const char *reply);
+
+/* fakemx_session_close - begin the one close path; REASON for the event */
+void fakemx_session_close(struct fakemx_session *s, const char *reason);
+
+/* fakemx_smtp_greet - send the 220 greeting */
+void fakemx_smtp_greet(struct fakemx_session *s);
+
+/* fakemx_smtp_command - act on one command line of LEN bytes */
+void fakemx_smtp_command(struct fakemx_session *s, const char *line,
+                         size_t len);
+
+/* fakemx_smtp_reset - forget the mail transaction */
+void fakemx_smtp_reset(struct fakemx_session *s);
+
+/* fakemx_data_begin - start receiving a message */
+void fakemx_data_begin(struct fakemx_session *s);
+
+/* fakemx_data_input - consume message bytes from IN; 0 = need more */
+int fakemx_data_input(struct fakemx_session *s, struct evbuffer *in);
+
+/* fakemx_starttls_command - act on STARTTLS (LINE for error events) */
+void fakemx_starttls_command(struct fakemx_session *s, const char *line,
+                             size_t len);
+
+/* fakemx_starttls_event - handshake finished or failed (bufferevent WHAT) */
+void fakemx_starttls_event(struct fakemx_session *s, short what);
+
+#endif

@@ -1,0 +1,153 @@
+/*++
+ * NAME
+ *	rc_deliver 3
+ * SUMMARY
+ *	one delivery attempt of one message to one recipient
+ * DESCRIPTION
+ *	See rc_deliver.h. A host failure (unusable host, connection or TLS
+ *	failure, 4xx) moves on to the next address and host; a 5xx ends
+ *	with a bounce; when nothing is left the message is deferred with
+ *	all reasons (RFC 7672 9.1: DANE failures are temporary).
+ *--*/
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "refclient/rc_deliver.h"
+#include "refclient/rc_log.h"
+#include "refclient/rc_mutant.h"
+#include "refclient/rc_route.h"
+
+/* rc_deliver_reason - append one "; "-separated reason */
+
+static void rc_deliver_reason(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void rc_deliver_reason(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t  used = strlen(buf);
+    va_list ap;
+
+    if (used + 3 >= len)
+	return;
+    if (used) {
+	memcpy(buf + used, "; ", 3);
+	used += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* rc_deliver_exit - outcome to exit status */
+
+int     rc_deliver_exit(RC_OUT_STATUS status)
+{
+    switch (status) {
+    case RC_OUT_DELIVERED:
+	return (0);
+    case RC_OUT_BOUNCED:
+	return (69);
+    default:
+	return (75);
+    }
+}
+
+/* rc_deliver_host - try every address of one planned host */
+
+static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
+			           const RC_HOST *host, char *reasons,
+			           size_t rlen, RC_OUTCOME *out)
+{
+    const char *refids[RC_POLICY_MAX_REFIDS];
+    RC_TLS_PARAMS tp;
+    RC_SESS_RESULT res;
+    int     i;
+
+    memset(&tp, 0, sizeof(tp));
+    tp.level = host->level;
+    tp.base = host->base[0] ? host->base : host->name;
+    tp.refids = refids;
+    tp.nrefids = rc_policy_refids(tp.base, host->name, route->domain,
+				  route->mx_resolved, refids);
+    tp.tlsa = host->tlsa;
+    tp.ntlsa = host->ntlsa;
+    tp.mutants = job->mutants;
+    for (i = 0; i < host->naddrs; i++) {
+	rc_session_run(job, host->name, host->addrs[i], &tp, &res);
+	switch (res.status) {
+	case RC_SESS_DELIVERED:
+	    out->status = RC_OUT_DELIVERED;
+	    snprintf(out->line, sizeof(out->line),
+		     "delivered %s %s tls=%s%s%s%s%s%s", host->name,
+		     host->addrs[i], res.tls,
+		     res.sni[0] ? " sni=" : "", res.sni,
+		     res.match[0] ? " match=\"" : "", res.match,
+		     res.match[0] ? "\"" : "");
+	    return (1);
+	case RC_SESS_BOUNCE:
+	    out->status = RC_OUT_BOUNCED;
+	    snprintf(out->line, sizeof(out->line), "bounced %s[%s]: %s",
+		     host->name, host->addrs[i], res.reason);
+	    return (1);
+	case RC_SESS_TEMPFAIL:
+	    rc_deliver_reason(reasons, rlen, "%s[%s]: %s", host->name,
+			      host->addrs[i], res.reason);
+	    break;
+	}
+    }
+    return (0);
+}
+
+/* rc_deliver - resolve, then try hosts in order */
+
+void    rc_deliver(RC_DNS *dns, const RC_JOB *job, const char *domain,
+		           RC_OUTCOME *out)
+{
+    RC_ROUTE route;
+    char    reasons[3500];
+    int     i;
+
+    reasons[0] = 0;
+    memset(out, 0, sizeof(*out));
+    rc_route_nexthop(dns, domain, job->mutants, &route);
+    switch (route.action) {
+    case RC_MX_BOUNCE:
+	out->status = RC_OUT_BOUNCED;
+	snprintf(out->line, sizeof(out->line), "bounced %s: %s",
+		 route.domain, route.why);
+	goto done;
+    case RC_MX_DEFER:
+	out->status = RC_OUT_DEFERRED;
+	snprintf(out->line, sizeof(out->line), "deferred %s: %s",
+		 route.domain, route.why);
+	goto done;
+    default:
+	break;
+    }
+    for (i = 0; i < route.nhosts; i++) {
+	RC_HOST *host = route.hosts + i;
+
+	rc_route_host(dns, &route, host, job->port, job->mutants);
+	if (host->level == RC_LEVEL_UNUSABLE)
+	    rc_deliver_reason(reasons, sizeof(reasons), "%s: %s", host->name,
+			      host->why);
+	else if (rc_deliver_host(job, &route, host, reasons, sizeof(reasons),
+				 out))
+	    goto done;
+	if ((job->mutants & RC_MUT_NO_NEXT_MX) && i + 1 < route.nhosts) {
+	    rc_log_info("%s failed: not trying the next MX host (mutant no-next-mx)",
+			host->name);
+	    break;
+	}
+	if (i + 1 < route.nhosts)
+	    rc_log_info("%s failed: trying the next host", host->name);
+    }
+    out->status = RC_OUT_DEFERRED;
+    snprintf(out->line, sizeof(out->line), "deferred %s",
+	     reasons[0] ? reasons : "no usable host");
+
+done:
+    rc_route_free(&route);
+}

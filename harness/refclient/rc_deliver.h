@@ -1,0 +1,39 @@
+#ifndef RC_DELIVER_H
+#define RC_DELIVER_H
+
+/*++
+ * NAME
+ *	rc_deliver 3h
+ * SUMMARY
+ *	one delivery attempt of one message to one recipient
+ * SYNOPSIS
+ *	#include "refclient/rc_deliver.h"
+ * DESCRIPTION
+ *	rc_deliver() resolves the recipient DOMAIN (rc_route), walks the
+ *	hosts in order and tries each usable address (rc_session) until
+ *	one delivers or bounces. The outcome is the first stdout line:
+ *	"delivered HOST ADDR tls=... [sni=NAME] [match=\"u s m\"]",
+ *	"deferred REASONS" or "bounced REASON".
+ *
+ *	rc_deliver_exit() maps an outcome to the exit status (0, 75, 69).
+ *--*/
+
+#include "refclient/rc_dns.h"
+#include "refclient/rc_session.h"
+
+typedef enum {
+    RC_OUT_DELIVERED,
+    RC_OUT_DEFERRED,
+    RC_OUT_BOUNCED,
+} RC_OUT_STATUS;
+
+typedef struct {
+    RC_OUT_STATUS status;
+    char    line[4096];
+} RC_OUTCOME;
+
+extern void rc_deliver(RC_DNS *, const RC_JOB *, const char *domain,
+		               RC_OUTCOME *);
+extern int rc_deliver_exit(RC_OUT_STATUS);
+
+#endif

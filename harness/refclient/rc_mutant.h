@@ -1,0 +1,43 @@
+#ifndef RC_MUTANT_H
+#define RC_MUTANT_H
+
+/*++
+ * NAME
+ *	rc_mutant 3h
+ * SUMMARY
+ *	deliberate defects of the reference client
+ * SYNOPSIS
+ *	#include "refclient/rc_mutant.h"
+ * DESCRIPTION
+ *	A mutant is one deliberate RFC 7672 defect, switched on with
+ *	--mutant=NAME. The harness proves each scenario can fail by
+ *	running the reference client with the mutant that targets it.
+ *	A set of mutants is a bit mask of RC_MUT_* flags.
+ *
+ *	rc_mutant_parse() returns the flag of NAME, 0 when NAME is
+ *	unknown. rc_mutant_name() returns the name of one flag.
+ *	rc_mutant_usage() writes one line per mutant (name and what it
+ *	breaks) to a stream. rc_mutant_list() formats a mask as a
+ *	comma-separated list into a caller buffer.
+ *--*/
+
+#include <stdio.h>
+
+#define RC_MUT_NO_DANE			(1U << 0)
+#define RC_MUT_CLEARTEXT_FALLBACK	(1U << 1)
+#define RC_MUT_IGNORE_BOGUS		(1U << 2)
+#define RC_MUT_ACCEPT_ANY_CERT		(1U << 3)
+#define RC_MUT_NO_SNI			(1U << 4)
+#define RC_MUT_NO_NEXT_MX		(1U << 5)
+#define RC_MUT_TLSA_INSECURE_ADDR	(1U << 6)
+#define RC_MUT_NO_DNSSEC		(1U << 7)
+#define RC_MUT_UNUSABLE_AS_ABSENT	(1U << 8)
+#define RC_MUT_ALLOW_TLS10		(1U << 9)
+
+extern unsigned rc_mutant_parse(const char *name);
+extern const char *rc_mutant_name(unsigned flag);
+extern void rc_mutant_usage(FILE *fp);
+extern const char *rc_mutant_list(unsigned mask, char *buf, size_t len);
+extern int rc_mutant_count(void);
+
+#endif

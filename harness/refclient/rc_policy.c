@@ -1,0 +1,453 @@
+/*++
+ * NAME
+ *	rc_policy 3
+ * SUMMARY
+ *	RFC 7672 decisions of the reference client, without I/O
+ * DESCRIPTION
+ *	See rc_policy.h. The mutant flags that change a decision are
+ *	tested here, next to the rule they break.
+ *--*/
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/x509.h>
+
+#include "refclient/rc_mutant.h"
+#include "refclient/rc_policy.h"
+
+/* rc_sec_str - security status name */
+
+const char *rc_sec_str(RC_SEC sec)
+{
+    switch (sec) {
+    case RC_SEC_SECURE:
+	return ("secure");
+    case RC_SEC_INSECURE:
+	return ("insecure");
+    case RC_SEC_BOGUS:
+	return ("bogus");
+    case RC_SEC_INDETERMINATE:
+	return ("indeterminate");
+    }
+    return ("?");
+}
+
+/* rc_ans_str - answer kind name */
+
+const char *rc_ans_str(RC_ANS ans)
+{
+    switch (ans) {
+    case RC_ANS_DATA:
+	return ("data");
+    case RC_ANS_NODATA:
+	return ("NODATA");
+    case RC_ANS_NXDOMAIN:
+	return ("NXDOMAIN");
+    case RC_ANS_FAIL:
+	return ("failure");
+    }
+    return ("?");
+}
+
+/* rc_level_str - TLS level name */
+
+const char *rc_level_str(RC_LEVEL level)
+{
+    switch (level) {
+    case RC_LEVEL_UNUSABLE:
+	return ("host unusable");
+    case RC_LEVEL_OPPORTUNISTIC:
+	return ("opportunistic TLS");
+    case RC_LEVEL_MANDATORY:
+	return ("TLS mandatory (unauthenticated)");
+    case RC_LEVEL_DANE:
+	return ("DANE mandatory");
+    }
+    return ("?");
+}
+
+/* rc_policy_der_ok - does Full(0) data parse completely? */
+
+static int rc_policy_der_ok(const RC_TLSA *rec)
+{
+    const unsigned char *p = rec->data;
+    long    len = (long) rec->len;
+    int     ok = 0;
+
+    if (rec->selector == 0) {
+	X509   *cert = d2i_X509(0, &p, len);
+
+	ok = (cert != 0 && p == rec->data + rec->len);
+	X509_free(cert);
+    } else {
+	EVP_PKEY *pkey = d2i_PUBKEY(0, &p, len);
+
+	ok = (pkey != 0 && p == rec->data + rec->len);
+	EVP_PKEY_free(pkey);
+    }
+    return (ok);
+}
+
+/* rc_policy_tlsa_class - is this TLSA record usable for SMTP? */
+
+RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
+{
+    if (rec->usage == 0 || rec->usage == 1)
+	return (RC_TLSA_PKIX_USAGE);
+    if (rec->usage > 3)
+	return (RC_TLSA_BAD_USAGE);
+    if (rec->selector > 1)
+	return (RC_TLSA_BAD_SELECTOR);
+    switch (rec->mtype) {
+    case 0:
+	if (rec->len == 0 || rec->data == 0)
+	    return (RC_TLSA_BAD_LENGTH);
+	return (rc_policy_der_ok(rec) ? RC_TLSA_USABLE : RC_TLSA_BAD_DATA);
+    case 1:
+	return (rec->len == 32 ? RC_TLSA_USABLE : RC_TLSA_BAD_LENGTH);
+    case 2:
+	return (rec->len == 64 ? RC_TLSA_USABLE : RC_TLSA_BAD_LENGTH);
+    default:
+	return (RC_TLSA_BAD_MTYPE);
+    }
+}
+
+/* rc_policy_tlsa_class_str - why a record is (un)usable */
+
+const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS cls)
+{
+    switch (cls) {
+    case RC_TLSA_USABLE:
+	return ("usable");
+    case RC_TLSA_PKIX_USAGE:
+	return ("unusable: PKIX usage in SMTP");
+    case RC_TLSA_BAD_USAGE:
+	return ("unusable: unknown usage");
+    case RC_TLSA_BAD_SELECTOR:
+	return ("unusable: unknown selector");
+    case RC_TLSA_BAD_MTYPE:
+	return ("unusable: unknown matching type");
+    case RC_TLSA_BAD_LENGTH:
+	return ("unusable: wrong data length");
+    case RC_TLSA_BAD_DATA:
+	return ("unusable: malformed DER data");
+    }
+    return ("?");
+}
+
+/* rc_policy_tlsa_level - RFC 7672 2.2/2.3: TLSA lookup result to TLS level */
+
+RC_LEVEL rc_policy_tlsa_level(RC_SEC sec, RC_ANS ans, int n_usable,
+			              unsigned mutants, const char **why)
+{
+    if (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE
+	|| ans == RC_ANS_FAIL) {
+	if (mutants & RC_MUT_IGNORE_BOGUS) {
+	    *why = "failed lookup treated as insecure (mutant ignore-bogus)";
+	    return (RC_LEVEL_OPPORTUNISTIC);
+	}
+	*why = sec == RC_SEC_BOGUS ? "TLSA bogus" : "TLSA lookup failed";
+	return (RC_LEVEL_UNUSABLE);
+    }
+    if (sec != RC_SEC_SECURE) {
+	*why = "insecure TLSA ignored";
+	return (RC_LEVEL_OPPORTUNISTIC);
+    }
+    if (ans != RC_ANS_DATA) {
+	*why = "no TLSA records (secure denial)";
+	return (RC_LEVEL_OPPORTUNISTIC);
+    }
+    if (n_usable > 0) {
+	*why = "usable TLSA records";
+	return (RC_LEVEL_DANE);
+    }
+    if (mutants & RC_MUT_UNUSABLE_AS_ABSENT) {
+	*why = "only unusable records, treated as absent (mutant unusable-as-absent)";
+	return (RC_LEVEL_OPPORTUNISTIC);
+    }
+    *why = "only unusable records";
+    return (RC_LEVEL_MANDATORY);
+}
+
+/* rc_policy_want_refetch - fetch a failed answer without validation? */
+
+int     rc_policy_want_refetch(RC_SEC sec, unsigned mutants)
+{
+    return ((mutants & RC_MUT_IGNORE_BOGUS)
+	    && (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE));
+}
+
+/* rc_policy_mx_action - RFC 7672 2.1.2/2.2.1: next-hop MX lookup result */
+
+RC_MX_ACTION rc_policy_mx_action(RC_SEC sec, RC_ANS ans, unsigned mutants,
+				         const char **why)
+{
+    if (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE
+	|| ans == RC_ANS_FAIL) {
+	if (mutants & RC_MUT_IGNORE_BOGUS) {
+	    *why = "failed MX lookup treated as no MX (mutant ignore-bogus)";
+	    return (RC_MX_IMPLICIT);
+	}
+	*why = sec == RC_SEC_BOGUS ? "MX lookup bogus" : "MX lookup failed";
+	return (RC_MX_DEFER);
+    }
+    switch (ans) {
+    case RC_ANS_NXDOMAIN:
+	*why = "domain does not exist (NXDOMAIN)";
+	return (RC_MX_BOUNCE);
+    case RC_ANS_NODATA:
+	*why = "no MX records: implicit MX";
+	return (RC_MX_IMPLICIT);
+    default:
+	*why = "MX records";
+	return (RC_MX_USE);
+    }
+}
+
+/* rc_policy_mx_cmp - preference, then name: deterministic order */
+
+static int rc_policy_mx_cmp(const void *a, const void *b)
+{
+    const RC_MX *ma = a;
+    const RC_MX *mb = b;
+
+    if (ma->pref != mb->pref)
+	return (ma->pref < mb->pref ? -1 : 1);
+    return (strcasecmp(ma->name, mb->name));
+}
+
+/* rc_policy_mx_prepare - sort, drop null MX and duplicates; return count */
+
+int     rc_policy_mx_prepare(RC_MX *mx, int n, int *null_mx)
+{
+    int     i;
+    int     j;
+    int     out = 0;
+
+    *null_mx = 0;
+    qsort(mx, n, sizeof(*mx), rc_policy_mx_cmp);
+    for (i = 0; i < n; i++) {
+	int     dup = 0;
+
+	if (strcmp(mx[i].name, ".") == 0) {
+	    *null_mx = 1;
+	    dup = 1;
+	}
+	for (j = 0; !dup && j < out; j++)
+	    if (rc_policy_name_eq(mx[j].name, mx[i].name))
+		dup = 1;
+	if (dup) {
+	    free(mx[i].name);
+	    mx[i].name = 0;
+	    continue;
+	}
+	mx[out++] = mx[i];
+    }
+    return (out);
+}
+
+/* rc_policy_addr_usable - RFC 7672 2.1.2/2.2.2: host address lookups */
+
+int     rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans,
+			              RC_SEC aaaa_sec, RC_ANS aaaa_ans,
+			              int *secure, const char **why)
+{
+    *secure = 0;
+    if (a_sec == RC_SEC_BOGUS || aaaa_sec == RC_SEC_BOGUS) {
+	*why = a_sec == RC_SEC_BOGUS ? "A bogus" : "AAAA bogus";
+	return (0);
+    }
+    if (a_ans != RC_ANS_DATA && aaaa_ans != RC_ANS_DATA) {
+	if (a_ans == RC_ANS_FAIL || aaaa_ans == RC_ANS_FAIL)
+	    *why = "address lookup failed";
+	else
+	    *why = "no address records";
+	return (0);
+    }
+
+    /*
+     * Secure only if every answer we rely on (not a failed one) is secure.
+     */
+    *secure = (a_ans == RC_ANS_FAIL || a_sec == RC_SEC_SECURE)
+	&& (aaaa_ans == RC_ANS_FAIL || aaaa_sec == RC_SEC_SECURE);
+    *why = *secure ? "addresses secure" : "addresses insecure";
+    return (1);
+}
+
+/* rc_policy_tlsa_bases - RFC 7672 2.2.2/2.3: where to look up TLSA */
+
+int     rc_policy_tlsa_bases(const char *host, const char *canon,
+			             int mx_secure, int addr_secure,
+			             int first_hop_secure, unsigned mutants,
+			             const char **bases, const char **why)
+{
+    int     cname = (canon != 0 && !rc_policy_name_eq(host, canon));
+
+    if (mutants & RC_MUT_NO_DANE) {
+	*why = "no TLSA lookup (mutant no-dane)";
+	return (0);
+    }
+    if (!mx_secure) {
+	*why = "MX insecure: no TLSA lookup, no DANE";
+	return (0);
+    }
+    if (addr_secure) {
+	*why = cname ? "secure CNAME chain: TLSA at expanded name, then original"
+	    : "addresses secure: TLSA lookup";
+	if (cname) {
+	    bases[0] = canon;
+	    bases[1] = host;
+	    return (2);
+	}
+	bases[0] = host;
+	return (1);
+    }
+    if (cname && first_hop_secure) {
+	*why = "secure CNAME to insecure target: TLSA at original name only";
+	bases[0] = host;
+	return (1);
+    }
+    if (mutants & RC_MUT_TLSA_INSECURE_ADDR) {
+	*why = "addresses insecure, TLSA looked up anyway (mutant tlsa-for-insecure-address)";
+	bases[0] = host;
+	return (1);
+    }
+    *why = "addresses insecure: no TLSA lookup, no DANE";
+    return (0);
+}
+
+/* rc_policy_refids - RFC 7672 3.2.2: DANE-TA reference identifiers */
+
+int     rc_policy_refids(const char *base, const char *mxhost,
+			         const char *nexthop, int mx_resolved,
+			         const char **refids)
+{
+    const char *cand[RC_POLICY_MAX_REFIDS];
+    int     ncand = 0;
+    int     n = 0;
+    int     i;
+    int     j;
+
+    cand[ncand++] = base;
+    cand[ncand++] = mxhost;
+    if (mx_resolved)
+	cand[ncand++] = nexthop;
+    for (i = 0; i < ncand; i++) {
+	if (cand[i] == 0)
+	    continue;
+	for (j = 0; j < n; j++)
+	    if (rc_policy_name_eq(refids[j], cand[i]))
+		break;
+	if (j == n)
+	    refids[n++] = cand[i];
+    }
+    return (n);
+}
+
+/* rc_policy_no_starttls - RFC 7672 2.2: STARTTLS missing or refused */
+
+RC_ACTION rc_policy_no_starttls(RC_LEVEL level, unsigned mutants,
+				        const char **why)
+{
+    if (level == RC_LEVEL_OPPORTUNISTIC) {
+	*why = "delivering in clear (opportunistic)";
+	return (RC_ACT_CLEAR);
+    }
+    if (mutants & RC_MUT_CLEARTEXT_FALLBACK) {
+	*why = "delivering in clear anyway (mutant cleartext-fallback)";
+	return (RC_ACT_CLEAR);
+    }
+    *why = level == RC_LEVEL_DANE ? "host unusable (DANE)"
+	: "host unusable (TLS mandatory)";
+    return (RC_ACT_HOST_FAIL);
+}
+
+/* rc_policy_sni - RFC 7672 8.1: SNI = TLSA base domain with DANE */
+
+const char *rc_policy_sni(RC_LEVEL level, const char *base, unsigned mutants)
+{
+    if (level != RC_LEVEL_DANE || (mutants & RC_MUT_NO_SNI))
+	return (0);
+    return (base);
+}
+
+/* rc_policy_tls_accept - may the session go on after the handshake? */
+
+int     rc_policy_tls_accept(RC_LEVEL level, int verify_ok, int dane_depth,
+			             unsigned mutants, const char **why)
+{
+    if (level != RC_LEVEL_DANE) {
+	*why = "no authentication required";
+	return (1);
+    }
+    if (verify_ok && dane_depth >= 0) {
+	*why = "DANE authenticated";
+	return (1);
+    }
+    if (mutants & RC_MUT_ACCEPT_ANY_CERT) {
+	*why = "verification failure ignored (mutant accept-any-cert)";
+	return (1);
+    }
+    *why = "DANE authentication failed: host unusable";
+    return (0);
+}
+
+/* rc_policy_reply_class - SMTP reply code: 2 ok, 4 try next host, 5 bounce */
+
+int     rc_policy_reply_class(int code)
+{
+    if (code >= 200 && code < 400)
+	return (2);
+    if (code >= 500 && code < 600)
+	return (5);
+    return (4);
+}
+
+/* rc_policy_name_eq - compare domain names, case and final dot ignored */
+
+int     rc_policy_name_eq(const char *a, const char *b)
+{
+    size_t  la = strlen(a);
+    size_t  lb = strlen(b);
+
+    if (la > 1 && a[la - 1] == '.')
+	la--;
+    if (lb > 1 && b[lb - 1] == '.')
+	lb--;
+    return (la == lb && strncasecmp(a, b, la) == 0);
+}
+
+/* rc_policy_strip_dot - name without the final dot (for TLS) */
+
+char   *rc_policy_strip_dot(const char *name, char *buf, size_t len)
+{
+    size_t  n;
+
+    snprintf(buf, len, "%s", name);
+    n = strlen(buf);
+    if (n > 1 && buf[n - 1] == '.')
+	buf[n - 1] = 0;
+    return (buf);
+}
+
+/* rc_policy_fqdn - lowercase name with a final dot */
+
+char   *rc_policy_fqdn(const char *name, char *buf, size_t len)
+{
+    size_t  n;
+    size_t  i;
+
+    snprintf(buf, len, "%s", name);
+    n = strlen(buf);
+    if ((n == 0 || buf[n - 1] != '.') && n + 1 < len) {
+	buf[n++] = '.';
+	buf[n] = 0;
+    }
+    for (i = 0; i < n; i++)
+	buf[i] = tolower((unsigned char) buf[i]);
+    return (buf);
+}

@@ -1,0 +1,346 @@
+/*++
+ * NAME
+ *	rc_route 3
+ * SUMMARY
+ *	next-hop and per-host DANE plan from validated DNS
+ * DESCRIPTION
+ *	See rc_route.h. The rules themselves are in rc_policy.c; this file
+ *	does the lookups, feeds the results to the rules and logs.
+ *--*/
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refclient/rc_log.h"
+#include "refclient/rc_mutant.h"
+#include "refclient/rc_route.h"
+
+/* rc_route_lookup - lookup, refetched unvalidated for ignore-bogus */
+
+static void rc_route_lookup(RC_DNS *dns, const char *name, int rrtype,
+			            unsigned mutants, RC_DNS_ANSWER *answer)
+{
+    rc_dns_lookup(dns, name, rrtype, answer);
+    if (rc_policy_want_refetch(answer->sec, mutants)) {
+	rc_log_info("%s %s %s (%s): fetching again without validation (mutant ignore-bogus)",
+		    name, rc_dns_type_str(rrtype), rc_sec_str(answer->sec),
+		    answer->why);
+	rc_dns_answer_free(answer);
+	rc_dns_lookup_unvalidated(dns, name, rrtype, answer);
+    }
+}
+
+/* rc_route_status - "secure", "bogus (why)", ... for logging */
+
+static const char *rc_route_status(const RC_DNS_ANSWER *a, char *buf,
+				           size_t len)
+{
+    if (a->why[0])
+	snprintf(buf, len, "%s%s (%s)", rc_sec_str(a->sec),
+		 a->unvalidated ? ", unvalidated" : "", a->why);
+    else
+	snprintf(buf, len, "%s%s", rc_sec_str(a->sec),
+		 a->unvalidated ? ", unvalidated" : "");
+    return (buf);
+}
+
+/* rc_route_cname_note - log a followed CNAME */
+
+static void rc_route_cname_note(const char *name, const RC_DNS_ANSWER *a)
+{
+    if (a->canon[0] && !rc_policy_name_eq(a->canon, name))
+	rc_log_info("%s is an alias for %s", name, a->canon);
+}
+
+/* rc_route_nexthop - MX lookup of the next-hop domain */
+
+void    rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
+			         RC_ROUTE *route)
+{
+    RC_DNS_ANSWER a;
+    RC_MX  *mx = 0;
+    const char *why;
+    char    st[400];
+    int     n = 0;
+    int     null_mx = 0;
+    int     i;
+
+    memset(route, 0, sizeof(*route));
+    rc_policy_fqdn(domain, route->domain, sizeof(route->domain));
+    rc_route_lookup(dns, route->domain, RC_DNS_T_MX, mutants, &a);
+    rc_route_cname_note(route->domain, &a);
+    route->action = rc_policy_mx_action(a.sec, a.ans, mutants, &why);
+    route->mx_secure = (a.sec == RC_SEC_SECURE);
+    rc_route_status(&a, st, sizeof(st));
+
+    if (route->action == RC_MX_USE) {
+	char    list[1024];
+	size_t  used = 0;
+
+	if ((n = rc_dns_parse_mx(&a, &mx)) < 0) {
+	    route->action = RC_MX_DEFER;
+	    snprintf(route->why, sizeof(route->why), "malformed MX record");
+	    rc_log_info("MX %s %s: malformed MX record -> deferred",
+			route->domain, st);
+	    goto done;
+	}
+	list[0] = 0;
+	for (i = 0; i < n; i++)
+	    used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+			     "%s%d %s", i ? ", " : "", mx[i].pref, mx[i].name);
+	n = rc_policy_mx_prepare(mx, n, &null_mx);
+	rc_log_info("MX %s %s: %s", route->domain, st, list);
+	if (n == 0) {
+	    route->action = RC_MX_BOUNCE;
+	    snprintf(route->why, sizeof(route->why), "%s",
+		     null_mx ? "null MX: domain accepts no mail"
+		     : "no usable MX host");
+	    rc_log_info("%s: %s -> bounced", route->domain, route->why);
+	    goto done;
+	}
+	if (null_mx)
+	    rc_log_info("%s: null MX beside other MX records ignored",
+			route->domain);
+	if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
+	    route->action = RC_MX_DEFER;
+	    snprintf(route->why, sizeof(route->why), "out of memory");
+	    goto done;
+	}
+	for (i = 0; i < n; i++) {
+	    snprintf(route->hosts[i].name, sizeof(route->hosts[i].name), "%s",
+		     mx[i].name);
+	    route->hosts[i].pref = mx[i].pref;
+	}
+	route->nhosts = n;
+	route->mx_resolved = 1;
+	snprintf(route->why, sizeof(route->why), "%s", why);
+	rc_log_info("MX %s: %s, %d host(s)%s", route->domain,
+		    route->mx_secure ? "secure" : "insecure (no DANE)", n,
+		    (mutants & RC_MUT_NO_DANE) ? "" : "");
+	goto done;
+    }
+    if (route->action == RC_MX_IMPLICIT) {
+	rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
+		    why);
+	if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
+	    route->action = RC_MX_DEFER;
+	    snprintf(route->why, sizeof(route->why), "out of memory");
+	    goto done;
+	}
+	snprintf(route->hosts[0].name, sizeof(route->hosts[0].name), "%s",
+		 route->domain);
+	route->nhosts = 1;
+	snprintf(route->why, sizeof(route->why), "%s", why);
+	goto done;
+    }
+    snprintf(route->why, sizeof(route->why), "%s%s%s%s", why,
+	     a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
+    rc_log_info("MX %s %s: %s -> %s", route->domain, st,
+		rc_ans_str(a.ans), route->action == RC_MX_BOUNCE ?
+		"bounced" : "deferred, no implicit MX fallback");
+
+done:
+    rc_dns_mx_free(mx, n > 0 ? n : 0);
+    rc_dns_answer_free(&a);
+}
+
+/* rc_route_addrs - log and collect one address answer */
+
+static void rc_route_addrs(RC_HOST *host, int rrtype, const RC_DNS_ANSWER *a)
+{
+    char    st[400];
+    char    list[1024];
+    size_t  used = 0;
+    int     i;
+
+    list[0] = 0;
+    for (i = 0; i < a->count && a->ans == RC_ANS_DATA; i++) {
+	char    addr[RC_ROUTE_ADDRLEN];
+	char  (*bigger)[RC_ROUTE_ADDRLEN];
+
+	if (rc_dns_addr_str(rrtype, a->data[i], a->len[i], addr,
+			    sizeof(addr)) == 0)
+	    continue;
+	used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+			 "%s%s", used ? " " : "", addr);
+	bigger = realloc(host->addrs, (host->naddrs + 1) * sizeof(*host->addrs));
+	if (bigger == 0)
+	    continue;
+	host->addrs = bigger;
+	snprintf(host->addrs[host->naddrs++], RC_ROUTE_ADDRLEN, "%s", addr);
+    }
+    rc_log_info("%s %s %s: %s", host->name, rc_dns_type_str(rrtype),
+		rc_route_status(a, st, sizeof(st)),
+		a->ans == RC_ANS_DATA ? list : rc_ans_str(a->ans));
+}
+
+/* rc_route_tlsa_scan - log each TLSA record, count (and keep) usable ones */
+
+static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
+			              RC_HOST *host, int keep)
+{
+    RC_TLSA *recs = 0;
+    int     n = rc_dns_parse_tlsa(a, &recs);
+    int     usable = 0;
+    int     i;
+
+    for (i = 0; i < n; i++) {
+	RC_TLSA_CLASS cls = rc_policy_tlsa_class(recs + i);
+	char    hex[40];
+	size_t  j;
+
+	for (j = 0; j < recs[i].len && j < 16; j++)
+	    snprintf(hex + 2 * j, sizeof(hex) - 2 * j, "%02x", recs[i].data[j]);
+	hex[2 * j] = 0;
+	rc_log_info("%s TLSA %u %u %u %s%s: %s", qname, recs[i].usage,
+		    recs[i].selector, recs[i].mtype, hex,
+		    recs[i].len > 16 ? "..." : "", rc_policy_tlsa_class_str(cls));
+	if (cls != RC_TLSA_USABLE)
+	    continue;
+	usable++;
+	if (keep) {
+	    RC_TLSA *bigger = realloc(host->tlsa, (host->ntlsa + 1) * sizeof(*bigger));
+	    unsigned char *data = malloc(recs[i].len ? recs[i].len : 1);
+
+	    if (bigger == 0 || data == 0) {
+		if (bigger)
+		    host->tlsa = bigger;
+		free(data);
+		continue;
+	    }
+	    host->tlsa = bigger;
+	    memcpy(data, recs[i].data, recs[i].len);
+	    host->tlsa[host->ntlsa] = recs[i];
+	    host->tlsa[host->ntlsa++].data = data;
+	}
+    }
+    free(recs);
+    return (usable);
+}
+
+/* rc_route_host - addresses, TLSA base domain, TLSA, TLS level */
+
+void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
+		              int port, unsigned mutants)
+{
+    RC_DNS_ANSWER a4;
+    RC_DNS_ANSWER a6;
+    const char *bases[RC_POLICY_MAX_BASES];
+    const char *why;
+    int     nbases;
+    int     first_hop = 0;
+    int     i;
+
+    host->level = RC_LEVEL_UNUSABLE;
+    rc_route_lookup(dns, host->name, RC_DNS_T_A, mutants, &a4);
+    rc_route_lookup(dns, host->name, RC_DNS_T_AAAA, mutants, &a6);
+    rc_route_cname_note(host->name, &a4);
+    rc_route_addrs(host, RC_DNS_T_A, &a4);
+    rc_route_addrs(host, RC_DNS_T_AAAA, &a6);
+    if (a4.canon[0])
+	snprintf(host->canon, sizeof(host->canon), "%s", a4.canon);
+    else if (a6.canon[0])
+	snprintf(host->canon, sizeof(host->canon), "%s", a6.canon);
+    if (!rc_policy_addr_usable(a4.sec, a4.ans, a6.sec, a6.ans,
+			       &host->addr_secure, &why)) {
+	const RC_DNS_ANSWER *bad = a4.ans == RC_ANS_FAIL ? &a4 : &a6;
+
+	snprintf(host->why, sizeof(host->why), "%s%s%s%s", why,
+		 bad->why[0] ? " (" : "", bad->why, bad->why[0] ? ")" : "");
+	rc_log_info("%s: %s -> host unusable", host->name, host->why);
+	goto done;
+    }
+    if (host->naddrs == 0) {
+	snprintf(host->why, sizeof(host->why), "no valid address");
+	rc_log_info("%s: %s -> host unusable", host->name, host->why);
+	goto done;
+    }
+
+    /*
+     * RFC 7672 2.2.2: a secure CNAME into an insecure zone still has a
+     * TLSA base domain: the original name.
+     */
+    if (host->canon[0] && !rc_policy_name_eq(host->canon, host->name)
+	&& !host->addr_secure && route->mx_secure
+	&& !(mutants & RC_MUT_NO_DANE))
+	first_hop = rc_dns_first_hop_secure(dns, host->name);
+    nbases = rc_policy_tlsa_bases(host->name, host->canon[0] ? host->canon : 0,
+				  route->mx_secure, host->addr_secure,
+				  first_hop, mutants, bases, &why);
+    rc_log_info("%s: %s", host->name, why);
+    host->level = RC_LEVEL_OPPORTUNISTIC;
+    for (i = 0; i < nbases; i++) {
+	RC_DNS_ANSWER t;
+	char    qname[RC_DNS_NAMELEN + 16];
+	char    st[400];
+	int     usable;
+	RC_LEVEL level;
+
+	snprintf(qname, sizeof(qname), "_%d._tcp.%s", port, bases[i]);
+	rc_dns_lookup(dns, qname, RC_DNS_T_TLSA, &t);
+	rc_route_cname_note(qname, &t);
+	usable = t.ans == RC_ANS_DATA && t.sec == RC_SEC_SECURE ?
+	    rc_route_tlsa_scan(qname, &t, host, 1) :
+	    (t.ans == RC_ANS_DATA ? rc_route_tlsa_scan(qname, &t, host, 0) : 0);
+	level = rc_policy_tlsa_level(t.sec, t.ans, usable, mutants, &why);
+	rc_route_status(&t, st, sizeof(st));
+	if (t.ans == RC_ANS_DATA)
+	    rc_log_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)",
+			qname, st, usable, t.count, rc_level_str(level), why);
+	else
+	    rc_log_info("%s TLSA %s: %s -> %s (%s)", qname, st,
+			rc_ans_str(t.ans), rc_level_str(level), why);
+	host->level = level;
+	if (level == RC_LEVEL_UNUSABLE) {
+	    snprintf(host->why, sizeof(host->why), "%s%s%s%s", why,
+		     t.why[0] ? " (" : "", t.why, t.why[0] ? ")" : "");
+	    rc_dns_answer_free(&t);
+	    break;
+	}
+	if (t.sec == RC_SEC_SECURE && t.ans == RC_ANS_DATA) {
+	    snprintf(host->base, sizeof(host->base), "%s", bases[i]);
+	    if (level == RC_LEVEL_DANE && !rc_policy_name_eq(bases[i], host->name))
+		rc_log_info("%s: TLSA base domain %s", host->name, bases[i]);
+	    rc_dns_answer_free(&t);
+	    break;
+	}
+	if (t.ans == RC_ANS_FAIL) {		/* mutant ignore-bogus */
+	    rc_dns_answer_free(&t);
+	    break;
+	}
+	/* Secure denial or insecure: try the next candidate. */
+	rc_dns_answer_free(&t);
+    }
+    if (host->level != RC_LEVEL_DANE) {
+	for (i = 0; i < host->ntlsa; i++)
+	    free(host->tlsa[i].data);
+	free(host->tlsa);
+	host->tlsa = 0;
+	host->ntlsa = 0;
+    }
+
+done:
+    rc_dns_answer_free(&a4);
+    rc_dns_answer_free(&a6);
+}
+
+/* rc_route_free - release a route */
+
+void    rc_route_free(RC_ROUTE *route)
+{
+    int     i;
+    int     j;
+
+    for (i = 0; i < route->nhosts; i++) {
+	RC_HOST *h = route->hosts + i;
+
+	for (j = 0; j < h->ntlsa; j++)
+	    free(h->tlsa[j].data);
+	free(h->tlsa);
+	free(h->addrs);
+    }
+    free(route->hosts);
+    route->hosts = 0;
+    route->nhosts = 0;
+}

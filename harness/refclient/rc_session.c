@@ -1,0 +1,244 @@
+/*++
+ * NAME
+ *	rc_session 3
+ * SUMMARY
+ *	one SMTP delivery attempt to one address
+ * DESCRIPTION
+ *	See rc_session.h. The session is a straight line: greeting, EHLO,
+ *	STARTTLS and the TLS decision, EHLO again, MAIL, RCPT, DATA, QUIT.
+ *	Every exit goes through rc_session_end(), which closes the
+ *	connection (QUIT first when the dialogue is still in step).
+ *--*/
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "refclient/rc_log.h"
+#include "refclient/rc_mutant.h"
+#include "refclient/rc_policy.h"
+#include "refclient/rc_session.h"
+#include "refclient/rc_smtp.h"
+
+/* rc_session_end - QUIT if possible, close, set the status */
+
+static void rc_session_end(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
+			           RC_SESS_STATUS status)
+{
+    RC_SMTP_REPLY reply;
+
+    if (quit && rc_smtp_cmd(smtp, "QUIT") == 0)
+	(void) rc_smtp_reply(smtp, &reply);
+    rc_smtp_close(smtp);
+    res->status = status;
+}
+
+/* rc_session_fail - log a reason and end the session */
+
+static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
+			            RC_SESS_STATUS status, const char *fmt,...)
+    __attribute__((format(printf, 5, 6)));
+
+static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
+			            RC_SESS_STATUS status, const char *fmt,...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
+    va_end(ap);
+    rc_log_info("%s: %s", smtp->peer, res->reason);
+    rc_session_end(smtp, quit, res, status);
+}
+
+/* rc_session_step - one command, one reply; return reply class or -1 */
+
+static int rc_session_step(RC_SMTP *smtp, RC_SMTP_REPLY *reply,
+			           const char *what, RC_SESS_RESULT *res)
+{
+    int     cls;
+
+    if (rc_smtp_reply(smtp, reply) < 0) {
+	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s: %s", what,
+			reply->text);
+	return (-1);
+    }
+    cls = rc_policy_reply_class(reply->code);
+    if (cls == 4) {
+	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+			"%s: %s -> next host", what, reply->text);
+	return (-1);
+    }
+    if (cls == 5) {
+	rc_session_fail(smtp, 1, res, RC_SESS_BOUNCE,
+			"%s: %s -> bounce", what, reply->text);
+	return (-1);
+    }
+    return (cls);
+}
+
+/* rc_session_starttls - STARTTLS and the TLS decision; 0 = go on */
+
+static int rc_session_starttls(const RC_JOB *job, RC_SMTP *smtp, int offered,
+			               const RC_TLS_PARAMS *tp,
+			               RC_SESS_RESULT *res)
+{
+    RC_SMTP_REPLY reply;
+    RC_TLS_RESULT tr;
+    const char *why;
+    size_t  junk;
+
+    memset(&reply, 0, sizeof(reply));
+    if (!offered) {
+	if (rc_policy_no_starttls(tp->level, job->mutants, &why) == RC_ACT_CLEAR) {
+	    rc_log_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
+	    return (0);
+	}
+	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+			"STARTTLS not offered -> %s", why);
+	return (-1);
+    }
+    if (rc_smtp_cmd(smtp, "STARTTLS") < 0 || rc_smtp_reply(smtp, &reply) < 0) {
+	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL,
+			"STARTTLS: %s", reply.text[0] ? reply.text : "write error");
+	return (-1);
+    }
+    if (reply.code != 220) {
+	if (rc_policy_no_starttls(tp->level, job->mutants, &why) == RC_ACT_CLEAR) {
+	    rc_log_info("%s: STARTTLS refused (%s) -> %s", smtp->peer,
+			reply.text, why);
+	    return (0);
+	}
+	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+			"STARTTLS refused (%s) -> %s", reply.text, why);
+	return (-1);
+    }
+    if ((junk = rc_smtp_discard(smtp)) > 0)
+	rc_log_info("%s: discarded %zu bytes sent in clear after the STARTTLS reply",
+		    smtp->peer, junk);
+    if ((smtp->ssl = rc_tls_handshake(job->ssl_ctx, smtp->fd, tp, &tr)) == 0) {
+	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s -> host unusable",
+			tr.error);
+	return (-1);
+    }
+    snprintf(res->sni, sizeof(res->sni), "%s", tr.sni);
+    rc_log_info("TLS: %s %s%s%s", tr.version, tr.cipher,
+		tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
+    res->tls = "unauthenticated";
+    if (tp->level == RC_LEVEL_DANE) {
+	if (tr.verify_ok && tr.dane_depth >= 0) {
+	    rc_log_info("TLS: verified via %d %d %d at depth %d", tr.usage,
+			tr.selector, tr.mtype, tr.dane_depth);
+	    snprintf(res->match, sizeof(res->match), "%d %d %d",
+		     tr.usage, tr.selector, tr.mtype);
+	    res->tls = "dane-verified";
+	} else {
+	    rc_log_info("TLS: not verified: %s", tr.error);
+	}
+	if (!rc_policy_tls_accept(tp->level, tr.verify_ok, tr.dane_depth,
+				  job->mutants, &why)) {
+	    rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s (%s)", why,
+			    tr.error);
+	    return (-1);
+	}
+	if (strcmp(res->tls, "dane-verified") != 0)
+	    rc_log_info("TLS: %s", why);
+    }
+    return (0);
+}
+
+/* rc_session_run - one delivery attempt */
+
+void    rc_session_run(const RC_JOB *job, const char *host, const char *addr,
+		               const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
+{
+    RC_SMTP smtp;
+    RC_SMTP_REPLY reply;
+    char    err[256];
+    int     offered;
+
+    memset(res, 0, sizeof(*res));
+    memset(&reply, 0, sizeof(reply));
+    res->tls = "none";
+    rc_log_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
+		rc_level_str(tp->level));
+    if (rc_smtp_connect(&smtp, addr, job->port, job->timeout, err,
+			sizeof(err)) < 0) {
+	snprintf(res->reason, sizeof(res->reason), "%s", err);
+	rc_log_info("%s: %s", addr, err);
+	res->status = RC_SESS_TEMPFAIL;
+	return;
+    }
+
+    /*
+     * Greeting and EHLO. A 5xx greeting means "no service here": try the
+     * next host rather than bounce.
+     */
+    if (rc_smtp_reply(&smtp, &reply) < 0) {
+	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "greeting: %s",
+			reply.text);
+	return;
+    }
+    if (reply.code / 100 != 2) {
+	rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
+			"greeting: %s -> next host", reply.text);
+	return;
+    }
+    if (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0
+	|| rc_smtp_reply(&smtp, &reply) < 0) {
+	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
+			reply.text[0] ? reply.text : "write error");
+	return;
+    }
+    offered = reply.starttls;
+    if (reply.code / 100 != 2) {
+	rc_log_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
+	offered = 0;
+	if (rc_smtp_cmd(&smtp, "HELO %s", job->helo) < 0
+	    || rc_session_step(&smtp, &reply, "HELO", res) < 0) {
+	    if (res->status == RC_SESS_BOUNCE)
+		res->status = RC_SESS_TEMPFAIL;
+	    return;
+	}
+    }
+    if (rc_session_starttls(job, &smtp, offered, tp, res) < 0)
+	return;
+    if (smtp.ssl && (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0
+		     || rc_session_step(&smtp, &reply, "EHLO after STARTTLS",
+					res) < 0)) {
+	if (res->status == RC_SESS_BOUNCE)
+	    res->status = RC_SESS_TEMPFAIL;
+	return;
+    }
+    if (smtp.ssl == 0)
+	rc_log_info("%s: sending in clear", addr);
+
+    /*
+     * The envelope and the message.
+     */
+    if (rc_smtp_cmd(&smtp, "MAIL FROM:<%s>", job->from) < 0
+	|| rc_session_step(&smtp, &reply, "MAIL FROM", res) < 0)
+	return;
+    if (rc_smtp_cmd(&smtp, "RCPT TO:<%s>", job->rcpt) < 0
+	|| rc_session_step(&smtp, &reply, "RCPT TO", res) < 0)
+	return;
+    if (rc_smtp_cmd(&smtp, "DATA") < 0
+	|| rc_session_step(&smtp, &reply, "DATA", res) < 0)
+	return;
+    if (reply.code != 354) {
+	rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
+			"DATA: unexpected %s -> next host", reply.text);
+	return;
+    }
+    rc_log_debug("%s: > (message, %zu bytes)", addr, job->datalen);
+    if (rc_smtp_write(&smtp, job->data, job->datalen) < 0) {
+	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL,
+			"message: write error");
+	return;
+    }
+    if (rc_session_step(&smtp, &reply, "end of DATA", res) < 0)
+	return;
+    snprintf(res->reason, sizeof(res->reason), "%.590s", reply.text);
+    rc_log_info("%s: delivered: %s", addr, reply.text);
+    rc_session_end(&smtp, 1, res, RC_SESS_DELIVERED);
+}

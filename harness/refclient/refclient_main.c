@@ -1,0 +1,219 @@
+/*++
+ * NAME
+ *	dane-smtp-send 1
+ * SUMMARY
+ *	reference RFC 7672 DANE SMTP client of dane-harness
+ * SYNOPSIS
+ *	dane-smtp-send --from ADDR --rcpt ADDR --message FILE [options]
+ * DESCRIPTION
+ *	One message, one recipient, one delivery attempt. The first line
+ *	on stdout is the outcome ("delivered ...", "deferred ...",
+ *	"bounced ..."); every decision is logged on stderr. Exit status:
+ *	0 delivered, 75 deferred, 69 bounced, 2 usage or setup error.
+ *
+ *	This file only parses the command line and wires the modules:
+ *	rc_dns (validated lookups), rc_policy (RFC 7672 rules), rc_route
+ *	(DNS/DANE plan), rc_session/rc_smtp/rc_tls (SMTP and TLS),
+ *	rc_mutant (deliberate defects), rc_deliver (the attempt).
+ *--*/
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "refclient/rc_deliver.h"
+#include "refclient/rc_dns.h"
+#include "refclient/rc_log.h"
+#include "refclient/rc_msg.h"
+#include "refclient/rc_mutant.h"
+#include "refclient/rc_tls.h"
+
+#define RC_EXIT_USAGE	2
+
+/* rc_main_usage - help text */
+
+static void rc_main_usage(FILE *fp)
+{
+    fprintf(fp,
+	    "usage: dane-smtp-send --from ADDR --rcpt ADDR --message FILE\n"
+	    "                      [--resolver IP] [--trust-anchor FILE] [--port 25]\n"
+	    "                      [--helo NAME] [--timeout SECS] [--mutant=NAME ...]\n"
+	    "                      [--verbose]\n"
+	    "\n"
+	    "Delivers one message to one recipient with RFC 7672 DANE, one attempt.\n"
+	    "stdout, first line: delivered HOST ADDR tls=none|unauthenticated|dane-verified\n"
+	    "                    [sni=NAME] [match=\"U S M\"] | deferred REASON | bounced REASON\n"
+	    "exit: 0 delivered, 75 deferred, 69 bounced, 2 usage error\n"
+	    "\n"
+	    "  --from ADDR           envelope sender (\"\" for the null sender)\n"
+	    "  --rcpt ADDR           envelope recipient; its domain is the next hop\n"
+	    "  --message FILE        RFC 5322 message, sent as-is (dot-stuffed)\n"
+	    "  --resolver IP         forward DNS to IP (default: /etc/resolv.conf)\n"
+	    "  --trust-anchor FILE   DNSSEC trust anchor (DS/DNSKEY, master-file syntax);\n"
+	    "                        without it nothing is secure and DANE never applies\n"
+	    "  --port N              SMTP port and TLSA port (default 25)\n"
+	    "  --helo NAME           EHLO name (default: this host's name)\n"
+	    "  --timeout SECS        per DNS lookup, connect and SMTP reply (default 30)\n"
+	    "  --verbose             log the SMTP dialogue and DNS queries too\n"
+	    "\n"
+	    "Mutants (deliberate defects, for testing the harness):\n");
+    rc_mutant_usage(fp);
+}
+
+/* rc_main_number - parse a positive integer option */
+
+static int rc_main_number(const char *opt, const char *arg, int max)
+{
+    char   *end;
+    long    val = strtol(arg, &end, 10);
+
+    if (*arg == 0 || *end != 0 || val <= 0 || val > max) {
+	fprintf(stderr, "dane-smtp-send: bad %s value: %s\n", opt, arg);
+	exit(RC_EXIT_USAGE);
+    }
+    return ((int) val);
+}
+
+/* rc_main_usage_error - complain and exit 2 */
+
+static void rc_main_usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "dane-smtp-send: %s%s\n", msg, arg ? arg : "");
+    rc_main_usage(stderr);
+    exit(RC_EXIT_USAGE);
+}
+
+int     main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+	{"from", required_argument, 0, 'f'},
+	{"rcpt", required_argument, 0, 'r'},
+	{"message", required_argument, 0, 'm'},
+	{"resolver", required_argument, 0, 'R'},
+	{"trust-anchor", required_argument, 0, 'T'},
+	{"port", required_argument, 0, 'p'},
+	{"helo", required_argument, 0, 'H'},
+	{"timeout", required_argument, 0, 't'},
+	{"mutant", required_argument, 0, 'M'},
+	{"verbose", no_argument, 0, 'v'},
+	{"help", no_argument, 0, 'h'},
+	{0, 0, 0, 0},
+    };
+    const char *from = 0;
+    const char *rcpt = 0;
+    const char *message = 0;
+    const char *resolver = 0;
+    const char *ta_file = 0;
+    const char *helo = 0;
+    const char *domain;
+    char    hostname[HOST_NAME_MAX + 1];
+    char    err[512];
+    char    mlist[256];
+    int     verbose = 0;
+    int     ch;
+    RC_JOB  job;
+    RC_DNS *dns;
+    RC_OUTCOME out;
+    char   *data;
+
+    memset(&job, 0, sizeof(job));
+    job.port = 25;
+    job.timeout = 30;
+    while ((ch = getopt_long(argc, argv, "", opts, 0)) != -1) {
+	switch (ch) {
+	case 'f':
+	    from = optarg;
+	    break;
+	case 'r':
+	    rcpt = optarg;
+	    break;
+	case 'm':
+	    message = optarg;
+	    break;
+	case 'R':
+	    resolver = optarg;
+	    break;
+	case 'T':
+	    ta_file = optarg;
+	    break;
+	case 'p':
+	    job.port = rc_main_number("--port", optarg, 65535);
+	    break;
+	case 'H':
+	    helo = optarg;
+	    break;
+	case 't':
+	    job.timeout = rc_main_number("--timeout", optarg, 86400);
+	    break;
+	case 'M':
+	    {
+		unsigned flag = rc_mutant_parse(optarg);
+
+		if (flag == 0)
+		    rc_main_usage_error("unknown mutant: ", optarg);
+		job.mutants |= flag;
+	    }
+	    break;
+	case 'v':
+	    verbose = 1;
+	    break;
+	case 'h':
+	    rc_main_usage(stdout);
+	    return (0);
+	default:
+	    rc_main_usage(stderr);
+	    return (RC_EXIT_USAGE);
+	}
+    }
+    if (optind < argc)
+	rc_main_usage_error("unexpected argument: ", argv[optind]);
+    if (from == 0 || rcpt == 0 || message == 0)
+	rc_main_usage_error("--from, --rcpt and --message are required", 0);
+    if ((domain = strrchr(rcpt, '@')) == 0 || domain[1] == 0
+	|| domain[1] == '[' || strpbrk(rcpt, "<> \r\n") || strpbrk(from, "<> \r\n"))
+	rc_main_usage_error("bad address: ", strpbrk(from, "<> \r\n") ? from : rcpt);
+    domain++;
+    if (helo == 0) {
+	if (gethostname(hostname, sizeof(hostname)) != 0 || hostname[0] == 0)
+	    snprintf(hostname, sizeof(hostname), "localhost");
+	hostname[sizeof(hostname) - 1] = 0;
+	helo = hostname;
+    }
+    if (ta_file && access(ta_file, R_OK) != 0)
+	rc_main_usage_error("cannot read trust anchor file ", ta_file);
+
+    rc_log_init(verbose, 0);
+    signal(SIGPIPE, SIG_IGN);
+    if ((data = rc_msg_load(message, &job.datalen, err, sizeof(err))) == 0)
+	rc_main_usage_error("cannot read message: ", err);
+    job.data = data;
+    job.from = from;
+    job.rcpt = rcpt;
+    job.helo = helo;
+    rc_log_info("sending <%s> -> <%s> via port %d, mutants: %s", from, rcpt,
+		job.port, rc_mutant_list(job.mutants, mlist, sizeof(mlist)));
+    if ((job.ssl_ctx = rc_tls_ctx_create(job.mutants, err, sizeof(err))) == 0) {
+	fprintf(stderr, "dane-smtp-send: TLS setup: %s\n", err);
+	free(data);
+	return (RC_EXIT_USAGE);
+    }
+    if ((dns = rc_dns_create(resolver, ta_file, job.timeout, job.mutants,
+			     err, sizeof(err))) == 0) {
+	fprintf(stderr, "dane-smtp-send: DNS setup: %s\n", err);
+	SSL_CTX_free(job.ssl_ctx);
+	free(data);
+	return (RC_EXIT_USAGE);
+    }
+    rc_deliver(dns, &job, domain, &out);
+    printf("%s\n", out.line);
+    fflush(stdout);
+    rc_log_info("outcome: %s", out.line);
+    rc_dns_free(dns);
+    SSL_CTX_free(job.ssl_ctx);
+    free(data);
+    return (rc_deliver_exit(out.status));
+}

@@ -1,0 +1,238 @@
+/*
+ * check_scenario.c - unit tests for the scenario parser (scenario.c):
+ * good files, and for each kind of mistake the file:line it reports.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "util.h"
+
+static const char *good =
+    "# comment\n"
+    "id          ee-ok\n"
+    "title       A title\n"
+    "rfc         7672 §3.1.1\n"
+    "requirement R7672-3.1.1-a\n"
+    "severity    security\n"
+    "description first part\n"
+    "description second part\n"
+    "expect      deliver\n"
+    "expect-tls  required\n"
+    "expect-sni  mx1\n"
+    "dnssec      signed\n"
+    "host        mx1 persona=honest\n"
+    "host        mx2 persona=no-starttls\n"
+    "fault       _25._tcp.mx1 TLSA rrsig-corrupt\n"
+    "check       @ MX secure\n"
+    "check       _25._tcp.mx1 TLSA bogus\n"
+    "\n"
+    "%zone\n"
+    "@             MX   10 mx1\n"
+    "; a comment\n"
+    "mx1           A    {addr mx1}\n"
+    "_25._tcp.mx1  TLSA 3 1 1 {tlsa mx1}   ; trailing comment\n";
+
+/* parse - parse text as file NAME; returns scenario, err filled */
+static dh_scenario *parse(const char *name, const char *text, char *err)
+{
+    return dh_scenario_parse(name, text, err, 512);
+}
+
+/* with_line - the good text with line N (1-based) replaced */
+static char *with_line(int n, const char *repl)
+{
+    dh_buf b;
+    const char *s = good;
+    int line = 1;
+
+    dh_buf_init(&b);
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+        if (line == n)
+            dh_buf_puts(&b, repl);
+        else
+            dh_buf_add(&b, s, len);
+        dh_buf_puts(&b, "\n");
+        s += len + (nl ? 1 : 0);
+        line++;
+    }
+    return b.data;
+}
+
+START_TEST(test_good)
+{
+    char err[512] = "";
+    dh_scenario *sc = parse("dir/ee-ok.scn", good, err);
+
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_str_eq(sc->id, "ee-ok");
+    ck_assert_str_eq(sc->title, "A title");
+    ck_assert_str_eq(sc->description, "first part second part");
+    ck_assert_int_eq(sc->severity, DH_SEV_SECURITY);
+    ck_assert_int_eq(sc->expect, DH_EXPECT_DELIVER);
+    ck_assert_int_eq(sc->expect_tls, 1);
+    ck_assert_str_eq(sc->expect_sni, "mx1");
+    ck_assert_int_eq(sc->signed_zone, 1);
+    ck_assert_uint_eq(sc->nhosts, 2);
+    ck_assert_str_eq(sc->hosts[1].label, "mx2");
+    ck_assert_str_eq(sc->hosts[1].persona->name, "no-starttls");
+    ck_assert_int_eq(sc->hosts[1].line, 14);
+    ck_assert_uint_eq(sc->nfaults, 1);
+    ck_assert_str_eq(sc->faults[0].owner, "_25._tcp.mx1");
+    ck_assert_uint_eq(sc->nchecks, 2);
+    ck_assert_int_eq(sc->checks[1].state, DH_DNS_BOGUS);
+    ck_assert_uint_eq(sc->nzone, 3);
+    ck_assert_int_eq(sc->zone[1].line, 22);
+    ck_assert_ptr_null(strchr(sc->zone[2].text, ';'));
+    ck_assert_ptr_nonnull(dh_scenario_host(sc, "mx1"));
+    ck_assert_ptr_null(dh_scenario_host(sc, "mx9"));
+    dh_scenario_free(sc);
+}
+END_TEST
+
+/* One mistake per row: the line to replace, its text, and what the
+ * error must say (file:line prefix and a word of the reason). */
+static const struct {
+    int line;
+    const char *text;
+    const char *where;
+    const char *what;
+} bad[] = {
+    {2, "id Bad_ID", "ee-ok.scn:2:", "bad id"},
+    {3, "title", "ee-ok.scn:3:", "needs a value"},
+    {6, "severity fatal", "ee-ok.scn:6:", "unknown severity"},
+    {9, "expect maybe", "ee-ok.scn:9:", "unknown expectation"},
+    {10, "expect-tls sometimes", "ee-ok.scn:10:", "required"},
+    {12, "dnssec half", "ee-ok.scn:12:", "signed"},
+    {13, "host mx1 persona=grumpy", "ee-ok.scn:13:", "unknown persona"},
+    {13, "host mx1", "ee-ok.scn:13:", "persona"},
+    {14, "host mx1 persona=honest", "ee-ok.scn:14:", "declared twice"},
+    {15, "fault _25._tcp.mx1 TLSA explode", "ee-ok.scn:15:",
+     "unknown fault"},
+    {15, "fault _25._tcp.mx1 tlsa rrsig-corrupt", "ee-ok.scn:15:",
+     "bad RR type"},
+    {16, "check @ MX wobbly", "ee-ok.scn:16:", "unknown DNS state"},
+    {17, "colour blue", "ee-ok.scn:17:", "unknown key"},
+    {22, "mx1 A {addr mx7}", "ee-ok.scn:22:", "mx7"},
+    {22, "mx1 A {addr mx1", "ee-ok.scn:22:", "unterminated"},
+    {22, "mx1 A {frob mx1}", "ee-ok.scn:22:", "unknown placeholder"},
+    {22, "mx1 SOA ( 1 2 3", "ee-ok.scn:22:", "multi-line"},
+    {5, "severity interop", "ee-ok.scn:6:", "given twice"},
+};
+
+START_TEST(test_bad)
+{
+    char err[512] = "";
+    char *text = with_line(bad[_i].line, bad[_i].text);
+    dh_scenario *sc = parse("dir/ee-ok.scn", text, err);
+
+    ck_assert_msg(sc == NULL, "row %d parsed", _i);
+    ck_assert_msg(strstr(err, bad[_i].where) != NULL, "row %d: %s", _i, err);
+    ck_assert_msg(strstr(err, bad[_i].what) != NULL, "row %d: %s", _i, err);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_missing_keys)
+{
+    static const struct {
+        int line;
+        const char *what;
+    } rows[] = {{2, "missing 'id'"},        {3, "missing 'title'"},
+                {4, "missing 'rfc'"},       {5, "missing 'requirement'"},
+                {6, "missing 'severity'"},  {9, "missing 'expect'"},
+                {12, "missing 'dnssec'"}};
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char err[512] = "";
+        char *text = with_line(rows[i].line, "# removed");
+        dh_scenario *sc = parse("dir/ee-ok.scn", text, err);
+
+        ck_assert_ptr_null(sc);
+        ck_assert_msg(strstr(err, rows[i].what) != NULL, "%s", err);
+        free(text);
+    }
+}
+END_TEST
+
+START_TEST(test_file_name_must_match_id)
+{
+    char err[512] = "";
+    dh_scenario *sc = parse("dir/other.scn", good, err);
+
+    ck_assert_ptr_null(sc);
+    ck_assert_ptr_nonnull(strstr(err, "other.scn:1:"));
+    ck_assert_ptr_nonnull(strstr(err, "ee-ok.scn"));
+}
+END_TEST
+
+START_TEST(test_fault_needs_signed_zone)
+{
+    char err[512] = "";
+    char *text = with_line(12, "dnssec unsigned");
+    dh_scenario *sc = parse("dir/ee-ok.scn", text, err);
+
+    ck_assert_ptr_null(sc);
+    ck_assert_msg(strstr(err, "ee-ok.scn:15:") != NULL, "%s", err);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_no_hosts_no_zone)
+{
+    char err[512] = "";
+    const char *t = "id x\ntitle t\nrfc r\nrequirement q\nseverity interop\n"
+                    "expect deliver\ndnssec signed\n";
+    dh_scenario *sc = parse("x.scn", t, err);
+
+    ck_assert_ptr_null(sc);
+    ck_assert_ptr_nonnull(strstr(err, "no 'host' line"));
+}
+END_TEST
+
+START_TEST(test_bundled_catalog_loads)
+{
+    char err[1024] = "";
+    dh_scenario **v;
+    size_t n;
+
+    ck_assert_msg(dh_scenario_load_dir(SCENARIO_DIR, &v, &n, err,
+                                       sizeof(err)) == 0,
+                  "%s", err);
+    ck_assert_uint_ge(n, 5);
+    ck_assert_int_lt(strcmp(v[0]->id, v[1]->id), 0);
+    dh_scenario_free_all(v, n);
+}
+END_TEST
+
+static Suite *scenario_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *tc = tcase_create("parse");
+
+    tcase_add_test(tc, test_good);
+    tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+    tcase_add_test(tc, test_missing_keys);
+    tcase_add_test(tc, test_file_name_must_match_id);
+    tcase_add_test(tc, test_fault_needs_signed_zone);
+    tcase_add_test(tc, test_no_hosts_no_zone);
+    tcase_add_test(tc, test_bundled_catalog_loads);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(scenario_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

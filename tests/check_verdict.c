@@ -1,0 +1,326 @@
+/*
+ * check_verdict.c - unit tests for the verdict logic (verdict.c): the
+ * judge over hand-made observations, and the event-file reader.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "verdict.h"
+
+static dh_scenario sc;
+static dh_obs obs;
+static dh_attempt att;
+static dh_judge_in in;
+
+/* setup - a "deliver over TLS with SNI" scenario, nothing observed */
+static void setup(void)
+{
+    memset(&sc, 0, sizeof(sc));
+    sc.id = "s";
+    sc.severity = DH_SEV_INTEROP;
+    sc.expect = DH_EXPECT_DELIVER;
+    sc.expect_tls = 1;
+    dh_obs_init(&obs);
+    memset(&att, 0, sizeof(att));
+    att.ran = 1;
+    att.outcome = DH_OUT_DEFERRED;
+    att.outcome_line = "deferred no MX acceptable";
+    memset(&in, 0, sizeof(in));
+    in.sc = &sc;
+    in.expect_sni = "mx1.s.danelab";
+}
+
+/* teardown - free what a test added */
+static void teardown(void)
+{
+    size_t i;
+
+    for (i = 0; i < obs.nconns; i++)
+        obs.conns[i].host = obs.conns[i].persona = obs.conns[i].sni = NULL;
+    free(obs.conns);
+    dh_obs_init(&obs);
+}
+
+/* add_conn - an observed connection */
+static dh_conn_obs *add_conn(const char *persona, int hostile, int message,
+                             int tls, const char *sni)
+{
+    dh_conn_obs *c;
+
+    obs.conns = realloc(obs.conns, (obs.nconns + 1) * sizeof(*obs.conns));
+    c = &obs.conns[obs.nconns++];
+    memset(c, 0, sizeof(*c));
+    c->host = "mx1.s.danelab.";
+    c->persona = (char *)persona;
+    c->hostile = hostile;
+    c->message = message;
+    c->message_tls = tls;
+    c->tls_ok = tls;
+    c->sni = (char *)sni;
+    return c;
+}
+
+/* judge - run the judge, return the kind, keep the severity */
+static dh_verdict_kind judge(dh_severity *sev)
+{
+    dh_verdict v = dh_judge(&in, &obs, &att);
+    dh_verdict_kind k = v.kind;
+
+    ck_assert_ptr_nonnull(v.reason);
+    ck_assert_int_gt((int)strlen(v.reason), 0);
+    if (sev)
+        *sev = v.severity;
+    dh_verdict_free(&v);
+    return k;
+}
+
+START_TEST(test_deliver_pass)
+{
+    add_conn("honest", 0, 1, 1, "mx1.s.danelab");
+    att.outcome = DH_OUT_DELIVERED;
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+}
+END_TEST
+
+START_TEST(test_deliver_sni_trailing_dot_and_case)
+{
+    add_conn("honest", 0, 1, 1, "MX1.s.danelab.");
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+}
+END_TEST
+
+START_TEST(test_deliver_missing)
+{
+    dh_severity sev;
+
+    add_conn("honest", 0, 0, 1, "mx1.s.danelab");
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_INTEROP);
+}
+END_TEST
+
+START_TEST(test_deliver_adapter_claim_is_not_enough)
+{
+    att.outcome = DH_OUT_DELIVERED;
+    att.outcome_line = "delivered";
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+}
+END_TEST
+
+START_TEST(test_deliver_cleartext_when_tls_required)
+{
+    dh_severity sev;
+
+    add_conn("honest", 0, 1, 0, NULL);
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+}
+END_TEST
+
+START_TEST(test_deliver_wrong_sni)
+{
+    dh_severity sev;
+
+    add_conn("honest", 0, 1, 1, "s.danelab");
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_INTEROP);
+    teardown();
+    add_conn("honest", 0, 1, 1, NULL);
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+}
+END_TEST
+
+START_TEST(test_deliver_no_constraints)
+{
+    sc.expect_tls = 0;
+    in.expect_sni = NULL;
+    add_conn("honest", 0, 1, 0, NULL);
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+}
+END_TEST
+
+START_TEST(test_leak_is_security_fail_even_on_hang)
+{
+    dh_severity sev;
+
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    add_conn("no-starttls", 1, 1, 0, NULL);
+    att.hang = 1;
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+}
+END_TEST
+
+START_TEST(test_no_delivery_pass)
+{
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    add_conn("no-starttls", 1, 0, 0, NULL);
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+}
+END_TEST
+
+START_TEST(test_no_delivery_bounce_is_advisory)
+{
+    dh_severity sev;
+
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    att.outcome = DH_OUT_BOUNCED;
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_ADVISORY);
+}
+END_TEST
+
+START_TEST(test_no_delivery_claimed_delivery_is_error)
+{
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    att.outcome = DH_OUT_DELIVERED;
+    ck_assert_int_eq(judge(NULL), DH_V_ERROR);
+}
+END_TEST
+
+START_TEST(test_hang_crash_error_are_never_pass)
+{
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    att.hang = 1;
+    ck_assert_int_eq(judge(NULL), DH_V_HANG);
+    att.hang = 0;
+    att.signal = 11;
+    ck_assert_int_eq(judge(NULL), DH_V_CRASH);
+    att.signal = 0;
+    att.exit_status = 1;
+    ck_assert_int_eq(judge(NULL), DH_V_ERROR);
+    att.exit_status = 0;
+    att.ran = 0;
+    ck_assert_int_eq(judge(NULL), DH_V_ERROR);
+}
+END_TEST
+
+START_TEST(test_fixture_error_wins)
+{
+    add_conn("honest", 0, 1, 1, "mx1.s.danelab");
+    in.fixture_error = "self-check: TLSA is secure, declared bogus";
+    ck_assert_int_eq(judge(NULL), DH_V_ERROR);
+}
+END_TEST
+
+START_TEST(test_outcome_parse)
+{
+    ck_assert_int_eq(dh_outcome_parse("delivered mx1"), DH_OUT_DELIVERED);
+    ck_assert_int_eq(dh_outcome_parse("deferred x"), DH_OUT_DEFERRED);
+    ck_assert_int_eq(dh_outcome_parse("bounced x"), DH_OUT_BOUNCED);
+    ck_assert_int_eq(dh_outcome_parse("garbage"), DH_OUT_NONE);
+    ck_assert_int_eq(dh_outcome_parse(NULL), DH_OUT_NONE);
+}
+END_TEST
+
+START_TEST(test_events_file)
+{
+    char path[] = "/tmp/check_verdict.XXXXXX";
+    int fd = mkstemp(path);
+    const char *text =
+        "{\"scenario\":\"s\",\"conn\":1,\"event\":\"connect\",\"host\":"
+        "\"mx1.s.danelab.\",\"persona\":\"honest\",\"local\":\"127.1.1.1:25\"}\n"
+        "{\"scenario\":\"s\",\"conn\":1,\"event\":\"ehlo\","
+        "\"starttls_offered\":true}\n"
+        "{\"scenario\":\"s\",\"conn\":1,\"event\":\"tls\",\"ok\":true,"
+        "\"version\":\"TLSv1.3\",\"sni\":\"mx1.s.danelab\","
+        "\"chain_sha256\":[\"aa\",\"bb\"]}\n"
+        "not json at all\n"
+        "{\"scenario\":\"other\",\"conn\":2,\"event\":\"message\","
+        "\"token\":\"tok\",\"persona\":\"no-starttls\"}\n"
+        "{\"scenario\":\"s\",\"conn\":1,\"event\":\"message\",\"tls\":true,"
+        "\"token\":\"tok\"}\n"
+        "{\"scenario\":\"s\",\"conn\":3,\"event\":\"message\",\"tls\":false,"
+        "\"token\":\"stale\",\"persona\":\"no-starttls\"}\n"
+        "{\"scenario\":\"s\",\"conn\":1,\"event\":\"disconnect\","
+        "\"quit\":true}\n";
+    dh_obs o;
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+    close(fd);
+    dh_obs_init(&o);
+    ck_assert_int_eq(dh_obs_load_events(&o, path, "s", "tok"), 0);
+    unlink(path);
+    ck_assert_uint_eq(o.nconns, 2);
+    ck_assert_int_eq(o.conns[0].starttls_offered, 1);
+    ck_assert_int_eq(o.conns[0].tls_ok, 1);
+    ck_assert_str_eq(o.conns[0].sni, "mx1.s.danelab");
+    ck_assert_str_eq(o.conns[0].leaf_sha256, "aa");
+    ck_assert_int_eq(o.conns[0].message, 1);
+    ck_assert_int_eq(o.conns[0].message_tls, 1);
+    ck_assert_int_eq(o.conns[0].hostile, 0);
+    ck_assert_int_eq(o.conns[0].quit, 1);
+    /* a message with another run's token is not this run's delivery */
+    ck_assert_int_eq(o.conns[1].message, 0);
+    ck_assert_int_eq(o.conns[1].hostile, 1);
+    dh_obs_free(&o);
+}
+END_TEST
+
+START_TEST(test_queries_log)
+{
+    char path[] = "/tmp/check_verdict.XXXXXX";
+    int fd = mkstemp(path);
+    const char *text =
+        "[1] unbound[1:0] info: 127.0.0.1 s.danelab. MX IN\n"
+        "[1] unbound[1:0] info: 127.0.0.3 s.danelab. SOA IN\n"
+        "[1] unbound[1:0] info: 127.0.0.1 _25._tcp.mx1.s.danelab. TLSA IN\n"
+        "[1] unbound[1:0] info: 127.0.0.1 xs.danelab. MX IN\n"
+        "[1] unbound[1:0] info: resolving s.danelab. MX\n";
+    dh_obs o;
+
+    ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+    close(fd);
+    dh_obs_init(&o);
+    ck_assert_int_eq(dh_obs_load_queries(&o, path, "s.danelab.",
+                                         "127.0.0.3"),
+                     0);
+    unlink(path);
+    ck_assert_uint_eq(o.nqueries, 2);
+    ck_assert_str_eq(o.queries[0], "s.danelab. MX");
+    ck_assert_str_eq(o.queries[1], "_25._tcp.mx1.s.danelab. TLSA");
+    dh_obs_free(&o);
+}
+END_TEST
+
+static Suite *verdict_suite(void)
+{
+    Suite *s = suite_create("verdict");
+    TCase *j = tcase_create("judge"), *e = tcase_create("evidence");
+
+    tcase_add_checked_fixture(j, setup, teardown);
+    tcase_add_test(j, test_deliver_pass);
+    tcase_add_test(j, test_deliver_sni_trailing_dot_and_case);
+    tcase_add_test(j, test_deliver_missing);
+    tcase_add_test(j, test_deliver_adapter_claim_is_not_enough);
+    tcase_add_test(j, test_deliver_cleartext_when_tls_required);
+    tcase_add_test(j, test_deliver_wrong_sni);
+    tcase_add_test(j, test_deliver_no_constraints);
+    tcase_add_test(j, test_leak_is_security_fail_even_on_hang);
+    tcase_add_test(j, test_no_delivery_pass);
+    tcase_add_test(j, test_no_delivery_bounce_is_advisory);
+    tcase_add_test(j, test_no_delivery_claimed_delivery_is_error);
+    tcase_add_test(j, test_hang_crash_error_are_never_pass);
+    tcase_add_test(j, test_fixture_error_wins);
+    tcase_add_test(j, test_outcome_parse);
+    tcase_add_test(e, test_events_file);
+    tcase_add_test(e, test_queries_log);
+    suite_add_tcase(s, j);
+    suite_add_tcase(s, e);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(verdict_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

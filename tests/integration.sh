@@ -1,0 +1,163 @@
+#!/bin/bash
+# tests/integration.sh - bring the real world up (NSD, Unbound, fake MX,
+# the client) and check verdicts end to end.  Needs root.
+#
+#   tests/integration.sh [BUILD_DIR]      (default: build)
+#
+# Prints one line per check and "N passed, M failed" at the end; exits
+# non-zero when any check failed.  Set DH_SKIP_POSTFIX=1 to leave out the
+# Postfix runs (e.g. under sanitizers, where they add nothing).
+set -u
+B=${1:-build}
+H="$B/dane-harness"
+T=$(mktemp -d /tmp/dh-integration.XXXXXX)
+pass=0
+fail=0
+trap 'rm -rf "$T"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   - $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+
+# verdict ID TAPFILE - the verdict label of one scenario in a TAP report
+verdict() {
+    sed -n "s/^\(not \)\{0,1\}ok [0-9]* - $1 # \([A-Z]*\(\/[a-z]*\)\{0,1\}\) .*/\2/p" "$2"
+}
+
+# run NAME EXPECTED_EXIT CLIENT [harness args...] - one harness run
+run() {
+    local name=$1 want=$2 client=$3
+    shift 3
+    "$H" run --client "$client" --tap "$T/$name.tap" --json "$T/$name.json" \
+        --junit "$T/$name.xml" "$@" >"$T/$name.out" 2>"$T/$name.err"
+    local rc=$?
+    if [ "$rc" = "$want" ]; then
+        ok "$name: exit $rc"
+    else
+        bad "$name: exit $rc, expected $want"
+        sed 's/^/    /' "$T/$name.out" "$T/$name.err"
+    fi
+}
+
+# expect NAME ID VERDICT - one scenario's verdict in run NAME
+expect() {
+    local got
+    got=$(verdict "$2" "$T/$1.tap")
+    if [ "$got" = "$3" ]; then
+        ok "$1: $2 is $3"
+    else
+        bad "$1: $2 is '${got:-missing}', expected $3"
+        grep -- " - $2 " "$T/$1.tap" | sed 's/^/    /'
+    fi
+}
+
+ALL=$("$H" list)
+n=$(echo "$ALL" | wc -l)
+[ "$n" -ge 5 ] && ok "list: $n scenarios" || bad "list printed $n scenarios"
+
+# 1. The reference client passes everything.
+run refclient 0 refclient
+for id in $ALL; do expect refclient "$id" PASS; done
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["results"] and all("scenario" in r and "verdict" in r for r in d["results"])' "$T/refclient.json" 2>/dev/null; then
+    ok "refclient: JSON report has results[] with scenario and verdict"
+else
+    bad "refclient: JSON report malformed"
+fi
+if python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert len(r.findall(".//testcase"))>=5' "$T/refclient.xml" 2>/dev/null; then
+    ok "refclient: JUnit report parses"
+else
+    bad "refclient: JUnit report malformed"
+fi
+
+# 2. Mutants fail exactly the scenarios aimed at their defect.
+run no-dane 1 "refclient --mutant=no-dane"
+expect no-dane dane-ee-honest PASS
+expect no-dane insecure-no-dnssec PASS
+expect no-dane starttls-stripped FAIL/security
+expect no-dane evil-self-signed FAIL/security
+expect no-dane tlsa-bogus-signature FAIL/security
+
+run cleartext-fallback 1 "refclient --mutant=cleartext-fallback"
+expect cleartext-fallback starttls-stripped FAIL/security
+expect cleartext-fallback dane-ee-honest PASS
+expect cleartext-fallback evil-self-signed PASS
+
+# 3. Postfix, DANE level, passes everything.
+if [ "${DH_SKIP_POSTFIX:-0}" != 1 ]; then
+    run postfix 0 postfix
+    for id in $ALL; do expect postfix "$id" PASS; done
+fi
+
+# 4. A sabotaged fixture is an ERROR, never a client verdict.
+mkdir -p "$T/sabotage"
+sed -e 's/^id .*/id          sabotaged/' \
+    -e 's/^check       _25._tcp.mx1 TLSA secure/check       _25._tcp.mx1 TLSA secure\nfault       _25._tcp.mx1 TLSA rrsig-corrupt/' \
+    scenarios/dane-ee-honest.scn >"$T/sabotage/sabotaged.scn"
+run sabotage 2 refclient --scenarios "$T/sabotage"
+expect sabotage sabotaged ERROR
+grep -q "self-check: _25._tcp.mx1.sabotaged.danelab. TLSA is bogus" "$T/sabotage.out" &&
+    ok "sabotage: reason names the RRset and the validator's verdict" ||
+    bad "sabotage: reason missing: $(grep sabotaged "$T/sabotage.out")"
+
+# 5. A malformed scenario names file and line, exit 2, no world built.
+mkdir -p "$T/malformed"
+sed 's/^severity .*/severity    catastrophic/' scenarios/dane-ee-honest.scn \
+    >"$T/malformed/dane-ee-honest.scn"
+"$H" list --scenarios "$T/malformed" >"$T/malformed.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "dane-ee-honest.scn:6: unknown severity 'catastrophic'" "$T/malformed.out"; then
+    ok "malformed scenario: exit 2 with file:line"
+else
+    bad "malformed scenario: exit $rc: $(cat "$T/malformed.out")"
+fi
+
+# 6. A hanging adapter gives HANG, a crashing one CRASH, a failing one ERROR.
+cat >"$T/hang-adapter" <<'ADAPTER'
+#!/bin/sh
+case "$1" in
+send) case "$3" in *stripped*) kill -SEGV $$ ;; *bogus*) exit 9 ;; esac
+      exec sleep 1000 ;;
+version) echo "hang-adapter 1" ;;
+capabilities) echo parallel ;;
+esac
+ADAPTER
+chmod +x "$T/hang-adapter"
+run hang 1 "$T/hang-adapter" --timeout 2
+expect hang dane-ee-honest HANG
+expect hang starttls-stripped CRASH
+expect hang tlsa-bogus-signature ERROR
+
+# 7. kill -9 during a run: nothing is left behind, the host is unchanged.
+before=$(sha256sum /etc/resolv.conf 2>/dev/null)
+mounts_before=$(wc -l </proc/self/mounts)
+"$H" run --client "$T/hang-adapter" --timeout 60 >/dev/null 2>&1 &
+hpid=$!
+for _ in $(seq 1 200); do
+    pgrep -f "$T/hang-adapter send" >/dev/null && break
+    sleep 0.05
+done
+kill -9 $hpid
+wait $hpid 2>/dev/null
+left=""
+for _ in $(seq 1 100); do
+    left=$(pgrep -a -x 'nsd|unbound|dane-fakemx' ; pgrep -af "$T/hang-adapter")
+    [ -z "$left" ] && break
+    sleep 0.05
+done
+[ -z "$left" ] && ok "kill -9: no process left" || bad "kill -9: left: $left"
+[ "$(sha256sum /etc/resolv.conf 2>/dev/null)" = "$before" ] &&
+    ok "kill -9: host /etc/resolv.conf unchanged" ||
+    bad "kill -9: host /etc/resolv.conf changed"
+[ "$(wc -l </proc/self/mounts)" = "$mounts_before" ] &&
+    ok "kill -9: no mount left on the host" ||
+    bad "kill -9: mounts changed"
+
+# 8. Usage errors exit 2.
+"$H" run >/dev/null 2>&1
+[ $? = 2 ] && ok "usage: run without --client exits 2" || bad "usage: run without --client"
+"$H" run --client no-such-adapter >"$T/noadapter.out" 2>&1
+[ $? = 2 ] && grep -q "not an executable" "$T/noadapter.out" &&
+    ok "usage: unknown adapter exits 2 with a reason" || bad "usage: unknown adapter"
+
+echo
+echo "integration: $pass passed, $fail failed"
+[ "$fail" = 0 ]
