@@ -47,7 +47,8 @@ void fakemx_event_emit(json_t *ev)
 
     if (ev == 0)
         return;
-    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                              JSON_REAL_PRECISION(16));
     json_decref(ev);
     if (text == 0) {
         fakemx_warn("cannot serialise event");

@@ -18,6 +18,8 @@
 #include "fakemx_log.h"
 #include "fakemx_session.h"
 
+#define FAKEMX_TLS_MAXERR 8
+
 /* fakemx_starttls_reply_event - record the STARTTLS command and our reply */
 static void fakemx_starttls_reply_event(struct fakemx_session *s, int code)
 {
@@ -125,8 +127,10 @@ void fakemx_starttls_command(struct fakemx_session *s, const char *line,
 /* fakemx_starttls_event - handshake finished or failed (bufferevent WHAT) */
 void fakemx_starttls_event(struct fakemx_session *s, short what)
 {
+    unsigned long errs[FAKEMX_TLS_MAXERR];
     char error[512] = "";
     unsigned long e;
+    int nerr = 0;
     int err = errno;
 
     if (what & BEV_EVENT_CONNECTED) {
@@ -136,8 +140,14 @@ void fakemx_starttls_event(struct fakemx_session *s, short what)
         fakemx_session_set_state(s, FAKEMX_S_HELO);
         return;
     }
-    while ((e = bufferevent_get_openssl_error(s->bev)) != 0)
-        fakemx_tls_err_append(error, sizeof(error), e);
+    /* libevent hands them out last first, and adds bare SSL_get_error()
+     * codes (library 0) that are not OpenSSL errors: drop those. */
+    while (nerr < FAKEMX_TLS_MAXERR &&
+           (e = bufferevent_get_openssl_error(s->bev)) != 0)
+        if (ERR_GET_LIB(e) != 0)
+            errs[nerr++] = e;
+    while (nerr > 0)
+        fakemx_tls_err_append(error, sizeof(error), errs[--nerr]);
     ERR_clear_error();
     if (error[0] == 0) {
         if (what & BEV_EVENT_TIMEOUT)

@@ -215,9 +215,13 @@ static int rc_policy_mx_cmp(const void *a, const void *b)
     const RC_MX *ma = a;
     const RC_MX *mb = b;
 
+    int     cmp;
+
     if (ma->pref != mb->pref)
 	return (ma->pref < mb->pref ? -1 : 1);
-    return (strcasecmp(ma->name, mb->name));
+    if ((cmp = strcasecmp(ma->name, mb->name)) != 0)
+	return (cmp);
+    return (strcmp(ma->name, mb->name));
 }
 
 /* rc_policy_mx_prepare - sort, drop null MX and duplicates; return count */

@@ -115,9 +115,9 @@ void    rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
 	route->nhosts = n;
 	route->mx_resolved = 1;
 	snprintf(route->why, sizeof(route->why), "%s", why);
-	rc_log_info("MX %s: %s, %d host(s)%s", route->domain,
-		    route->mx_secure ? "secure" : "insecure (no DANE)", n,
-		    (mutants & RC_MUT_NO_DANE) ? "" : "");
+	rc_log_info("MX %s: %d host(s), %s", route->domain, n,
+		    route->mx_secure ? "MX secure: DANE may apply"
+		    : "MX insecure: no DANE");
 	goto done;
     }
     if (route->action == RC_MX_IMPLICIT) {
@@ -288,6 +288,9 @@ void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
 	if (t.ans == RC_ANS_DATA)
 	    rc_log_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)",
 			qname, st, usable, t.count, rc_level_str(level), why);
+	else if (i + 1 < nbases && t.ans != RC_ANS_FAIL)
+	    rc_log_info("%s TLSA %s: %s -> trying %s", qname, st,
+			rc_ans_str(t.ans), bases[i + 1]);
 	else
 	    rc_log_info("%s TLSA %s: %s -> %s (%s)", qname, st,
 			rc_ans_str(t.ans), rc_level_str(level), why);

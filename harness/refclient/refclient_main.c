@@ -33,6 +33,7 @@
 #include "refclient/rc_tls.h"
 
 #define RC_EXIT_USAGE	2
+#define RC_VERSION	"dane-smtp-send 0.1 (dane-harness reference client)"
 
 /* rc_main_usage - help text */
 
@@ -59,6 +60,7 @@ static void rc_main_usage(FILE *fp)
 	    "  --helo NAME           EHLO name (default: this host's name)\n"
 	    "  --timeout SECS        per DNS lookup, connect and SMTP reply (default 30)\n"
 	    "  --verbose             log the SMTP dialogue and DNS queries too\n"
+	    "  --version             print the version and exit\n"
 	    "\n"
 	    "Mutants (deliberate defects, for testing the harness):\n");
     rc_mutant_usage(fp);
@@ -101,6 +103,7 @@ int     main(int argc, char **argv)
 	{"mutant", required_argument, 0, 'M'},
 	{"verbose", no_argument, 0, 'v'},
 	{"help", no_argument, 0, 'h'},
+	{"version", no_argument, 0, 'V'},
 	{0, 0, 0, 0},
     };
     const char *from = 0;
@@ -163,6 +166,9 @@ int     main(int argc, char **argv)
 	    break;
 	case 'h':
 	    rc_main_usage(stdout);
+	    return (0);
+	case 'V':
+	    printf("%s\n", RC_VERSION);
 	    return (0);
 	default:
 	    rc_main_usage(stderr);
