@@ -85,9 +85,12 @@ int dh_sandbox_enter(const char *rundir, int keep)
     if (geteuid() != 0)
         dh_fatal("the sandbox needs root (namespaces, port 25, private "
                  "mounts): run as root, e.g. with sudo");
-    if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID) < 0)
-        dh_fatal("cannot create namespaces: %s (is this a container without "
-                 "CAP_SYS_ADMIN?)",
+    /* Only the PID namespace here: it applies to the child.  The child
+     * makes its own mount and network namespaces, so that this process
+     * stays on the host's and can remove the run folder afterwards. */
+    if (unshare(CLONE_NEWPID) < 0)
+        dh_fatal("cannot create a PID namespace: %s (is this a container "
+                 "without CAP_SYS_ADMIN?)",
                  strerror(errno));
     if (pipe2(alive, O_CLOEXEC) < 0)
         dh_fatal("pipe: %s", strerror(errno));
@@ -109,6 +112,9 @@ int dh_sandbox_enter(const char *rundir, int keep)
     pfd.events = POLLIN;
     if (poll(&pfd, 1, 0) > 0)
         _exit(2);
+    if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0)
+        dh_fatal("cannot create mount and network namespaces: %s",
+                 strerror(errno));
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         dh_fatal("cannot make mounts private: %s", strerror(errno));
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,

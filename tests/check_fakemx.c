@@ -115,7 +115,7 @@ START_TEST(test_cmd_syntax)
         "MAIL FROM:\r\n",            /* empty, no brackets */
         "MAIL FROM:<a@b> SIZE=\r\n", /* bad SIZE */
         "MAIL FROM:<a@b> SIZE=12x\r\n",
-        "RCPT TO:<>\r\n",            /* empty recipient */
+        "RCPT TO:<>\r\n", /* empty recipient */
         "RCPT FROM:<a@b>\r\n",
         "EHLO\r\n",
         "HELO   \r\n",
@@ -172,8 +172,7 @@ START_TEST(test_cmd_length)
     memcpy(line + 998, "a\r\n", 3);
     ck_assert_int_eq(smtp_cmd_parse(line, 1001, &c), SMTP_CMD_TOO_LONG);
     ck_assert_int_eq(smtp_cmd_parse(line, 999, &c), SMTP_CMD_TOO_LONG);
-    ck_assert_int_eq(smtp_cmd_parse(line, sizeof(line), &c),
-                     SMTP_CMD_TOO_LONG);
+    ck_assert_int_eq(smtp_cmd_parse(line, sizeof(line), &c), SMTP_CMD_TOO_LONG);
     /* a long address still fits the struct */
     memcpy(line, "MAIL FROM:<", 11);
     memset(line + 11, 'x', 985);
@@ -186,7 +185,8 @@ END_TEST
 START_TEST(test_cmd_random)
 {
     static const char *seeds[] = {"MAIL FROM:<", "RCPT TO:", "EHLO ", "<>",
-                                  " SIZE=", "\r\n", "\n", "@", ":", " "};
+                                  " SIZE=",      "\r\n",     "\n",    "@",
+                                  ":",           " "};
     char buf[1200];
     struct smtp_cmd c;
 
@@ -372,8 +372,7 @@ static void conf_setup(void)
 {
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_fakemx.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-    make_cert("mx1.a.danelab", tmp_path("leaf.pem"), "w",
-              tmp_path("leaf.key"));
+    make_cert("mx1.a.danelab", tmp_path("leaf.pem"), "w", tmp_path("leaf.key"));
     make_cert("mx1.a.danelab", tmp_path("chain.pem"), "w",
               tmp_path("chain.key"));
     make_cert("ca.a.danelab", tmp_path("chain.pem"), "a", 0);
@@ -384,9 +383,9 @@ static void conf_setup(void)
 /* conf_teardown - remove the scratch folder */
 static void conf_teardown(void)
 {
-    static const char *files[] = {"leaf.pem", "leaf.key", "chain.pem",
+    static const char *files[] = {"leaf.pem",  "leaf.key",  "chain.pem",
                                   "chain.key", "other.pem", "other.key",
-                                  "junk.pem", "conf"};
+                                  "junk.pem",  "conf"};
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         unlink(tmp_path(files[i]));
@@ -491,7 +490,7 @@ START_TEST(test_conf_good)
 END_TEST
 
 #define OK_LINE                                                                \
-    "listen 127.1.1.1 scenario=s host=h. persona=p starttls=offer "           \
+    "listen 127.1.1.1 scenario=s host=h. persona=p starttls=offer "            \
     "cert=@D@/leaf.pem key=@D@/leaf.key\n"
 
 static const struct conf_bad_case {
@@ -500,8 +499,8 @@ static const struct conf_bad_case {
     const char *what;
 } conf_bad[] = {
     {OK_LINE "bogus 127.1.1.2\n", 2, "unknown directive 'bogus'"},
-    {"# c\n\nlisten 300.1.1.1 scenario=s host=h persona=p starttls=none\n",
-     3, "bad address '300.1.1.1'"},
+    {"# c\n\nlisten 300.1.1.1 scenario=s host=h persona=p starttls=none\n", 3,
+     "bad address '300.1.1.1'"},
     {"listen\n", 1, "missing address"},
     {"listen # comment\n", 1, "missing address"},
     {OK_LINE "listen 127.1.1.2 scenario=s host=h persona=p starttls=none "
@@ -556,8 +555,8 @@ START_TEST(test_conf_bad)
     snprintf(want, sizeof(want), "%s:%d: ", tmp_path("conf"), c->line);
     ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
                   "case %d: want prefix '%s', got '%s'", _i, want, err);
-    ck_assert_msg(strstr(err, c->what) != 0, "case %d: want '%s', got '%s'",
-                  _i, c->what, err);
+    ck_assert_msg(strstr(err, c->what) != 0, "case %d: want '%s', got '%s'", _i,
+                  c->what, err);
 }
 END_TEST
 
@@ -566,9 +565,9 @@ START_TEST(test_conf_missing_file)
     struct fakemx_conf *conf;
     char err[1024];
 
-    ck_assert_int_eq(fakemx_conf_load("/nonexistent/fakemx.conf", &conf, err,
-                                      sizeof(err)),
-                     -1);
+    ck_assert_int_eq(
+        fakemx_conf_load("/nonexistent/fakemx.conf", &conf, err, sizeof(err)),
+        -1);
     ck_assert_ptr_nonnull(strstr(err, "/nonexistent/fakemx.conf: cannot open"));
 }
 END_TEST

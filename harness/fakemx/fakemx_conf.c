@@ -106,7 +106,8 @@ static const struct fakemx_conf_key fakemx_conf_keys[] = {
     {"key", 0, fakemx_conf_set_key},
 };
 
-#define FAKEMX_CONF_NKEYS (sizeof(fakemx_conf_keys) / sizeof(fakemx_conf_keys[0]))
+#define FAKEMX_CONF_NKEYS                                                      \
+    (sizeof(fakemx_conf_keys) / sizeof(fakemx_conf_keys[0]))
 
 /* fakemx_conf_entry_clear - free what entry E holds */
 static void fakemx_conf_entry_clear(struct fakemx_entry *e)
@@ -147,11 +148,12 @@ static int fakemx_conf_same_address(const struct fakemx_entry *a,
 }
 
 /* fakemx_conf_check_entry - constraints between keys, then load TLS */
-static int fakemx_conf_check_entry(struct fakemx_entry *e, unsigned seen,
-                                   char *why, size_t whylen)
+static int fakemx_conf_check_entry(struct fakemx_entry *e,
+                                   const unsigned char *seen, char *why,
+                                   size_t whylen)
 {
     for (size_t i = 0; i < FAKEMX_CONF_NKEYS; i++) {
-        if (fakemx_conf_keys[i].required && !(seen & (1u << i))) {
+        if (fakemx_conf_keys[i].required && !seen[i]) {
             snprintf(why, whylen, "missing required key '%s'",
                      fakemx_conf_keys[i].name);
             return -1;
@@ -173,7 +175,7 @@ static int fakemx_conf_check_entry(struct fakemx_entry *e, unsigned seen,
 
 /* fakemx_conf_key_value - apply one "key=value" word to E */
 static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
-                                 unsigned *seen, char *why, size_t whylen)
+                                 unsigned char *seen, char *why, size_t whylen)
 {
     char *eq = strchr(word, '=');
     const struct fakemx_conf_key *k = 0;
@@ -194,11 +196,11 @@ static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
         snprintf(why, whylen, "unknown key '%s'", word);
         return -1;
     }
-    if (*seen & (1u << i)) {
+    if (seen[i]) {
         snprintf(why, whylen, "duplicate key '%s'", word);
         return -1;
     }
-    *seen |= 1u << i;
+    seen[i] = 1;
     if (eq[1] == 0) {
         snprintf(why, whylen, "empty value for key '%s'", word);
         return -1;
@@ -211,8 +213,8 @@ static int fakemx_conf_line(const struct fakemx_conf *conf, char *text,
                             struct fakemx_entry *e, char *why, size_t whylen)
 {
     char *save = 0;
+    unsigned char seen[FAKEMX_CONF_NKEYS] = {0};
     char *word;
-    unsigned seen = 0;
 
     if ((word = strtok_r(text, FAKEMX_CONF_SEP, &save)) == 0 || *word == '#')
         return 0;
@@ -237,7 +239,7 @@ static int fakemx_conf_line(const struct fakemx_conf *conf, char *text,
         }
     }
     while ((word = strtok_r(0, FAKEMX_CONF_SEP, &save)) != 0 && *word != '#')
-        if (fakemx_conf_key_value(e, word, &seen, why, whylen) != 0)
+        if (fakemx_conf_key_value(e, word, seen, why, whylen) != 0)
             return -1;
     if (fakemx_conf_check_entry(e, seen, why, whylen) != 0)
         return -1;

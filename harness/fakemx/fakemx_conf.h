@@ -28,8 +28,8 @@
 
 /* What to do about STARTTLS. */
 enum fakemx_starttls {
-    FAKEMX_STARTTLS_OFFER,  /* advertise it, do TLS with the entry's cert */
-    FAKEMX_STARTTLS_NONE,   /* never advertise; the command gets 502 */
+    FAKEMX_STARTTLS_OFFER, /* advertise it, do TLS with the entry's cert */
+    FAKEMX_STARTTLS_NONE,  /* never advertise; the command gets 502 */
 };
 
 /* How the server behaves at one address: one field per persona knob. */
@@ -39,19 +39,19 @@ struct fakemx_behaviour {
 
 /* One "listen" line. */
 struct fakemx_entry {
-    int line;                          /* where it was defined */
-    int family;                        /* AF_INET or AF_INET6 */
+    int line;   /* where it was defined */
+    int family; /* AF_INET or AF_INET6 */
     struct in_addr v4;
     struct in6_addr v6;
     char addr_text[INET6_ADDRSTRLEN];
     char *scenario;
-    char *host;                        /* as written, e.g. "mx1.x.lab." */
-    char *smtp_name;                   /* host without trailing dot */
+    char *host;      /* as written, e.g. "mx1.x.lab." */
+    char *smtp_name; /* host without trailing dot */
     char *persona;
-    char *cert;                        /* NULL if not given */
-    char *key;                         /* NULL if not given */
+    char *cert; /* NULL if not given */
+    char *key;  /* NULL if not given */
     struct fakemx_behaviour beh;
-    struct fakemx_tls_cred *cred;      /* NULL if no cert and key */
+    struct fakemx_tls_cred *cred; /* NULL if no cert and key */
 };
 
 struct fakemx_conf {

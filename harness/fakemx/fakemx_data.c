@@ -81,11 +81,10 @@ static void fakemx_data_end(struct fakemx_session *s)
     ev = fakemx_session_event(s, "message");
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
     json_object_set_new(ev, "bytes", json_integer((json_int_t)s->msg.bytes));
-    json_object_set_new(ev, "token",
-                        s->msg.have_token
-                            ? fakemx_json_text(s->msg.token,
-                                               strlen(s->msg.token))
-                            : json_null());
+    json_object_set_new(
+        ev, "token",
+        s->msg.have_token ? fakemx_json_text(s->msg.token, strlen(s->msg.token))
+                          : json_null());
     json_object_set_new(ev, "queue_id", json_string(qid));
     fakemx_event_emit(ev); /* in the file before the client sees 250 */
     fakemx_session_reply(s, "250 2.0.0 Ok: queued as %s", qid);
@@ -116,7 +115,8 @@ int fakemx_data_input(struct fakemx_session *s, struct evbuffer *in)
     n = (size_t)eol.pos + 1;
     s->msg.mid_line = 0;
     if (n > sizeof(line)) {
-        fakemx_data_add(s, n - (line_start && evbuffer_pullup(in, 1)[0] == '.'));
+        fakemx_data_add(s,
+                        n - (line_start && evbuffer_pullup(in, 1)[0] == '.'));
         evbuffer_drain(in, n);
         return 1;
     }

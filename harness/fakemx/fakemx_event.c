@@ -109,8 +109,8 @@ json_t *fakemx_json_escaped(const char *buf, size_t len)
 
     if (outlen > sizeof(stackbuf) && (out = malloc(outlen)) == 0)
         return json_null();
-    fakemx_json_escape(buf, len, out, outlen > sizeof(stackbuf) ? outlen
-                                                                 : sizeof(stackbuf));
+    fakemx_json_escape(buf, len, out,
+                       outlen > sizeof(stackbuf) ? outlen : sizeof(stackbuf));
     j = json_string(out);
     if (out != stackbuf)
         free(out);

@@ -37,7 +37,6 @@ json_t *fakemx_json_text(const char *buf, size_t len);
 json_t *fakemx_json_escaped(const char *buf, size_t len);
 
 /* fakemx_json_escape - the escaping of fakemx_json_escaped() into OUT */
-void fakemx_json_escape(const char *buf, size_t len, char *out,
-                        size_t outlen);
+void fakemx_json_escape(const char *buf, size_t len, char *out, size_t outlen);
 
 #endif

@@ -13,15 +13,13 @@
 extern int fakemx_debug_level;
 
 /* fakemx_warn - report a problem and carry on */
-void fakemx_warn(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+void fakemx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* fakemx_fatal - report a broken environment and exit 1 */
 void fakemx_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
 /* fakemx_debug - trace, when debugging is on */
-void fakemx_debug(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+void fakemx_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -39,8 +39,7 @@ static void fakemx_usage(const char *why)
 }
 
 /* fakemx_number - parse option OPT's value TEXT in [MIN, MAX] or exit 2 */
-static int fakemx_number(const char *opt, const char *text, long min,
-                         long max)
+static int fakemx_number(const char *opt, const char *text, long min, long max)
 {
     char why[256];
     char *end;
@@ -49,8 +48,10 @@ static int fakemx_number(const char *opt, const char *text, long min,
     errno = 0;
     v = strtol(text, &end, 10);
     if (errno != 0 || end == text || *end != 0 || v < min || v > max) {
-        snprintf(why, sizeof(why), "--%s: expected a number from %ld to %ld,"
-                 " got '%s'", opt, min, max, text);
+        snprintf(why, sizeof(why),
+                 "--%s: expected a number from %ld to %ld,"
+                 " got '%s'",
+                 opt, min, max, text);
         fakemx_usage(why);
     }
     return (int)v;
@@ -80,6 +81,7 @@ static void fakemx_ready(int fd)
     close(fd);
 }
 
+/* main - parse options, load, listen, serve until told to stop */
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -137,8 +139,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (fakemx_event_open(events) != 0)
-        fakemx_fatal("cannot open events file %s: %s", events,
-                     strerror(errno));
+        fakemx_fatal("cannot open events file %s: %s", events, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
 
     memset(&srv, 0, sizeof(srv));
@@ -153,8 +154,7 @@ int main(int argc, char **argv)
     if (sigs[0] == 0 || sigs[1] == 0 || evsignal_add(sigs[0], 0) != 0 ||
         evsignal_add(sigs[1], 0) != 0)
         fakemx_fatal("cannot install signal handlers");
-    fakemx_debug("%zu entries from %s, port %d", conf->nentries, config,
-                 port);
+    fakemx_debug("%zu entries from %s, port %d", conf->nentries, config, port);
     fakemx_ready(ready_fd);
 
     if (event_base_dispatch(srv.base) < 0)

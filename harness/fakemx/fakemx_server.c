@@ -22,8 +22,7 @@
 #define FAKEMX_BACKLOG 511
 
 /* fakemx_server_socket - a listening socket of FAMILY on PORT, or -1 */
-static int fakemx_server_socket(int family, int port, char *err,
-                                size_t errlen)
+static int fakemx_server_socket(int family, int port, char *err, size_t errlen)
 {
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
@@ -32,8 +31,8 @@ static int fakemx_server_socket(int family, int port, char *err,
     int one = 1;
     int fd;
 
-    if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                     0)) < 0) {
+    if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) <
+        0) {
         snprintf(err, errlen, "socket: %s", strerror(errno));
         return -1;
     }
@@ -56,8 +55,7 @@ static int fakemx_server_socket(int family, int port, char *err,
     }
     if (bind(fd, sa, salen) != 0 || listen(fd, FAKEMX_BACKLOG) != 0) {
         snprintf(err, errlen, "bind/listen %s port %d: %s",
-                 family == AF_INET ? "0.0.0.0" : "[::]", port,
-                 strerror(errno));
+                 family == AF_INET ? "0.0.0.0" : "[::]", port, strerror(errno));
         close(fd);
         return -1;
     }
@@ -74,8 +72,7 @@ static void fakemx_server_accept_cb(struct evconnlistener *lev,
 }
 
 /* fakemx_server_resume_cb - accept again after a pause */
-static void fakemx_server_resume_cb(evutil_socket_t fd, short what,
-                                    void *arg)
+static void fakemx_server_resume_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct fakemx_server *srv = arg;
 
@@ -104,11 +101,9 @@ static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
 /* fakemx_server_add - wrap listening socket FD into listener slot I */
 static int fakemx_server_add(struct fakemx_server *srv, int i, int fd)
 {
-    srv->listeners[i] = evconnlistener_new(srv->base, fakemx_server_accept_cb,
-                                           srv,
-                                           LEV_OPT_CLOSE_ON_FREE |
-                                               LEV_OPT_CLOSE_ON_EXEC,
-                                           0, fd);
+    srv->listeners[i] = evconnlistener_new(
+        srv->base, fakemx_server_accept_cb, srv,
+        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
     if (srv->listeners[i] == 0) {
         close(fd);
         return -1;
@@ -135,8 +130,8 @@ int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
         snprintf(err, errlen, "cannot create listener");
         return -1;
     }
-    if ((fd = fakemx_server_socket(AF_INET6, port, ignored,
-                                   sizeof(ignored))) < 0)
+    if ((fd = fakemx_server_socket(AF_INET6, port, ignored, sizeof(ignored))) <
+        0)
         fakemx_debug("no IPv6 listener: %s", ignored);
     else if (fakemx_server_add(srv, 1, fd) != 0)
         fakemx_debug("no IPv6 listener: cannot create listener");

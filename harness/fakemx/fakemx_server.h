@@ -20,13 +20,13 @@
 struct fakemx_session;
 
 struct fakemx_server {
-    struct event_base *base;            /* caller's */
-    const struct fakemx_conf *conf;     /* caller's */
-    struct timeval idle;                /* idle timeout per session */
+    struct event_base *base;             /* caller's */
+    const struct fakemx_conf *conf;      /* caller's */
+    struct timeval idle;                 /* idle timeout per session */
     struct evconnlistener *listeners[2]; /* IPv4, IPv6 (may be NULL) */
-    struct event *resume;               /* re-enables accept after EMFILE */
-    struct fakemx_session *sessions;    /* live sessions, a list */
-    unsigned long nconn;                /* connections accepted so far */
+    struct event *resume;                /* re-enables accept after EMFILE */
+    struct fakemx_session *sessions;     /* live sessions, a list */
+    unsigned long nconn;                 /* connections accepted so far */
 };
 
 /*

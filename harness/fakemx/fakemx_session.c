@@ -27,18 +27,16 @@
 #include "fakemx_log.h"
 #include "fakemx_session.h"
 
-#define FAKEMX_CLOSE_POLL_MS  10    /* close path: output drained yet? */
-#define FAKEMX_CLOSE_TICKS    500   /* ... for at most 5 s */
-#define FAKEMX_LINGER_SECS    2     /* wait for the client's EOF */
+#define FAKEMX_CLOSE_POLL_MS 10 /* close path: output drained yet? */
+#define FAKEMX_CLOSE_TICKS 500  /* ... for at most 5 s */
+#define FAKEMX_LINGER_SECS 2    /* wait for the client's EOF */
 
 static const char *fakemx_state_names[] = {
-    "NEW", "HELO", "READY", "MAIL", "RCPT", "DATA", "TLS", "CLOSING",
-    "LINGER",
+    "NEW", "HELO", "READY", "MAIL", "RCPT", "DATA", "TLS", "CLOSING", "LINGER",
 };
 
 /* fakemx_session_set_state - the only place the state changes */
-void fakemx_session_set_state(struct fakemx_session *s,
-                              enum fakemx_state state)
+void fakemx_session_set_state(struct fakemx_session *s, enum fakemx_state state)
 {
     fakemx_debug("conn %lu: %s -> %s", s->conn, fakemx_state_names[s->state],
                  fakemx_state_names[state]);
@@ -63,6 +61,12 @@ static void fakemx_session_addr(const struct sockaddr *sa, char *buf,
         snprintf(buf, len, "unknown");
 }
 
+/* fakemx_session_name - our host name in replies */
+static const char *fakemx_session_name(const struct fakemx_session *s)
+{
+    return s->entry ? s->entry->smtp_name : "localhost";
+}
+
 /* fakemx_session_text - JSON string of config text V, null if none */
 static json_t *fakemx_session_text(const char *v)
 {
@@ -70,8 +74,7 @@ static json_t *fakemx_session_text(const char *v)
 }
 
 /* fakemx_session_event - a new event with the common fields filled in */
-json_t *fakemx_session_event(const struct fakemx_session *s,
-                             const char *name)
+json_t *fakemx_session_event(const struct fakemx_session *s, const char *name)
 {
     const struct fakemx_entry *e = s->entry;
     struct timeval tv;
@@ -80,14 +83,13 @@ json_t *fakemx_session_event(const struct fakemx_session *s,
     gettimeofday(&tv, 0);
     if ((ev = json_object()) == 0)
         return 0;
-    json_object_set_new(ev, "ts", json_real((double)tv.tv_sec +
-                                            (double)tv.tv_usec / 1e6));
+    json_object_set_new(
+        ev, "ts", json_real((double)tv.tv_sec + (double)tv.tv_usec / 1e6));
     json_object_set_new(ev, "conn", json_integer((json_int_t)s->conn));
     json_object_set_new(ev, "scenario",
                         fakemx_session_text(e ? e->scenario : 0));
     json_object_set_new(ev, "host", fakemx_session_text(e ? e->host : 0));
-    json_object_set_new(ev, "persona",
-                        fakemx_session_text(e ? e->persona : 0));
+    json_object_set_new(ev, "persona", fakemx_session_text(e ? e->persona : 0));
     json_object_set_new(ev, "local", json_string(s->local));
     json_object_set_new(ev, "peer", json_string(s->peer));
     json_object_set_new(ev, "event", json_string(name));
@@ -124,8 +126,8 @@ void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
     if (len > 80)
         len = 80;
     json_object_set_new(ev, "reason", json_string(reason));
-    json_object_set_new(ev, "line", fakemx_json_escaped(line ? line : "",
-                                                        line ? len : 0));
+    json_object_set_new(ev, "line",
+                        fakemx_json_escaped(line ? line : "", line ? len : 0));
     fakemx_event_emit(ev);
 }
 
@@ -137,7 +139,7 @@ void fakemx_session_error(struct fakemx_session *s, const char *reason,
     fakemx_session_reply(s, "%s", reply);
     if (++s->errors >= FAKEMX_MAX_ERRORS) {
         fakemx_session_reply(s, "421 4.7.0 %s Error: too many errors",
-                             s->entry->smtp_name);
+                             fakemx_session_name(s));
         fakemx_session_close(s, "dropped");
     }
 }
@@ -154,10 +156,10 @@ static void fakemx_session_bye(struct fakemx_session *s, const char *reason)
     gettimeofday(&now, 0);
     ev = fakemx_session_event(s, "disconnect");
     json_object_set_new(ev, "reason", json_string(reason));
-    json_object_set_new(ev, "duration",
-                        json_real((double)(now.tv_sec - s->start.tv_sec) +
-                                  (double)(now.tv_usec - s->start.tv_usec) /
-                                      1e6));
+    json_object_set_new(
+        ev, "duration",
+        json_real((double)(now.tv_sec - s->start.tv_sec) +
+                  (double)(now.tv_usec - s->start.tv_usec) / 1e6));
     json_object_set_new(ev, "quit", json_boolean(s->quit));
     fakemx_event_emit(ev);
 }
@@ -207,8 +209,7 @@ static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    if (s->state == FAKEMX_S_LINGER ||
-        ++s->close_ticks > FAKEMX_CLOSE_TICKS) {
+    if (s->state == FAKEMX_S_LINGER || ++s->close_ticks > FAKEMX_CLOSE_TICKS) {
         fakemx_session_free(s, 0);
         return;
     }
@@ -337,7 +338,7 @@ static void fakemx_session_event_cb(struct bufferevent *bev, short what,
     if (what & BEV_EVENT_TIMEOUT) {
         if (what & BEV_EVENT_READING)
             fakemx_session_reply(s, "421 4.4.2 %s Error: timeout exceeded",
-                                 s->entry->smtp_name);
+                                 fakemx_session_name(s));
         fakemx_session_close(s, "timeout");
     } else if (what & BEV_EVENT_EOF) {
         fakemx_session_close(s, "eof");
@@ -386,9 +387,8 @@ void fakemx_session_start(struct fakemx_server *srv, int fd,
     fakemx_session_addr(peer, s->peer, sizeof(s->peer));
     s->entry = fakemx_conf_lookup(srv->conf, (const struct sockaddr *)&local);
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    s->raw = bufferevent_socket_new(srv->base, fd,
-                                    BEV_OPT_CLOSE_ON_FREE |
-                                        BEV_OPT_DEFER_CALLBACKS);
+    s->raw = bufferevent_socket_new(
+        srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     s->timer = evtimer_new(srv->base, fakemx_session_timer_cb, s);
     if (s->raw == 0 || s->timer == 0) {
         fakemx_warn("accept: cannot create bufferevent");

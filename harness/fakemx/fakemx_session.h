@@ -37,30 +37,30 @@
 #include "fakemx_tls.h"
 #include "smtp_cmd.h"
 
-#define FAKEMX_MAX_ERRORS   10                  /* then drop the session */
-#define FAKEMX_MSG_MAX      (10 * 1024 * 1024)  /* SIZE we advertise */
-#define FAKEMX_RCPT_MAX     100                 /* recipients per message */
-#define FAKEMX_TOKEN_MAX    256                 /* X-DH-Token value kept */
-#define FAKEMX_DATA_CHUNK   4096                /* message line buffer */
-#define FAKEMX_OUT_MAX      (256 * 1024)        /* stop reading above */
+#define FAKEMX_MAX_ERRORS 10              /* then drop the session */
+#define FAKEMX_MSG_MAX (10 * 1024 * 1024) /* SIZE we advertise */
+#define FAKEMX_RCPT_MAX 100               /* recipients per message */
+#define FAKEMX_TOKEN_MAX 256              /* X-DH-Token value kept */
+#define FAKEMX_DATA_CHUNK 4096            /* message line buffer */
+#define FAKEMX_OUT_MAX (256 * 1024)       /* stop reading above */
 
 enum fakemx_state {
-    FAKEMX_S_NEW,       /* accepted, nothing sent yet */
-    FAKEMX_S_HELO,      /* greeted (or TLS up): waiting for EHLO/HELO */
-    FAKEMX_S_READY,     /* EHLO done, no mail transaction */
-    FAKEMX_S_MAIL,      /* MAIL accepted, no RCPT yet */
-    FAKEMX_S_RCPT,      /* at least one RCPT accepted */
-    FAKEMX_S_DATA,      /* reading the message */
-    FAKEMX_S_TLS,       /* server-side TLS handshake running */
-    FAKEMX_S_CLOSING,   /* no more input: flushing replies */
-    FAKEMX_S_LINGER,    /* write side shut: draining input until EOF */
+    FAKEMX_S_NEW,     /* accepted, nothing sent yet */
+    FAKEMX_S_HELO,    /* greeted (or TLS up): waiting for EHLO/HELO */
+    FAKEMX_S_READY,   /* EHLO done, no mail transaction */
+    FAKEMX_S_MAIL,    /* MAIL accepted, no RCPT yet */
+    FAKEMX_S_RCPT,    /* at least one RCPT accepted */
+    FAKEMX_S_DATA,    /* reading the message */
+    FAKEMX_S_TLS,     /* server-side TLS handshake running */
+    FAKEMX_S_CLOSING, /* no more input: flushing replies */
+    FAKEMX_S_LINGER,  /* write side shut: draining input until EOF */
 };
 
 /* The message being received. */
 struct fakemx_msg {
-    size_t bytes;                   /* after dot-unstuffing */
-    int in_header;                  /* no empty line seen yet */
-    int mid_line;                   /* last chunk ended inside a line */
+    size_t bytes;  /* after dot-unstuffing */
+    int in_header; /* no empty line seen yet */
+    int mid_line;  /* last chunk ended inside a line */
     int too_big;
     int have_token;
     char token[FAKEMX_TOKEN_MAX];
@@ -70,25 +70,25 @@ struct fakemx_session {
     struct fakemx_server *srv;
     struct fakemx_session *prev;
     struct fakemx_session *next;
-    unsigned long conn;                 /* connection number, from 1 */
-    const struct fakemx_entry *entry;   /* NULL: no scenario here */
-    char local[INET6_ADDRSTRLEN + 8];   /* "addr:port" dialled */
-    char peer[INET6_ADDRSTRLEN + 8];    /* "addr:port" of the client */
+    unsigned long conn;               /* connection number, from 1 */
+    const struct fakemx_entry *entry; /* NULL: no scenario here */
+    char local[INET6_ADDRSTRLEN + 8]; /* "addr:port" dialled */
+    char peer[INET6_ADDRSTRLEN + 8];  /* "addr:port" of the client */
     int fd;
-    struct bufferevent *raw;    /* the socket */
-    struct bufferevent *bev;    /* what we talk through: raw or TLS filter */
-    SSL *ssl;                   /* owned by bev once TLS started */
+    struct bufferevent *raw; /* the socket */
+    struct bufferevent *bev; /* what we talk through: raw or TLS filter */
+    SSL *ssl;                /* owned by bev once TLS started */
     struct fakemx_tls_state tls;
     enum fakemx_state state;
     struct timeval start;
-    struct event *timer;        /* close path: polling and deadlines */
+    struct event *timer; /* close path: polling and deadlines */
     int close_ticks;
-    int in_tls;                 /* handshake done */
-    int ssl_shut;               /* close_notify sent */
-    int quit;                   /* client sent QUIT */
-    int said_bye;               /* disconnect event written */
-    int skip_line;              /* discarding the rest of a long line */
-    int throttled;              /* reading paused: output too big */
+    int in_tls;    /* handshake done */
+    int ssl_shut;  /* close_notify sent */
+    int quit;      /* client sent QUIT */
+    int said_bye;  /* disconnect event written */
+    int skip_line; /* discarding the rest of a long line */
+    int throttled; /* reading paused: output too big */
     int errors;
     unsigned nrcpt;
     unsigned nmsg;
@@ -110,8 +110,7 @@ void fakemx_session_set_state(struct fakemx_session *s,
 void fakemx_session_attach(struct fakemx_session *s);
 
 /* fakemx_session_event - a new event with the common fields filled in */
-json_t *fakemx_session_event(const struct fakemx_session *s,
-                             const char *name);
+json_t *fakemx_session_event(const struct fakemx_session *s, const char *name);
 
 /* fakemx_session_reply - send one reply line (CRLF appended) */
 void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)

@@ -34,15 +34,15 @@ static void fakemx_smtp_ehlo(struct fakemx_session *s,
                              const struct smtp_cmd *cmd)
 {
     int esmtp = cmd->verb == SMTP_VERB_EHLO;
-    int offer = esmtp && !s->in_tls &&
-                s->entry->beh.starttls == FAKEMX_STARTTLS_OFFER;
+    int offer =
+        esmtp && !s->in_tls && s->entry->beh.starttls == FAKEMX_STARTTLS_OFFER;
     const char *name = s->entry->smtp_name;
     json_t *ev;
 
     ev = fakemx_session_event(s, "ehlo");
     json_object_set_new(ev, "verb", json_string(cmd->name));
-    json_object_set_new(ev, "name", fakemx_json_text(cmd->arg,
-                                                     strlen(cmd->arg)));
+    json_object_set_new(ev, "name",
+                        fakemx_json_text(cmd->arg, strlen(cmd->arg)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
     json_object_set_new(ev, "starttls_offered", json_boolean(offer));
     fakemx_event_emit(ev);
@@ -84,8 +84,8 @@ static void fakemx_smtp_mail(struct fakemx_session *s,
         return;
     }
     ev = fakemx_session_event(s, "mail");
-    json_object_set_new(ev, "from", fakemx_json_text(cmd->addr,
-                                                     strlen(cmd->addr)));
+    json_object_set_new(ev, "from",
+                        fakemx_json_text(cmd->addr, strlen(cmd->addr)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
     fakemx_event_emit(ev);
     s->nrcpt = 0;
@@ -110,8 +110,8 @@ static void fakemx_smtp_rcpt(struct fakemx_session *s,
         return;
     }
     ev = fakemx_session_event(s, "rcpt");
-    json_object_set_new(ev, "to", fakemx_json_text(cmd->addr,
-                                                   strlen(cmd->addr)));
+    json_object_set_new(ev, "to",
+                        fakemx_json_text(cmd->addr, strlen(cmd->addr)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
     fakemx_event_emit(ev);
     s->nrcpt++;
@@ -163,8 +163,7 @@ static void fakemx_smtp_refused(struct fakemx_session *s,
 }
 
 /* fakemx_smtp_command - act on one command line of LEN bytes */
-void fakemx_smtp_command(struct fakemx_session *s, const char *line,
-                         size_t len)
+void fakemx_smtp_command(struct fakemx_session *s, const char *line, size_t len)
 {
     struct smtp_cmd cmd;
 

@@ -39,19 +39,18 @@ static void fakemx_starttls_tls_event(struct fakemx_session *s, int ok,
     json_t *chain = json_array();
 
     json_object_set_new(ev, "ok", json_boolean(ok));
-    json_object_set_new(ev, "version",
-                        ok ? json_string(SSL_get_version(s->ssl))
-                           : json_null());
+    json_object_set_new(
+        ev, "version", ok ? json_string(SSL_get_version(s->ssl)) : json_null());
     json_object_set_new(ev, "cipher",
                         ok ? json_string(SSL_get_cipher_name(s->ssl))
                            : json_null());
     json_object_set_new(ev, "sni",
-                        s->tls.sni ? fakemx_json_text(s->tls.sni,
-                                                      strlen(s->tls.sni))
-                                   : json_null());
+                        s->tls.sni
+                            ? fakemx_json_text(s->tls.sni, strlen(s->tls.sni))
+                            : json_null());
     if (!ok)
-        json_object_set_new(ev, "error", fakemx_json_text(error,
-                                                          strlen(error)));
+        json_object_set_new(ev, "error",
+                            fakemx_json_text(error, strlen(error)));
     for (size_t i = 0; cred != 0 && i < cred->nchain; i++)
         json_array_append_new(chain, json_string(cred->chain_sha256[i]));
     json_object_set_new(ev, "chain_sha256", chain);
@@ -71,10 +70,9 @@ static void fakemx_starttls_begin(struct fakemx_session *s)
         return;
     }
     bufferevent_set_timeouts(s->raw, 0, 0);
-    filter = bufferevent_openssl_filter_new(s->srv->base, s->raw, ssl,
-                                            BUFFEREVENT_SSL_ACCEPTING,
-                                            BEV_OPT_CLOSE_ON_FREE |
-                                                BEV_OPT_DEFER_CALLBACKS);
+    filter = bufferevent_openssl_filter_new(
+        s->srv->base, s->raw, ssl, BUFFEREVENT_SSL_ACCEPTING,
+        BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (filter == 0) /* only out of memory; ownership of ssl is unclear */
         fakemx_fatal("cannot create TLS bufferevent");
     bufferevent_openssl_set_allow_dirty_shutdown(filter, 1);

@@ -100,9 +100,8 @@ static EVP_PKEY *fakemx_tls_read_key(const char *path)
 }
 
 /* fakemx_tls_cred_load - load CERT (PEM, leaf first, then chain) and KEY */
-struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert,
-                                             const char *key, char *err,
-                                             size_t errlen)
+struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert, const char *key,
+                                             char *err, size_t errlen)
 {
     struct fakemx_tls_cred *cred;
     EVP_PKEY *pkey = 0;
@@ -117,8 +116,7 @@ struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert,
     }
     fclose(fp);
     if ((fp = fopen(key, "r")) == 0) {
-        snprintf(err, errlen, "cannot open key %s: %s", key,
-                 strerror(errno));
+        snprintf(err, errlen, "cannot open key %s: %s", key, strerror(errno));
         return 0;
     }
     fclose(fp);

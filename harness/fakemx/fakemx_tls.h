@@ -21,13 +21,13 @@
 
 struct fakemx_tls_cred {
     SSL_CTX *ctx;
-    size_t nchain;                          /* certificates sent */
+    size_t nchain;                           /* certificates sent */
     char (*chain_sha256)[FAKEMX_SHA256_HEX]; /* leaf first */
 };
 
 struct fakemx_tls_state {
-    char *sni;  /* server name the client asked for, or NULL */
-    int seen;   /* the servername callback ran (a ClientHello arrived) */
+    char *sni; /* server name the client asked for, or NULL */
+    int seen;  /* the servername callback ran (a ClientHello arrived) */
 };
 
 /*
@@ -36,9 +36,8 @@ struct fakemx_tls_state {
  * Returns NULL and a message in ERR (no file:line prefix) when a file
  * cannot be read or parsed or the key does not match the leaf.
  */
-struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert,
-                                             const char *key, char *err,
-                                             size_t errlen);
+struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert, const char *key,
+                                             char *err, size_t errlen);
 
 /* fakemx_tls_cred_free - free a credential; NULL is fine */
 void fakemx_tls_cred_free(struct fakemx_tls_cred *cred);

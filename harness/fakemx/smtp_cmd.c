@@ -60,8 +60,7 @@ static const char *smtp_cmd_skip_space(const char *p)
 }
 
 /* smtp_cmd_params - copy and check the ESMTP parameters at P */
-static enum smtp_cmd_status smtp_cmd_params(struct smtp_cmd *cmd,
-                                            const char *p)
+static enum smtp_cmd_status smtp_cmd_params(struct smtp_cmd *cmd, const char *p)
 {
     const char *tok;
     size_t n;
@@ -90,9 +89,8 @@ static enum smtp_cmd_status smtp_cmd_params(struct smtp_cmd *cmd,
 }
 
 /* smtp_cmd_path - parse "FROM:<path> params" or "TO:<path> params" */
-static enum smtp_cmd_status smtp_cmd_path(struct smtp_cmd *cmd,
-                                          const char *key, int allow_empty,
-                                          const char *syntax)
+static enum smtp_cmd_status smtp_cmd_path(struct smtp_cmd *cmd, const char *key,
+                                          int allow_empty, const char *syntax)
 {
     const char *p = cmd->arg;
     const char *end;
@@ -176,8 +174,8 @@ enum smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len,
     while (p < n && smtp_cmd_is_space(buf[p]))
         p++;
     aend = n;
-    while (aend > p && (smtp_cmd_is_space(buf[aend - 1]) ||
-                        buf[aend - 1] == '\r'))
+    while (aend > p &&
+           (smtp_cmd_is_space(buf[aend - 1]) || buf[aend - 1] == '\r'))
         aend--;
     memcpy(cmd->arg, buf + p, aend - p);
     cmd->arg[aend - p] = 0;

@@ -21,8 +21,8 @@
 
 /* The verbs the fake MX knows. */
 enum smtp_verb {
-    SMTP_VERB_NONE,     /* empty line, or the line was refused */
-    SMTP_VERB_UNKNOWN,  /* a word we do not know */
+    SMTP_VERB_NONE,    /* empty line, or the line was refused */
+    SMTP_VERB_UNKNOWN, /* a word we do not know */
     SMTP_VERB_HELO,
     SMTP_VERB_EHLO,
     SMTP_VERB_MAIL,
@@ -37,23 +37,23 @@ enum smtp_verb {
 
 /* What smtp_cmd_parse() made of the line. */
 enum smtp_cmd_status {
-    SMTP_CMD_OK,        /* verb (maybe UNKNOWN) and arguments are valid */
-    SMTP_CMD_EMPTY,     /* nothing but white space */
-    SMTP_CMD_TOO_LONG,  /* longer than SMTP_LINE_MAX with CRLF */
-    SMTP_CMD_BAD_CHAR,  /* a NUL byte */
-    SMTP_CMD_SYNTAX,    /* known verb, bad arguments; see why */
+    SMTP_CMD_OK,       /* verb (maybe UNKNOWN) and arguments are valid */
+    SMTP_CMD_EMPTY,    /* nothing but white space */
+    SMTP_CMD_TOO_LONG, /* longer than SMTP_LINE_MAX with CRLF */
+    SMTP_CMD_BAD_CHAR, /* a NUL byte */
+    SMTP_CMD_SYNTAX,   /* known verb, bad arguments; see why */
 };
 
 /* One parsed command line.  All strings are NUL-terminated. */
 struct smtp_cmd {
     enum smtp_verb verb;
     enum smtp_cmd_status status;
-    const char *name;            /* canonical verb text, "" if none */
-    const char *why;             /* SMTP_CMD_SYNTAX: static explanation */
-    char arg[SMTP_LINE_MAX];     /* text after the verb, trimmed */
-    char addr[SMTP_LINE_MAX];    /* MAIL/RCPT: the path without <> */
-    char params[SMTP_LINE_MAX];  /* MAIL/RCPT: ESMTP parameters, trimmed */
-    unsigned long long size;     /* MAIL: SIZE= value, 0 if absent */
+    const char *name;           /* canonical verb text, "" if none */
+    const char *why;            /* SMTP_CMD_SYNTAX: static explanation */
+    char arg[SMTP_LINE_MAX];    /* text after the verb, trimmed */
+    char addr[SMTP_LINE_MAX];   /* MAIL/RCPT: the path without <> */
+    char params[SMTP_LINE_MAX]; /* MAIL/RCPT: ESMTP parameters, trimmed */
+    unsigned long long size;    /* MAIL: SIZE= value, 0 if absent */
 };
 
 /* smtp_cmd_parse - parse LEN bytes of BUF into CMD; returns CMD->status */

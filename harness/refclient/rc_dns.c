@@ -26,9 +26,11 @@
 
 struct RC_DNS {
     struct ub_ctx *ctx;			/* validating */
-    struct ub_ctx *raw;			/* no trust anchor, made on demand */
+    struct ub_ctx *raw;			/* permissive, made on demand */
     char   *resolver;			/* NULL: resolv.conf */
+    char   *ta_file;			/* NULL: no trust anchor */
     int     timeout;
+    int     no_dnssec;			/* mutant: nothing is secure */
 };
 
 typedef struct {
@@ -59,7 +61,7 @@ const char *rc_dns_type_str(int rrtype)
 /* rc_dns_ctx_new - one libunbound context */
 
 static struct ub_ctx *rc_dns_ctx_new(const char *resolver, const char *ta_file,
-				             char *err, size_t errlen)
+				             int permissive, char *err, size_t errlen)
 {
     struct ub_ctx *ctx;
     int     rc;
@@ -90,6 +92,15 @@ static struct ub_ctx *rc_dns_ctx_new(const char *resolver, const char *ta_file,
 	snprintf(err, errlen, "/etc/resolv.conf: %s", ub_strerror(rc));
 	goto fail;
     }
+
+    /*
+     * Permissive mode (mutants only): a bogus answer comes back with its
+     * data as not secure, instead of as a failure. The trust anchor stays
+     * so that libunbound still retries with CD when the forwarder
+     * SERVFAILs, and so gets the bogus data at all.
+     */
+    if (permissive)
+	RC_DNS_SET("val-permissive-mode:", "yes");
     if (ta_file && (rc = ub_ctx_add_ta_file(ctx, ta_file)) != 0) {
 	snprintf(err, errlen, "trust anchor %s: %s", ta_file, ub_strerror(rc));
 	goto fail;
@@ -114,7 +125,6 @@ RC_DNS *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
 
     if (mutants & RC_MUT_NO_DNSSEC) {
 	rc_log_info("DNSSEC validation off (mutant no-dnssec): every answer is insecure");
-	ta_file = 0;
     } else if (ta_file == 0) {
 	rc_log_info("no trust anchor: no answer can be secure, no DANE");
     }
@@ -123,17 +133,22 @@ RC_DNS *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
 	return (0);
     }
     dns->timeout = timeout > 0 ? timeout : 30;
-    if (resolver && (dns->resolver = strdup(resolver)) == 0) {
+    dns->no_dnssec = (mutants & RC_MUT_NO_DNSSEC) != 0;
+    if ((resolver && (dns->resolver = strdup(resolver)) == 0)
+	|| (ta_file && (dns->ta_file = strdup(ta_file)) == 0)) {
 	snprintf(err, errlen, "out of memory");
-	free(dns);
-	return (0);
+	goto fail;
     }
-    if ((dns->ctx = rc_dns_ctx_new(resolver, ta_file, err, errlen)) == 0) {
-	free(dns->resolver);
-	free(dns);
-	return (0);
-    }
+    if ((dns->ctx = rc_dns_ctx_new(resolver, ta_file, dns->no_dnssec,
+				   err, errlen)) == 0)
+	goto fail;
     return (dns);
+
+fail:
+    free(dns->resolver);
+    free(dns->ta_file);
+    free(dns);
+    return (0);
 }
 
 /* rc_dns_free - destroy resolver contexts */
@@ -146,6 +161,7 @@ void    rc_dns_free(RC_DNS *dns)
     if (dns->raw)
 	ub_ctx_delete(dns->raw);
     free(dns->resolver);
+    free(dns->ta_file);
     free(dns);
 }
 
@@ -289,9 +305,11 @@ void    rc_dns_lookup(RC_DNS *dns, const char *name, int rrtype,
 		              RC_DNS_ANSWER *answer)
 {
     rc_dns_resolve(dns->ctx, dns->timeout, name, rrtype, answer);
+    if (dns->no_dnssec && answer->sec == RC_SEC_SECURE)
+	answer->sec = RC_SEC_INSECURE;
 }
 
-/* rc_dns_lookup_unvalidated - lookup without trust anchor (mutant only) */
+/* rc_dns_lookup_unvalidated - permissive lookup: bogus data as insecure */
 
 void    rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
 				          RC_DNS_ANSWER *answer)
@@ -299,7 +317,8 @@ void    rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
     char    err[256];
 
     if (dns->raw == 0
-	&& (dns->raw = rc_dns_ctx_new(dns->resolver, 0, err, sizeof(err))) == 0) {
+	&& (dns->raw = rc_dns_ctx_new(dns->resolver, dns->ta_file, 1,
+				      err, sizeof(err))) == 0) {
 	memset(answer, 0, sizeof(*answer));
 	answer->sec = RC_SEC_INDETERMINATE;
 	answer->ans = RC_ANS_FAIL;

@@ -19,9 +19,11 @@
  *	rc_dns_lookup() fills ANSWER with the security status, kind,
  *	canonical name (when CNAMEs were followed) and copies of the RDATA;
  *	it never fails: a failure is RC_ANS_FAIL with a reason in why.
- *	rc_dns_lookup_unvalidated() does the same with a second context
- *	without trust anchor (only for the ignore-bogus mutant); its
- *	answers are never secure. rc_dns_first_hop_secure() says whether
+ *	rc_dns_lookup_unvalidated() does the same with a second context in
+ *	validator permissive mode (only for the ignore-bogus mutant): bogus
+ *	data comes back, marked insecure; its answers are never secure.
+ *	With the no-dnssec mutant the main context itself is permissive
+ *	and every answer is insecure. rc_dns_first_hop_secure() says whether
  *	NAME is itself a secure CNAME (RFC 7672 2.2.2).
  *	rc_dns_answer_free() releases what an answer holds.
  *
@@ -51,7 +53,7 @@ typedef struct {
     RC_SEC  sec;
     RC_ANS  ans;
     int     rcode;
-    int     unvalidated;		/* from the no-trust-anchor context */
+    int     unvalidated;		/* from the permissive context */
     char    why[256];			/* bogus or failure reason */
     char    canon[RC_DNS_NAMELEN];	/* CNAME target, "" if none */
     int     count;

@@ -25,7 +25,7 @@ static const RC_MUTANT rc_mutant_table[] = {
     {"cleartext-fallback", RC_MUT_CLEARTEXT_FALLBACK,
     "TLS mandatory (DANE or unusable TLSA) but STARTTLS not offered or refused: delivers in clear"},
     {"ignore-bogus", RC_MUT_IGNORE_BOGUS,
-    "bogus/SERVFAIL MX, address and TLSA answers count as insecure (data fetched unvalidated)"},
+    "bogus/SERVFAIL MX, address and TLSA answers count as insecure (bogus data is used)"},
     {"accept-any-cert", RC_MUT_ACCEPT_ANY_CERT,
     "does the DANE handshake but ignores the verification result"},
     {"no-sni", RC_MUT_NO_SNI,

@@ -8,6 +8,7 @@
  *	does the lookups, feeds the results to the rules and logs.
  *--*/
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,22 @@ done:
     rc_dns_answer_free(&a);
 }
 
+/* rc_route_addr_cmp - numeric address order (within one family) */
+
+static int rc_route_addr_cmp(const void *a, const void *b)
+{
+    unsigned char ba[16];
+    unsigned char bb[16];
+    int     fa = strchr(a, ':') ? AF_INET6 : AF_INET;
+    int     fb = strchr(b, ':') ? AF_INET6 : AF_INET;
+
+    if (fa != fb)
+	return (fa == AF_INET ? -1 : 1);
+    if (inet_pton(fa, a, ba) != 1 || inet_pton(fb, b, bb) != 1)
+	return (strcmp(a, b));
+    return (memcmp(ba, bb, fa == AF_INET ? 4 : 16));
+}
+
 /* rc_route_addrs - log and collect one address answer */
 
 static void rc_route_addrs(RC_HOST *host, int rrtype, const RC_DNS_ANSWER *a)
@@ -238,6 +255,13 @@ void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
     rc_route_cname_note(host->name, &a4);
     rc_route_addrs(host, RC_DNS_T_A, &a4);
     rc_route_addrs(host, RC_DNS_T_AAAA, &a6);
+
+    /*
+     * Deterministic order (resolvers rotate RRsets): IPv4 first, each
+     * family in numeric order.
+     */
+    if (host->naddrs > 1)
+	qsort(host->addrs, host->naddrs, sizeof(*host->addrs), rc_route_addr_cmp);
     if (a4.canon[0])
 	snprintf(host->canon, sizeof(host->canon), "%s", a4.canon);
     else if (a6.canon[0])
