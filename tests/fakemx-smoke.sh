@@ -275,7 +275,10 @@ exec 4<>"$T/ready" # read-write: opening never blocks
 	--idle-timeout 2 3>"$T/ready" 2>"$T/fakemx.log" &
 pid=$!
 ready=
-read -r -t 10 -u 4 ready
+for _ in $(seq 100); do # up to 10 s, but give up as soon as it dies
+	read -r -t 0.1 -u 4 ready && break
+	kill -0 "$pid" 2>/dev/null || break
+done
 if [ "$ready" != ready ]; then
 	echo "FAIL: dane-fakemx did not report ready; its log:"
 	sed 's/^/    /' "$T/fakemx.log"
