@@ -182,8 +182,10 @@ void dh_client_probe(dh_client *c, const dh_world *w)
     }
     free(out);
     out = NULL;
-    if (run_verb(c, w, "capabilities", &out) == 0 && out)
+    if (run_verb(c, w, "capabilities", &out) == 0 && out) {
         c->parallel = strstr(out, "parallel") != NULL;
+        c->ipv6 = strstr(out, "ipv6") != NULL;
+    }
     free(out);
 }
 
@@ -285,7 +287,7 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
             const char *args[4];
             dh_spawn_req req;
 
-            if (ws->error) {
+            if (ws->error || (ws->sc->requires_ipv6 && !c->ipv6)) {
                 next++;
                 continue;
             }

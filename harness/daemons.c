@@ -74,6 +74,8 @@ static int start_dns(dh_world *w)
     char *ublog = dh_asprintf("%s/unbound/unbound.out", w->rundir);
     char *nsd_argv[] = {"/usr/sbin/nsd", "-d", "-c", nsdconf, NULL};
     char *ub_argv[] = {"/usr/sbin/unbound", "-d", "-c", ubconf, NULL};
+    char *lame_argv[] = {"/proc/self/exe", "__lamedns", NULL};
+    dh_spawn_req lame = {"lamedns", lame_argv, NULL, nsdlog, NULL, -1, NULL};
     dh_spawn_req nsd = {"nsd", nsd_argv, NULL, nsdlog, NULL, -1, NULL};
     dh_spawn_req ub = {"unbound", ub_argv, NULL, ublog, NULL, -1, NULL};
     struct ub_ctx *ctx = NULL;
@@ -83,9 +85,12 @@ static int start_dns(dh_world *w)
 
     w->nsd = dh_spawn(&nsd);
     w->unbound = dh_spawn(&ub);
-    if (w->nsd < 0 || w->unbound < 0)
+    w->lamedns = dh_spawn(&lame);
+    if (w->nsd < 0 || w->unbound < 0 || w->lamedns < 0)
         goto out;
     if (wait_port("NSD", w->nsd, DH_NS_ADDR, 53, nsdlog) < 0 ||
+        wait_port("the lame name servers", w->lamedns, DH_LAME_SERVFAIL_ADDR,
+                  53, nsdlog) < 0 ||
         wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) < 0)
         goto out;
     ctx = dh_resolver_new(w->ta_path);
@@ -184,4 +189,5 @@ void dh_world_stop(dh_world *w)
     dh_proc_stop(w->fakemx, 2.0);
     dh_proc_stop(w->unbound, 2.0);
     dh_proc_stop(w->nsd, 2.0);
+    dh_proc_stop(w->lamedns, 2.0);
 }

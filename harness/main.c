@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "lamedns.h"
 #include "proc.h"
 #include "report.h"
 #include "resolve.h"
@@ -261,11 +262,9 @@ static int cmd_list(const options *o)
 
     for (i = 0; i < n; i++) {
         if (o->longlist)
-            printf("%-28s %-9s %-12s %s  [%s]\n", v[i]->id,
+            printf("%-34s %-9s %-16s %s  [%s]\n", v[i]->id,
                    dh_severity_name(v[i]->severity),
-                   v[i]->expect == DH_EXPECT_DELIVER ? "deliver"
-                                                     : "no-delivery",
-                   v[i]->title, v[i]->rfc);
+                   dh_expect_name(v[i]->expect), v[i]->title, v[i]->rfc);
         else
             printf("%s\n", v[i]->id);
     }
@@ -382,27 +381,22 @@ static int cmd_run(options *o)
     dh_world_stop(w);
     for (i = 0; i < n; i++) {
         dh_result *r = &res[i];
+        const char *origins[] = {w->scn[i].origin, w->scn[i].origin2, NULL};
         dh_judge_in in;
-        char *sni = NULL;
 
         r->ws = &w->scn[i];
         dh_obs_init(&r->obs);
         dh_obs_load_events(&r->obs, w->events_path, v[i]->id,
                            w->scn[i].token);
-        dh_obs_load_queries(&r->obs, w->unbound_log, w->scn[i].origin,
+        dh_obs_load_queries(&r->obs, w->unbound_log, origins,
                             DH_SELFCHECK_ADDR);
-        if (v[i]->expect_sni)
-            sni = strcmp(v[i]->expect_sni, "@") == 0
-                      ? dh_strdup(w->scn[i].domain)
-                      : dh_asprintf("%s.%s", v[i]->expect_sni,
-                                    w->scn[i].domain);
         in.sc = v[i];
-        in.expect_sni = sni;
-        in.fixture_error = w->scn[i].error
-                               ? w->scn[i].error
-                               : harness_error ? harness_error : NULL;
+        in.fixture_error = w->scn[i].error ? w->scn[i].error : harness_error;
+        in.skip_reason = v[i]->requires_ipv6 && !client.ipv6
+                             ? "needs IPv6; the adapter does not declare "
+                               "the ipv6 capability"
+                             : NULL;
         r->verdict = dh_judge(&in, &r->obs, &r->attempt);
-        free(sni);
     }
     rep.client = &client;
     rep.world = w;
@@ -499,6 +493,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0)
         usage(stdout, 0);
+    if (strcmp(argv[1], "__lamedns") == 0) /* started by the harness */
+        return dh_lamedns_main();
     if (strcmp(argv[1], "--version") == 0) {
         printf("dane-harness 0.1.0\n");
         return 0;

@@ -108,10 +108,7 @@ static json_t *result_json(const dh_result *res)
     json_object_set_new(o, "reason", json_string(res->verdict.reason));
     json_object_set_new(o, "rfc", json_string(sc->rfc));
     json_object_set_new(o, "requirement", json_string(sc->requirement));
-    json_object_set_new(o, "expect",
-                        json_string(sc->expect == DH_EXPECT_DELIVER
-                                        ? "deliver"
-                                        : "no-delivery"));
+    json_object_set_new(o, "expect", json_string(dh_expect_name(sc->expect)));
     json_object_set_new(o, "domain", json_string(res->ws->domain));
     json_object_set_new(o, "file", json_string(sc->file));
     json_object_set_new(ev, "outcome",

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "util.h"
-#include "zone.h"
 
 /* dh_resolver_new - validating context through the sandbox resolver */
 struct ub_ctx *dh_resolver_new(const char *ta_path)
@@ -68,4 +67,39 @@ const char *dh_lookup_state(const dh_lookup *l)
     if (l->rcode == LDNS_RCODE_SERVFAIL)
         return "servfail";
     return l->secure ? "secure" : "insecure";
+}
+
+/* dh_lookup_plain - see resolve.h */
+void dh_lookup_plain(const char *name, const char *type, dh_lookup *out)
+{
+    ldns_resolver *res = ldns_resolver_new();
+    ldns_rdf *ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, DH_RESOLVER_ADDR);
+    ldns_rdf *src = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, DH_SELFCHECK_ADDR);
+    ldns_rdf *qname = ldns_dname_new_frm_str(name);
+    ldns_pkt *pkt = NULL;
+    ldns_status st;
+
+    memset(out, 0, sizeof(*out));
+    ldns_resolver_push_nameserver(res, ns);
+    ldns_resolver_set_source(res, src);
+    ldns_resolver_set_dnssec(res, true);
+    ldns_resolver_set_recursive(res, true);
+    ldns_resolver_set_retry(res, 1);
+    ldns_resolver_set_fail(res, false);
+    st = ldns_resolver_send(&pkt, res, qname, ldns_get_rr_type_by_name(type),
+                            LDNS_RR_CLASS_IN, LDNS_RD);
+    if (st != LDNS_STATUS_OK || pkt == NULL) {
+        snprintf(out->why, sizeof(out->why), "%s",
+                 ldns_get_errorstr_by_id(st));
+    } else {
+        out->ok = 1;
+        out->rcode = ldns_pkt_get_rcode(pkt);
+        out->secure = ldns_pkt_ad(pkt);
+        out->havedata = ldns_pkt_ancount(pkt) > 0;
+        out->nxdomain = out->rcode == LDNS_RCODE_NXDOMAIN;
+    }
+    ldns_pkt_free(pkt);
+    ldns_rdf_deep_free(ns);
+    ldns_rdf_deep_free(qname);
+    ldns_resolver_deep_free(res);
 }

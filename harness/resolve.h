@@ -13,7 +13,8 @@
 
 #include <unbound.h>
 
-#define DH_SELFCHECK_ADDR "127.0.0.3"
+#include "names.h"
+
 
 typedef struct {
     int ok;       /* the lookup itself worked */
@@ -26,6 +27,10 @@ typedef struct {
 } dh_lookup;
 
 struct ub_ctx *dh_resolver_new(const char *ta_path);
+/* The same lookup as the client sees it: a plain recursive query (DO
+ * set, CD clear) to the sandbox resolver.  secure = the AD bit;
+ * bogus/servfail both show as rcode SERVFAIL. */
+void dh_lookup_plain(const char *name, const char *type, dh_lookup *out);
 void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
                   dh_lookup *out);
 /* "secure", "insecure", "bogus", "servfail", "error" */

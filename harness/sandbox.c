@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "util.h"
 
 static volatile sig_atomic_t child_pid;
@@ -50,6 +51,33 @@ static int lo_up(void)
 fail:
     close(s);
     return -1;
+}
+
+/* v6_route - a local route so every fake MX IPv6 address is ours */
+static void v6_route(void)
+{
+    static const char *ip[] = {"/usr/sbin/ip", "/sbin/ip", "/bin/ip", NULL};
+    const char **p;
+    pid_t pid;
+    int st = -1;
+
+    for (p = ip; *p && access(*p, X_OK) != 0; p++)
+        ;
+    if (*p == NULL) {
+        dh_warn("no ip(8) command (package iproute2): IPv6 scenarios will "
+                "fail their self-check");
+        return;
+    }
+    pid = fork();
+    if (pid == 0) {
+        execl(*p, "ip", "-6", "route", "add", "local", DH_V6_PREFIX "::/32",
+              "dev", "lo", (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    if (st != 0)
+        dh_warn("cannot add the IPv6 route %s::/32 on lo", DH_V6_PREFIX);
 }
 
 /* outside - the parent's life: wait, relay the exit status */
@@ -125,6 +153,7 @@ int dh_sandbox_enter(const char *rundir, int keep)
         dh_fatal("cannot mount a tmpfs on %s: %s", rundir, strerror(errno));
     if (lo_up() < 0)
         dh_fatal("cannot bring lo up in the sandbox: %s", strerror(errno));
+    v6_route();
     return 0;
 }
 

@@ -28,6 +28,8 @@ typedef struct {
     int have_severity; /* single-valued enum keys seen so far */
     int have_expect;
     int have_dnssec;
+    size_t cur_zone; /* index of the %zone section being read */
+    int in_zone;
 } parse_ctx;
 
 /* perr - record "FILE:LINE: message" and return -1 */
@@ -134,78 +136,169 @@ static int set_once(parse_ctx *pc, char **slot, const char *key,
     return 0;
 }
 
-/* parse_host - "host LABEL persona=NAME" */
+/* valid_name - a header-style name: OWNER or OWNER@mxlab or @mxlab */
+static int valid_name(const char *s)
+{
+    const char *at = strchr(s, '@');
+    char *owner;
+    int ok;
+
+    if (strcmp(s, "@") == 0)
+        return 1;
+    if (at == NULL)
+        return valid_owner(s);
+    if (strcmp(at + 1, DH_TLD2_KEY) != 0 || strchr(at + 1, '@'))
+        return 0;
+    if (at == s)
+        return 1;
+    owner = dh_strndup(s, (size_t)(at - s));
+    ok = valid_owner(owner) && strcmp(owner, "@") != 0;
+    free(owner);
+    return ok;
+}
+
+/* persona_or_err - look a persona up, listing the known ones on error */
+static const dh_persona *persona_or_err(parse_ctx *pc, const char *name)
+{
+    const dh_persona *p = dh_persona_find(name), *q;
+    dh_buf known;
+
+    if (p)
+        return p;
+    dh_buf_init(&known);
+    for (q = dh_persona_all(); q->name; q++)
+        dh_buf_printf(&known, "%s%s", known.len ? ", " : "", q->name);
+    perr(pc, "unknown persona '%s' (known: %s)", name, known.data);
+    dh_buf_free(&known);
+    return NULL;
+}
+
+/* count_attr - "v4=N" style small count */
+static int count_attr(parse_ctx *pc, const char *w, const char *val, int *out)
+{
+    char *end;
+    long n = strtol(val, &end, 10);
+
+    if (*val == 0 || *end || n < 0 || n > 8)
+        return perr(pc, "'%s' takes a count from 0 to 8", w);
+    *out = (int)n;
+    return 0;
+}
+
+/* parse_host - "host NAME persona=P [persona6=P] [v4=N] [v6=N]" */
 static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
     char *label = next_word(&rest), *w;
-    const dh_persona *persona = NULL;
-    dh_host *h;
+    dh_host h;
 
-    if (label == NULL || !valid_owner(label) || strcmp(label, "@") == 0)
-        return perr(pc, "'host' needs a host label relative to the zone, "
+    memset(&h, 0, sizeof(h));
+    h.nv4 = 1;
+    if (label == NULL || !valid_name(label) || strcmp(label, "@") == 0 ||
+        label[0] == '@')
+        return perr(pc, "'host' needs a host name relative to the zone, "
                         "e.g. 'host mx1 persona=honest'");
     if (dh_scenario_host(sc, label))
         return perr(pc, "host '%s' declared twice", label);
     while ((w = next_word(&rest)) != NULL) {
-        if (strncmp(w, "persona=", 8) == 0) {
-            persona = dh_persona_find(w + 8);
-            if (persona == NULL) {
-                dh_buf known;
-                const dh_persona *p;
-                int rc;
+        char *eq = strchr(w, '=');
 
-                dh_buf_init(&known);
-                for (p = dh_persona_all(); p->name; p++)
-                    dh_buf_printf(&known, "%s%s", known.len ? ", " : "",
-                                  p->name);
-                rc = perr(pc, "unknown persona '%s' (known: %s)", w + 8,
-                          known.data);
-                dh_buf_free(&known);
-                return rc;
-            }
+        if (eq == NULL)
+            return perr(pc, "host attribute '%s' needs =VALUE", w);
+        *eq++ = 0;
+        if (strcmp(w, "persona") == 0) {
+            if ((h.persona = persona_or_err(pc, eq)) == NULL)
+                return -1;
+        } else if (strcmp(w, "persona6") == 0) {
+            if ((h.persona6 = persona_or_err(pc, eq)) == NULL)
+                return -1;
+        } else if (strcmp(w, "v4") == 0) {
+            if (count_attr(pc, w, eq, &h.nv4) < 0)
+                return -1;
+        } else if (strcmp(w, "v6") == 0) {
+            if (count_attr(pc, w, eq, &h.nv6) < 0)
+                return -1;
         } else {
-            return perr(pc, "unknown host attribute '%s'", w);
+            return perr(pc, "unknown host attribute '%s' (known: persona, "
+                            "persona6, v4, v6)",
+                        w);
         }
     }
-    if (persona == NULL)
+    if (h.persona == NULL)
         return perr(pc, "host '%s' needs persona=NAME", label);
+    if (h.persona6 == NULL)
+        h.persona6 = h.persona;
+    if (h.nv4 + h.nv6 == 0)
+        return perr(pc, "host '%s' has no address (v4=0 v6=0)", label);
+    if (h.nv6 > 0)
+        sc->requires_ipv6 = 1;
     sc->hosts = dh_realloc(sc->hosts, (sc->nhosts + 1) * sizeof(*sc->hosts));
-    h = &sc->hosts[sc->nhosts++];
-    h->label = dh_strdup(label);
-    h->persona = persona;
-    h->line = pc->line;
+    h.label = dh_strdup(label);
+    h.line = pc->line;
+    sc->hosts[sc->nhosts++] = h;
     return 0;
 }
 
-/* parse_owner_type - the "OWNER TYPE" prefix of fault and check lines */
-static int parse_owner_type(parse_ctx *pc, const char *key, char **rest,
-                            char **owner, char **type)
+/* parse_name_type - the "NAME TYPE" prefix of several lines */
+static int parse_name_type(parse_ctx *pc, const char *key, char **rest,
+                           char **owner, char **type)
 {
     *owner = next_word(rest);
     *type = next_word(rest);
     if (*owner == NULL || *type == NULL)
-        return perr(pc, "'%s' needs OWNER TYPE ...", key);
-    if (!valid_owner(*owner))
-        return perr(pc, "bad owner name '%s' (relative to the zone, or @)",
-                    *owner);
+        return perr(pc, "'%s' needs NAME TYPE ...", key);
+    if (!valid_name(*owner))
+        return perr(pc, "bad name '%s' (relative to the zone, @ for the "
+                        "apex, NAME@%s for the second TLD)",
+                    *owner, DH_TLD2_KEY);
     if (!valid_type(*type))
         return perr(pc, "bad RR type '%s' (use the mnemonic, e.g. TLSA)",
                     *type);
     return 0;
 }
 
-/* parse_fault - "fault OWNER TYPE KIND" */
+static const struct {
+    const char *name;
+    dh_fault_kind kind;
+} fault_names[] = {
+    {"rrsig-corrupt", DH_FAULT_RRSIG_CORRUPT},
+    {"rrsig-expired", DH_FAULT_RRSIG_EXPIRED},
+    {"rrsig-not-yet-valid", DH_FAULT_RRSIG_NOT_YET_VALID},
+    {"rrsig-missing", DH_FAULT_RRSIG_MISSING},
+    {"wrong-key", DH_FAULT_WRONG_KEY},
+    {"ds-mismatch", DH_FAULT_DS_MISMATCH},
+    {"denial-unproven", DH_FAULT_DENIAL_UNPROVEN},
+    {"denial-wrong", DH_FAULT_DENIAL_WRONG},
+};
+
+/* parse_fault - "fault NAME TYPE KIND" */
 static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
     char *owner, *type, *kind;
     dh_fault *f;
+    size_t i, n = sizeof(fault_names) / sizeof(fault_names[0]);
 
-    if (parse_owner_type(pc, "fault", &rest, &owner, &type) < 0)
+    if (parse_name_type(pc, "fault", &rest, &owner, &type) < 0)
         return -1;
     kind = next_word(&rest);
-    if (kind == NULL || strcmp(kind, "rrsig-corrupt") != 0)
-        return perr(pc, "unknown fault '%s' (known: rrsig-corrupt)",
-                    kind ? kind : "");
+    for (i = 0; kind && i < n; i++)
+        if (strcmp(kind, fault_names[i].name) == 0)
+            break;
+    if (kind == NULL || i == n) {
+        dh_buf known;
+        size_t j;
+        int rc;
+
+        dh_buf_init(&known);
+        for (j = 0; j < n; j++)
+            dh_buf_printf(&known, "%s%s", j ? ", " : "", fault_names[j].name);
+        rc = perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
+                  known.data);
+        dh_buf_free(&known);
+        return rc;
+    }
+    if (fault_names[i].kind == DH_FAULT_DS_MISMATCH && strcmp(type, "DS"))
+        return perr(pc, "ds-mismatch applies to a DS RRset: 'fault ZONE DS "
+                        "ds-mismatch'");
     if (next_word(&rest))
         return perr(pc, "extra words after the fault");
     sc->faults =
@@ -213,40 +306,128 @@ static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
     f = &sc->faults[sc->nfaults++];
     f->owner = dh_strdup(owner);
     f->type = dh_strdup(type);
-    f->kind = DH_FAULT_RRSIG_CORRUPT;
+    f->kind = fault_names[i].kind;
     f->line = pc->line;
     return 0;
 }
 
-/* parse_check - "check OWNER TYPE STATE" */
+/* parse_check - "check NAME TYPE STATE [nxdomain|nodata]" */
 static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *owner, *type, *state;
-    dh_check *c;
-    dh_dnsstate st;
+    char *owner, *type, *state, *ex;
+    dh_check c;
 
-    if (parse_owner_type(pc, "check", &rest, &owner, &type) < 0)
+    memset(&c, 0, sizeof(c));
+    if (parse_name_type(pc, "check", &rest, &owner, &type) < 0)
         return -1;
     state = next_word(&rest);
     if (state && strcmp(state, "secure") == 0)
-        st = DH_DNS_SECURE;
+        c.state = DH_DNS_SECURE;
     else if (state && strcmp(state, "insecure") == 0)
-        st = DH_DNS_INSECURE;
+        c.state = DH_DNS_INSECURE;
     else if (state && strcmp(state, "bogus") == 0)
-        st = DH_DNS_BOGUS;
+        c.state = DH_DNS_BOGUS;
+    else if (state && strcmp(state, "servfail") == 0)
+        c.state = DH_DNS_SERVFAIL;
     else
         return perr(pc, "unknown DNS state '%s' (known: secure, insecure, "
-                        "bogus)",
+                        "bogus, servfail)",
                     state ? state : "");
+    ex = next_word(&rest);
+    c.exist = c.state == DH_DNS_SECURE || c.state == DH_DNS_INSECURE
+                  ? DH_EXIST_DATA
+                  : DH_EXIST_ANY;
+    if (ex) {
+        if (c.exist == DH_EXIST_ANY)
+            return perr(pc, "'%s' goes with secure or insecure", ex);
+        if (strcmp(ex, "nxdomain") == 0)
+            c.exist = DH_EXIST_NXDOMAIN;
+        else if (strcmp(ex, "nodata") == 0)
+            c.exist = DH_EXIST_NODATA;
+        else
+            return perr(pc, "unknown qualifier '%s' (known: nxdomain, "
+                            "nodata)",
+                        ex);
+    }
     if (next_word(&rest))
         return perr(pc, "extra words after the DNS state");
     sc->checks =
         dh_realloc(sc->checks, (sc->nchecks + 1) * sizeof(*sc->checks));
-    c = &sc->checks[sc->nchecks++];
-    c->owner = dh_strdup(owner);
-    c->type = dh_strdup(type);
-    c->state = st;
-    c->line = pc->line;
+    c.owner = dh_strdup(owner);
+    c.type = dh_strdup(type);
+    c.line = pc->line;
+    sc->checks[sc->nchecks++] = c;
+    return 0;
+}
+
+/* parse_severity_word - "security" ... into *out, -1 if unknown */
+static int severity_of(const char *w, dh_severity *out)
+{
+    if (strcmp(w, "security") == 0)
+        *out = DH_SEV_SECURITY;
+    else if (strcmp(w, "interop") == 0)
+        *out = DH_SEV_INTEROP;
+    else if (strcmp(w, "advisory") == 0)
+        *out = DH_SEV_ADVISORY;
+    else
+        return -1;
+    return 0;
+}
+
+/* parse_qexpect - the resolver-log and connection expectations */
+static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
+                         char *rest)
+{
+    dh_qexpect q;
+    char *w;
+
+    memset(&q, 0, sizeof(q));
+    q.severity = (dh_severity)-1;
+    if (strcmp(key, "expect-no-connect") == 0) {
+        q.kind = DH_QEXPECT_NO_CONNECT;
+        w = next_word(&rest);
+        if (w == NULL || dh_scenario_host(sc, w) == NULL)
+            return perr(pc, "expect-no-connect names a declared host");
+        q.name = dh_strdup(w);
+    } else {
+        char *name, *type;
+
+        q.kind = strcmp(key, "expect-query") == 0      ? DH_QEXPECT_QUERY
+                 : strcmp(key, "expect-no-query") == 0 ? DH_QEXPECT_NO_QUERY
+                                                       : DH_QEXPECT_BEFORE;
+        if (parse_name_type(pc, key, &rest, &name, &type) < 0)
+            return -1;
+        q.name = dh_strdup(name);
+        q.type = dh_strdup(type);
+        if (q.kind == DH_QEXPECT_BEFORE) {
+            w = next_word(&rest);
+            if (w == NULL || strcmp(w, "before") != 0 ||
+                parse_name_type(pc, key, &rest, &name, &type) < 0) {
+                free(q.name);
+                free(q.type);
+                return perr(pc, "expect-query-order NAME TYPE before "
+                                "NAME2 TYPE2");
+            }
+            q.name2 = dh_strdup(name);
+            q.type2 = dh_strdup(type);
+        }
+    }
+    while ((w = next_word(&rest)) != NULL) {
+        if (strncmp(w, "severity=", 9) != 0 ||
+            severity_of(w + 9, &q.severity) < 0) {
+            free(q.name);
+            free(q.type);
+            free(q.name2);
+            free(q.type2);
+            return perr(pc, "unexpected '%s' (only severity=security|"
+                            "interop|advisory may follow)",
+                        w);
+        }
+    }
+    q.line = pc->line;
+    sc->qexpects =
+        dh_realloc(sc->qexpects, (sc->nqexpects + 1) * sizeof(*sc->qexpects));
+    sc->qexpects[sc->nqexpects++] = q;
     return 0;
 }
 
@@ -256,33 +437,150 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
     const char *open, *close;
 
     while ((open = strchr(s, '{')) != NULL) {
-        char word[64], arg[128], extra[8];
+        char word[64], arg[128], num[16], extra[8];
         char *inner;
         int n;
+        const dh_host *h;
 
         close = strchr(open, '}');
         if (close == NULL)
             return perr(pc, "unterminated placeholder '%s'", open);
         inner = dh_strndup(open + 1, (size_t)(close - open - 1));
-        n = sscanf(inner, "%63s %127s %7s", word, arg, extra);
+        n = sscanf(inner, "%63s %127s %15s %7s", word, arg, num, extra);
         free(inner);
-        if (n != 2)
-            return perr(pc, "bad placeholder '%.*s' (forms: {addr HOST}, "
-                            "{tlsa HOST})",
+        if (n < 2 || n > 3 ||
+            (n == 3 && strcmp(word, "addr") && strcmp(word, "addr6")))
+            return perr(pc, "bad placeholder '%.*s' (forms: {addr HOST [N]}, "
+                            "{addr6 HOST [N]}, {tlsa HOST}, {name NAME})",
                         (int)(close - open + 1), open);
-        if (strcmp(word, "addr") != 0 && strcmp(word, "tlsa") != 0)
-            return perr(pc, "unknown placeholder '%s' (known: addr, tlsa)",
+        if (strcmp(word, "name") == 0) {
+            if (!valid_name(arg))
+                return perr(pc, "bad name '%s' in {name}", arg);
+            s = close + 1;
+            continue;
+        }
+        if (strcmp(word, "addr") && strcmp(word, "addr6") &&
+            strcmp(word, "tlsa"))
+            return perr(pc, "unknown placeholder '%s' (known: addr, addr6, "
+                            "tlsa, name)",
                         word);
-        if (dh_scenario_host(sc, arg) == NULL)
+        if ((h = dh_scenario_host(sc, arg)) == NULL)
             return perr(pc, "placeholder names host '%s', which no 'host' "
-                            "line declares",
+                            "line declares (hosts come before %%zone)",
                         arg);
+        if (strcmp(word, "tlsa") != 0) {
+            int k = n == 3 ? atoi(num) : 1;
+            int have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
+
+            if (k < 1 || k > have)
+                return perr(pc, "host '%s' has %d %s address(es); {%s %s %s} "
+                                "asks for number %d",
+                            arg, have,
+                            strcmp(word, "addr") == 0 ? "IPv4" : "IPv6",
+                            word, arg, n == 3 ? num : "1", k);
+        }
         s = close + 1;
     }
     return 0;
 }
 
-/* parse_header_line - one "key value" line before %zone */
+/* zone_attrs - "dnssec=... server=... denial=..." of a %zone line */
+static int zone_attr(parse_ctx *pc, dh_zone_decl *z, char *w)
+{
+    char *eq = strchr(w, '=');
+
+    if (eq == NULL)
+        return perr(pc, "zone attribute '%s' needs =VALUE", w);
+    *eq++ = 0;
+    if (strcmp(w, "dnssec") == 0) {
+        if (strcmp(eq, "signed") == 0)
+            z->dnssec = DH_ZONE_SIGNED;
+        else if (strcmp(eq, "unsigned") == 0)
+            z->dnssec = DH_ZONE_UNSIGNED;
+        else if (strcmp(eq, "unsupported-alg") == 0)
+            z->dnssec = DH_ZONE_UNSUPPORTED_ALG;
+        else
+            return perr(pc, "dnssec= takes signed, unsigned or "
+                            "unsupported-alg");
+    } else if (strcmp(w, "server") == 0) {
+        if (strcmp(eq, "ok") == 0)
+            z->server = DH_SERVER_OK;
+        else if (strcmp(eq, "refused") == 0)
+            z->server = DH_SERVER_REFUSED;
+        else if (strcmp(eq, "servfail") == 0)
+            z->server = DH_SERVER_SERVFAIL;
+        else if (strcmp(eq, "silent") == 0)
+            z->server = DH_SERVER_SILENT;
+        else
+            return perr(pc, "server= takes ok, refused, servfail or silent");
+    } else if (strcmp(w, "denial") == 0) {
+        if (strcmp(eq, "nsec") == 0)
+            z->denial = DH_DENIAL_NSEC;
+        else if (strcmp(eq, "nsec3") == 0)
+            z->denial = DH_DENIAL_NSEC3;
+        else if (strcmp(eq, "nsec3-optout") == 0)
+            z->denial = DH_DENIAL_NSEC3_OPTOUT;
+        else
+            return perr(pc, "denial= takes nsec, nsec3 or nsec3-optout");
+    } else {
+        return perr(pc, "unknown zone attribute '%s' (known: dnssec, server, "
+                        "denial)",
+                    w);
+    }
+    return 0;
+}
+
+/* find_zone - declared zone by name, or NULL */
+static dh_zone_decl *find_zone(dh_scenario *sc, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sc->nzones; i++)
+        if (strcmp(sc->zones[i].name, name) == 0)
+            return &sc->zones[i];
+    return NULL;
+}
+
+/* parse_zone_line - "%zone [NAME] [attr=value...]" opens a section */
+static int parse_zone_line(parse_ctx *pc, dh_scenario *sc, char *rest)
+{
+    char *name = next_word(&rest), *w;
+    dh_zone_decl *z;
+
+    if (name == NULL || strchr(name, '='))
+        return perr(pc, "'%%zone' needs the zone's name: @ for the apex "
+                        "(%%zone @), a child (%%zone sub) or the second TLD "
+                        "(%%zone @%s)",
+                    DH_TLD2_KEY);
+    if (!valid_name(name))
+        return perr(pc, "bad zone name '%s'", name);
+    if (strcmp(name, "@") != 0 && find_zone(sc, name))
+        return perr(pc, "zone '%s' declared twice", name);
+    if (strcmp(name, "@") == 0) {
+        z = &sc->zones[0];
+        if (z->line)
+            return perr(pc, "zone '@' declared twice");
+    } else {
+        sc->zones =
+            dh_realloc(sc->zones, (sc->nzones + 1) * sizeof(*sc->zones));
+        z = &sc->zones[sc->nzones++];
+        memset(z, 0, sizeof(*z));
+        z->name = dh_strdup(name);
+    }
+    z->line = pc->line;
+    while ((w = next_word(&rest)) != NULL) {
+        if (z == &sc->zones[0] && strncmp(w, "server=", 7) != 0 &&
+            strncmp(w, "denial=", 7) != 0)
+            return perr(pc, "the apex's DNSSEC mode is the header's "
+                            "'dnssec' key");
+        if (zone_attr(pc, z, w) < 0)
+            return -1;
+    }
+    pc->cur_zone = (size_t)(z - sc->zones);
+    return 0;
+}
+
+/* parse_header_line - one "key value" line before the first %zone */
 static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
 {
     char *rest = line, *key = next_word(&rest);
@@ -313,29 +611,46 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
     if (strcmp(key, "severity") == 0) {
         if (pc->have_severity++)
             return perr(pc, "'severity' given twice");
-        if (strcmp(val, "security") == 0)
-            sc->severity = DH_SEV_SECURITY;
-        else if (strcmp(val, "interop") == 0)
-            sc->severity = DH_SEV_INTEROP;
-        else if (strcmp(val, "advisory") == 0)
-            sc->severity = DH_SEV_ADVISORY;
-        else
+        if (severity_of(val, &sc->severity) < 0)
             return perr(pc, "unknown severity '%s' (known: security, "
                             "interop, advisory)",
                         val);
         return 0;
     }
     if (strcmp(key, "expect") == 0) {
+        char *w = next_word(&val);
+
         if (pc->have_expect++)
             return perr(pc, "'expect' given twice");
-        if (strcmp(val, "deliver") == 0)
+        if (w && strcmp(w, "deliver") == 0)
             sc->expect = DH_EXPECT_DELIVER;
-        else if (strcmp(val, "no-delivery") == 0)
+        else if (w && strcmp(w, "no-delivery") == 0)
             sc->expect = DH_EXPECT_NO_DELIVERY;
+        else if (w && strcmp(w, "deliver-or-defer") == 0)
+            sc->expect = DH_EXPECT_DELIVER_OR_DEFER;
+        else if (w && strcmp(w, "bounce") == 0)
+            sc->expect = DH_EXPECT_BOUNCE;
         else
             return perr(pc, "unknown expectation '%s' (known: deliver, "
-                            "no-delivery)",
-                        val);
+                            "no-delivery, deliver-or-defer, bounce)",
+                        w ? w : "");
+        if ((w = next_word(&val)) != NULL) {
+            if (strcmp(w, "via") != 0 || (sc->expect != DH_EXPECT_DELIVER &&
+                                          sc->expect !=
+                                              DH_EXPECT_DELIVER_OR_DEFER))
+                return perr(pc, "only 'expect deliver' and 'expect "
+                                "deliver-or-defer' take 'via HOST...'");
+            while ((w = next_word(&val)) != NULL) {
+                if (dh_scenario_host(sc, w) == NULL)
+                    return perr(pc, "'via %s': no such host (declare hosts "
+                                    "before 'expect')",
+                                w);
+                sc->via = dh_realloc(sc->via, (sc->nvia + 1) * sizeof(char *));
+                sc->via[sc->nvia++] = dh_strdup(w);
+            }
+            if (sc->nvia == 0)
+                return perr(pc, "'via' needs at least one host");
+        }
         return 0;
     }
     if (strcmp(key, "expect-tls") == 0) {
@@ -347,21 +662,30 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
     if (strcmp(key, "expect-sni") == 0) {
         if (set_once(pc, &sc->expect_sni, key, val) < 0)
             return -1;
-        if (!valid_owner(val))
-            return perr(pc, "expect-sni takes an owner name relative to the "
-                            "zone, e.g. mx1, or @");
+        if (!valid_name(val))
+            return perr(pc, "expect-sni takes a name relative to the zone, "
+                            "e.g. mx1, or @");
+        return 0;
+    }
+    if (strcmp(key, "requires") == 0) {
+        if (strcmp(val, "ipv6") != 0)
+            return perr(pc, "requires takes 'ipv6'");
+        sc->requires_ipv6 = 1;
         return 0;
     }
     if (strcmp(key, "dnssec") == 0) {
+        char attr[64];
+
         if (pc->have_dnssec++)
             return perr(pc, "'dnssec' given twice");
-        if (strcmp(val, "signed") == 0)
-            sc->signed_zone = 1;
-        else if (strcmp(val, "unsigned") == 0)
-            sc->signed_zone = 0;
-        else
-            return perr(pc, "dnssec takes 'signed' or 'unsigned'");
-        return 0;
+        snprintf(attr, sizeof(attr), "dnssec=%s", val);
+        return zone_attr(pc, &sc->zones[0], attr);
+    }
+    if (strcmp(key, "denial") == 0) {
+        char attr[64];
+
+        snprintf(attr, sizeof(attr), "denial=%s", val);
+        return zone_attr(pc, &sc->zones[0], attr);
     }
     if (strcmp(key, "host") == 0)
         return parse_host(pc, sc, val);
@@ -369,6 +693,11 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         return parse_fault(pc, sc, val);
     if (strcmp(key, "check") == 0)
         return parse_check(pc, sc, val);
+    if (strcmp(key, "expect-query") == 0 ||
+        strcmp(key, "expect-no-query") == 0 ||
+        strcmp(key, "expect-query-order") == 0 ||
+        strcmp(key, "expect-no-connect") == 0)
+        return parse_qexpect(pc, sc, key, val);
     return perr(pc, "unknown key '%s' (see docs/scenario-format.md)", key);
 }
 
@@ -390,17 +719,17 @@ static int finish(parse_ctx *pc, dh_scenario *sc)
     if (!pc->have_expect)
         return perr(pc, "missing 'expect'");
     if (!pc->have_dnssec)
-        return perr(pc, "missing 'dnssec' (signed or unsigned)");
+        return perr(pc, "missing 'dnssec' (signed, unsigned or "
+                        "unsupported-alg)");
     if (sc->nhosts == 0)
         return perr(pc, "no 'host' line: a scenario needs at least one MX "
                         "host");
-    if (sc->nzone == 0)
-        return perr(pc, "no zone records: add a '%%zone' section");
-    for (i = 0; i < sc->nfaults; i++)
-        if (!sc->signed_zone) {
-            pc->line = sc->faults[i].line;
-            return perr(pc, "a DNSSEC fault needs 'dnssec signed'");
-        }
+    if (sc->zones[0].nlines == 0)
+        return perr(pc, "no records for the apex zone: add a '%%zone' "
+                        "section");
+    for (i = 0; i < sc->nqexpects; i++)
+        if (sc->qexpects[i].severity == (dh_severity)-1)
+            sc->qexpects[i].severity = sc->severity;
     return 0;
 }
 
@@ -414,18 +743,45 @@ static int stem_matches(const char *file, const char *id)
     return strncmp(base, id, n) == 0 && strcmp(base + n, ".scn") == 0;
 }
 
+/* add_zone_line - one record line into the current %zone section */
+static int add_zone_line(parse_ctx *pc, dh_scenario *sc, char *line)
+{
+    dh_zone_decl *z = &sc->zones[pc->cur_zone];
+    char *semi = strchr(line, ';');
+
+    if (semi)
+        *semi = 0;
+    if (strchr(line, '(') || strchr(line, ')'))
+        return perr(pc, "multi-line records (parentheses) are not "
+                        "supported: one record per line");
+    if (check_placeholders(pc, sc, line) < 0)
+        return -1;
+    z->lines = dh_realloc(z->lines, (z->nlines + 1) * sizeof(*z->lines));
+    z->lines[z->nlines].line = pc->line;
+    /* keep the owner column: a leading blank means "same owner" */
+    z->lines[z->nlines].text = dh_strdup(line);
+    z->nlines++;
+    return 0;
+}
+
 /* dh_scenario_parse - parse the text of one scenario file */
 dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
                                size_t errlen)
 {
-    parse_ctx pc = {file, 0, err, errlen, 0, 0, 0};
+    parse_ctx pc;
     dh_scenario *sc = dh_calloc(1, sizeof(*sc));
     char *copy = dh_strdup(text), *cur = copy, *nl;
-    int in_zone = 0;
 
+    memset(&pc, 0, sizeof(pc));
+    pc.file = file;
+    pc.err = err;
+    pc.errlen = errlen;
     sc->file = dh_strdup(file);
+    sc->zones = dh_calloc(1, sizeof(*sc->zones));
+    sc->zones[0].name = dh_strdup("@");
+    sc->nzones = 1;
     while (cur && *cur) {
-        char *line;
+        char *line, *t;
 
         pc.line++;
         nl = strchr(cur, '\n');
@@ -437,37 +793,30 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
             perr(&pc, "line longer than 1000 characters");
             goto fail;
         }
-        if (in_zone) {
-            char *t = trim(line), *semi;
-
-            if (*t == 0 || *t == ';' || *t == '#')
-                continue;
-            semi = strchr(line, ';');
-            if (semi)
-                *semi = 0;
-            if (strchr(line, '(') || strchr(line, ')')) {
-                perr(&pc, "multi-line records (parentheses) are not "
-                          "supported: one record per line");
+        t = trim(line);
+        if (*t == 0 || *t == '#' || (pc.in_zone && *t == ';'))
+            continue;
+        if (strncmp(t, "%zone", 5) == 0 && (t[5] == 0 || t[5] == ' ' ||
+                                            t[5] == '\t')) {
+            pc.in_zone = 1;
+            if (t[5] == 0) {
+                if (sc->zones[0].line) {
+                    perr(&pc, "zone '@' declared twice");
+                    goto fail;
+                }
+                sc->zones[0].line = pc.line;
+                pc.cur_zone = 0;
+            } else if (parse_zone_line(&pc, sc, t + 5) < 0) {
                 goto fail;
             }
-            if (check_placeholders(&pc, sc, line) < 0)
+            continue;
+        }
+        if (pc.in_zone) {
+            if (add_zone_line(&pc, sc, line) < 0)
                 goto fail;
-            sc->zone =
-                dh_realloc(sc->zone, (sc->nzone + 1) * sizeof(*sc->zone));
-            sc->zone[sc->nzone].line = pc.line;
-            /* keep the owner column: a leading blank means "same owner" */
-            sc->zone[sc->nzone].text = dh_strdup(line);
-            sc->nzone++;
             continue;
         }
-        line = trim(line);
-        if (*line == 0 || *line == '#')
-            continue;
-        if (strcmp(line, "%zone") == 0) {
-            in_zone = 1;
-            continue;
-        }
-        if (parse_header_line(&pc, sc, line) < 0)
+        if (parse_header_line(&pc, sc, t) < 0)
             goto fail;
     }
     if (finish(&pc, sc) < 0)
@@ -504,7 +853,7 @@ dh_scenario *dh_scenario_load(const char *path, char *err, size_t errlen)
 /* dh_scenario_free - release a scenario and everything it owns */
 void dh_scenario_free(dh_scenario *sc)
 {
-    size_t i;
+    size_t i, j;
 
     if (sc == NULL)
         return;
@@ -518,12 +867,26 @@ void dh_scenario_free(dh_scenario *sc)
         free(sc->checks[i].owner);
         free(sc->checks[i].type);
     }
-    for (i = 0; i < sc->nzone; i++)
-        free(sc->zone[i].text);
+    for (i = 0; i < sc->nqexpects; i++) {
+        free(sc->qexpects[i].name);
+        free(sc->qexpects[i].type);
+        free(sc->qexpects[i].name2);
+        free(sc->qexpects[i].type2);
+    }
+    for (i = 0; i < sc->nzones; i++) {
+        for (j = 0; j < sc->zones[i].nlines; j++)
+            free(sc->zones[i].lines[j].text);
+        free(sc->zones[i].lines);
+        free(sc->zones[i].name);
+    }
+    for (i = 0; i < sc->nvia; i++)
+        free(sc->via[i]);
+    free(sc->via);
+    free(sc->zones);
     free(sc->hosts);
     free(sc->faults);
     free(sc->checks);
-    free(sc->zone);
+    free(sc->qexpects);
     free(sc->file);
     free(sc->id);
     free(sc->title);
@@ -608,6 +971,25 @@ const dh_host *dh_scenario_host(const dh_scenario *sc, const char *label)
     return NULL;
 }
 
+/* dh_name_abs - absolute form of a header-style name */
+char *dh_name_abs(const char *name, const char *id)
+{
+    const char *at = strchr(name, '@');
+    size_t n = strlen(name);
+
+    if (n > 0 && name[n - 1] == '.')
+        return dh_strdup(name);
+    if (strcmp(name, "@") == 0)
+        return dh_asprintf("%s.%s", id, DH_TLD);
+    if (at && strcmp(at + 1, DH_TLD2_KEY) == 0) {
+        if (at == name)
+            return dh_asprintf("%s.%s", id, DH_TLD2);
+        return dh_asprintf("%.*s.%s.%s", (int)(at - name), name, id,
+                           DH_TLD2);
+    }
+    return dh_asprintf("%s.%s.%s", name, id, DH_TLD);
+}
+
 /* dh_severity_name - text form */
 const char *dh_severity_name(dh_severity s)
 {
@@ -632,6 +1014,40 @@ const char *dh_dnsstate_name(dh_dnsstate s)
         return "insecure";
     case DH_DNS_BOGUS:
         return "bogus";
+    case DH_DNS_SERVFAIL:
+        return "servfail";
+    }
+    return "?";
+}
+
+/* dh_existence_name - text form */
+const char *dh_existence_name(dh_existence e)
+{
+    switch (e) {
+    case DH_EXIST_DATA:
+        return "data";
+    case DH_EXIST_NXDOMAIN:
+        return "nxdomain";
+    case DH_EXIST_NODATA:
+        return "nodata";
+    case DH_EXIST_ANY:
+        return "any";
+    }
+    return "?";
+}
+
+/* dh_expect_name - text form */
+const char *dh_expect_name(dh_expect e)
+{
+    switch (e) {
+    case DH_EXPECT_DELIVER:
+        return "deliver";
+    case DH_EXPECT_NO_DELIVERY:
+        return "no-delivery";
+    case DH_EXPECT_DELIVER_OR_DEFER:
+        return "deliver-or-defer";
+    case DH_EXPECT_BOUNCE:
+        return "bounce";
     }
     return "?";
 }

@@ -2,9 +2,14 @@
  * scenario.h - scenario files: parse and hold one scenario.
  *
  * The format is documented once, in docs/scenario-format.md.  A scenario
- * is a header of "key value" lines, then a "%zone" line, then the records
- * of the scenario's own zone in master-file syntax with placeholders for
- * generated material ({addr HOST}, {tlsa CERT}).
+ * is a header of "key value" lines, then one or more "%zone" sections:
+ * the records of the scenario's zones in master-file syntax with
+ * placeholders for generated material ({addr HOST}, {tlsa HOST}, ...).
+ *
+ * Names in the header are relative to the scenario's apex
+ * (<id>.danelab.): "@" is the apex, "mx1.sub" a name below it, and
+ * "NAME@mxlab" / "@mxlab" a name in the scenario's zone under the second
+ * TLD (<id>.mxlab.).  dh_name_abs() turns them into absolute names.
  *
  * dh_scenario_parse() returns a new scenario owned by the caller (free
  * with dh_scenario_free()), or NULL with "FILE:LINE: reason" in err.
@@ -14,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "names.h"
 #include "persona.h"
 
 typedef enum {
@@ -23,28 +29,67 @@ typedef enum {
 } dh_severity;
 
 typedef enum {
-    DH_EXPECT_DELIVER,     /* must reach an honest host */
-    DH_EXPECT_NO_DELIVERY, /* must reach no host (client defers) */
+    DH_EXPECT_DELIVER,          /* must reach an allowed host */
+    DH_EXPECT_NO_DELIVERY,      /* must reach no host (client defers) */
+    DH_EXPECT_DELIVER_OR_DEFER, /* either is conforming (a MAY) */
+    DH_EXPECT_BOUNCE,           /* must not deliver; a bounce is right */
 } dh_expect;
 
 typedef enum {
     DH_DNS_SECURE,
     DH_DNS_INSECURE,
     DH_DNS_BOGUS,
+    DH_DNS_SERVFAIL,
 } dh_dnsstate;
 
 typedef enum {
-    DH_FAULT_RRSIG_CORRUPT, /* flip a bit in each RRSIG of the RRset */
+    DH_EXIST_DATA,     /* the RRset exists */
+    DH_EXIST_NXDOMAIN, /* the name does not exist */
+    DH_EXIST_NODATA,   /* the name exists, the type does not */
+    DH_EXIST_ANY,      /* not checked (bogus, servfail) */
+} dh_existence;
+
+typedef enum {
+    DH_FAULT_RRSIG_CORRUPT,
+    DH_FAULT_RRSIG_EXPIRED,
+    DH_FAULT_RRSIG_NOT_YET_VALID,
+    DH_FAULT_RRSIG_MISSING,
+    DH_FAULT_WRONG_KEY,
+    DH_FAULT_DS_MISMATCH,
+    DH_FAULT_DENIAL_UNPROVEN,
+    DH_FAULT_DENIAL_WRONG,
 } dh_fault_kind;
 
+typedef enum {
+    DH_ZONE_SIGNED,
+    DH_ZONE_UNSIGNED,        /* delegated without DS: insecure */
+    DH_ZONE_UNSUPPORTED_ALG, /* DS of an unknown algorithm: insecure */
+} dh_zone_dnssec;
+
+typedef enum {
+    DH_SERVER_OK,
+    DH_SERVER_REFUSED,  /* lame: the server answers REFUSED */
+    DH_SERVER_SERVFAIL, /* the server answers SERVFAIL */
+    DH_SERVER_SILENT,   /* the server never answers (timeout) */
+} dh_zone_server;
+
+typedef enum {
+    DH_DENIAL_NSEC,
+    DH_DENIAL_NSEC3,
+    DH_DENIAL_NSEC3_OPTOUT,
+} dh_denial;
+
 typedef struct {
-    char *label; /* owner relative to the scenario zone, e.g. "mx1" */
-    const dh_persona *persona;
+    char *label; /* header-style name, e.g. "mx1" or "mx1@mxlab" */
+    const dh_persona *persona;  /* of its IPv4 addresses */
+    const dh_persona *persona6; /* of its IPv6 addresses */
+    int nv4;                    /* number of IPv4 addresses (default 1) */
+    int nv6;                    /* number of IPv6 addresses (default 0) */
     int line;
 } dh_host;
 
 typedef struct {
-    char *owner; /* relative to the zone, "@" for the apex */
+    char *owner; /* header-style name */
     char *type;  /* "TLSA", "MX", ... */
     dh_fault_kind kind;
     int line;
@@ -54,13 +99,41 @@ typedef struct {
     char *owner;
     char *type;
     dh_dnsstate state;
+    dh_existence exist;
     int line;
 } dh_check;
+
+typedef enum {
+    DH_QEXPECT_QUERY,    /* the client must ask NAME TYPE */
+    DH_QEXPECT_NO_QUERY, /* the client must not ask NAME TYPE */
+    DH_QEXPECT_BEFORE,   /* NAME TYPE asked before NAME2 TYPE2 (if both) */
+    DH_QEXPECT_NO_CONNECT, /* no connection to host NAME */
+} dh_qexpect_kind;
+
+typedef struct {
+    dh_qexpect_kind kind;
+    char *name;
+    char *type;
+    char *name2;
+    char *type2;
+    dh_severity severity;
+    int line;
+} dh_qexpect;
 
 typedef struct {
     int line;
     char *text; /* one master-file line, placeholders not yet expanded */
 } dh_zone_line;
+
+typedef struct {
+    char *name; /* header-style: "@", "sub", "@mxlab", "hosts@mxlab" */
+    dh_zone_dnssec dnssec;
+    dh_zone_server server;
+    dh_denial denial;
+    dh_zone_line *lines;
+    size_t nlines;
+    int line;
+} dh_zone_decl;
 
 typedef struct {
     char *file;
@@ -71,17 +144,21 @@ typedef struct {
     char *description;
     dh_severity severity;
     dh_expect expect;
-    int expect_tls;   /* 1: delivery must use STARTTLS; 0: no constraint */
-    char *expect_sni; /* owner relative to the zone, or NULL */
-    int signed_zone;
+    char **via; /* hosts allowed to receive it; NULL: non-hostile ones */
+    size_t nvia;
+    int expect_tls;   /* 1: delivery must use STARTTLS */
+    char *expect_sni; /* header-style name, or NULL */
+    int requires_ipv6;
     dh_host *hosts;
     size_t nhosts;
     dh_fault *faults;
     size_t nfaults;
     dh_check *checks;
     size_t nchecks;
-    dh_zone_line *zone;
-    size_t nzone;
+    dh_qexpect *qexpects;
+    size_t nqexpects;
+    dh_zone_decl *zones; /* zones[0] is the apex */
+    size_t nzones;
 } dh_scenario;
 
 dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
@@ -96,7 +173,12 @@ void dh_scenario_free_all(dh_scenario **v, size_t n);
 
 const dh_host *dh_scenario_host(const dh_scenario *sc, const char *label);
 
+/* Absolute form (new string, trailing dot) of a header-style name. */
+char *dh_name_abs(const char *name, const char *id);
+
 const char *dh_severity_name(dh_severity s);
 const char *dh_dnsstate_name(dh_dnsstate s);
+const char *dh_existence_name(dh_existence e);
+const char *dh_expect_name(dh_expect e);
 
 #endif

@@ -131,12 +131,21 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
     return 0;
 }
 
-/* dh_obs_load_queries - the client's queries below a scenario origin */
+/* under - is name at or below origin (case-insensitive, absolute)? */
+static int under(const char *name, const char *origin)
+{
+    size_t n = strlen(name), o = strlen(origin);
+
+    if (n < o || strcasecmp(name + n - o, origin) != 0)
+        return 0;
+    return n == o || name[n - o - 1] == '.';
+}
+
+/* dh_obs_load_queries - the client's queries below a scenario's origins */
 int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
-                        const char *origin, const char *exclude_addr)
+                        const char *const *origins, const char *exclude_addr)
 {
     char *text = dh_read_file(unbound_log, NULL), *line, *save = NULL;
-    size_t olen = strlen(origin);
 
     if (text == NULL)
         return -1;
@@ -144,16 +153,16 @@ int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
          line = strtok_r(NULL, "\n", &save)) {
         char addr[64], name[300], type[32], klass[16];
         char *info = strstr(line, " info: ");
-        size_t nlen;
+        size_t i;
 
         if (info == NULL ||
             sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type,
                    klass) != 4 ||
             strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0)
             continue;
-        nlen = strlen(name);
-        if (nlen < olen || strcasecmp(name + nlen - olen, origin) != 0 ||
-            (nlen > olen && name[nlen - olen - 1] != '.'))
+        for (i = 0; origins[i] && !under(name, origins[i]); i++)
+            ;
+        if (origins[i] == NULL)
             continue;
         o->queries =
             dh_realloc(o->queries, (o->nqueries + 1) * sizeof(*o->queries));
@@ -205,7 +214,7 @@ static dh_verdict verdict(dh_verdict_kind k, dh_severity sev,
     return v;
 }
 
-/* strip_dot_eq - names equal, ignoring case and a trailing dot */
+/* name_eq - names equal, ignoring case and a trailing dot */
 static int name_eq(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -224,28 +233,146 @@ static const char *said(const dh_attempt *a)
                                                : "(no outcome line)";
 }
 
+/* allowed - may this connection's host receive the message? */
+static int allowed(const dh_scenario *sc, const dh_conn_obs *c)
+{
+    size_t i;
+
+    if (sc->nvia == 0)
+        return !c->hostile;
+    for (i = 0; i < sc->nvia; i++) {
+        char *abs = dh_name_abs(sc->via[i], sc->id);
+        int hit = c->host && name_eq(abs, c->host);
+
+        free(abs);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/* first_query - index of the first "NAME TYPE" query, or -1 */
+static long first_query(const dh_obs *o, const char *name, const char *type)
+{
+    size_t i, n = strlen(name);
+
+    for (i = 0; i < o->nqueries; i++) {
+        const char *q = o->queries[i], *sp = strrchr(q, ' ');
+
+        if (sp && (size_t)(sp - q) == n && strncasecmp(q, name, n) == 0 &&
+            strcasecmp(sp + 1, type) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* check_qexpects - the resolver-log and connection expectations; a FAIL
+ * verdict for the first one broken, or kind PASS when all hold */
+static dh_verdict check_qexpects(const dh_scenario *sc, const dh_obs *o)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->nqexpects; i++) {
+        const dh_qexpect *q = &sc->qexpects[i];
+        char *a = dh_name_abs(q->name, sc->id);
+        char *b = q->name2 ? dh_name_abs(q->name2, sc->id) : NULL;
+        long ia = q->type ? first_query(o, a, q->type) : -1;
+        long ib = b ? first_query(o, b, q->type2) : -1;
+        dh_verdict v = {DH_V_PASS, q->severity, NULL};
+
+        switch (q->kind) {
+        case DH_QEXPECT_QUERY:
+            if (ia < 0)
+                v = verdict(DH_V_FAIL, q->severity,
+                            "the client never asked %s %s (%zu queries seen)",
+                            a, q->type, o->nqueries);
+            break;
+        case DH_QEXPECT_NO_QUERY:
+            if (ia >= 0)
+                v = verdict(DH_V_FAIL, q->severity,
+                            "the client asked %s %s, which it must not", a,
+                            q->type);
+            break;
+        case DH_QEXPECT_BEFORE:
+            if (ib >= 0 && (ia < 0 || ia > ib))
+                v = verdict(DH_V_FAIL, q->severity,
+                            "the client asked %s %s %s %s %s", b, q->type2,
+                            ia < 0 ? "but never" : "before", a, q->type);
+            break;
+        case DH_QEXPECT_NO_CONNECT:
+            for (j = 0; j < o->nconns; j++)
+                if (o->conns[j].host && name_eq(o->conns[j].host, a))
+                    break;
+            if (j < o->nconns)
+                v = verdict(DH_V_FAIL, q->severity,
+                            "the client connected to %s (%s), which it must "
+                            "not use",
+                            a, o->conns[j].addr ? o->conns[j].addr : "?");
+            break;
+        }
+        free(a);
+        free(b);
+        if (v.kind == DH_V_FAIL)
+            return v;
+    }
+    return (dh_verdict){DH_V_PASS, DH_SEV_ADVISORY, NULL};
+}
+
+/* delivered_ok - PASS/FAIL for a delivery to an allowed host */
+static dh_verdict delivered_ok(const dh_scenario *sc,
+                               const dh_conn_obs *good)
+{
+    char *sni = sc->expect_sni ? dh_name_abs(sc->expect_sni, sc->id) : NULL;
+    dh_verdict v;
+
+    if (sc->expect_tls && !good->message_tls)
+        v = verdict(DH_V_FAIL, DH_SEV_SECURITY,
+                    "delivered to %s in cleartext; TLS was required",
+                    good->host);
+    else if (sni && (good->sni == NULL || !name_eq(good->sni, sni)))
+        v = verdict(DH_V_FAIL, DH_SEV_INTEROP,
+                    "delivered to %s, but the TLS SNI was %s%s%s, not the "
+                    "TLSA base domain %.*s",
+                    good->host, good->sni ? "\"" : "",
+                    good->sni ? good->sni : "absent", good->sni ? "\"" : "",
+                    (int)strlen(sni) - 1, sni);
+    else
+        v = verdict(DH_V_PASS, sc->severity, "delivered to %s (%s) %s%s%s%s",
+                    good->host, good->addr ? good->addr : "?",
+                    good->message_tls ? "over " : "in cleartext",
+                    good->message_tls && good->tls_version ? good->tls_version
+                                                           : "",
+                    good->message_tls && good->sni ? ", SNI " : "",
+                    good->message_tls && good->sni ? good->sni : "");
+    free(sni);
+    return v;
+}
+
 /* dh_judge - see verdict.h */
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
                     const dh_attempt *a)
 {
     const dh_scenario *sc = in->sc;
     const dh_conn_obs *good = NULL;
+    dh_verdict v;
     size_t i;
 
     if (in->fixture_error)
         return verdict(DH_V_ERROR, sc->severity, "%s", in->fixture_error);
+    if (in->skip_reason)
+        return verdict(DH_V_SKIP, sc->severity, "%s", in->skip_reason);
     for (i = 0; i < o->nconns; i++) {
         const dh_conn_obs *c = &o->conns[i];
 
         if (!c->message)
             continue;
-        if (c->hostile)
+        if (!allowed(sc, c) || sc->expect == DH_EXPECT_NO_DELIVERY ||
+            sc->expect == DH_EXPECT_BOUNCE)
             return verdict(
                 DH_V_FAIL, DH_SEV_SECURITY,
                 "message delivered to %s (%s, persona %s) %s", c->host,
-                c->addr ? c->addr : "?", c->persona,
-                c->message_tls ? "over TLS with the attacker's certificate"
-                               : "in cleartext");
+                c->addr ? c->addr : "?", c->persona ? c->persona : "?",
+                c->message_tls ? "over TLS" : "in cleartext");
         if (good == NULL)
             good = c;
     }
@@ -262,47 +389,49 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
         return verdict(DH_V_ERROR, sc->severity,
                        "adapter failed (exit %d): %s", a->exit_status,
                        said(a));
-    if (sc->expect == DH_EXPECT_DELIVER) {
-        if (good == NULL)
-            return verdict(DH_V_FAIL, sc->severity,
-                           "not delivered; the client said: %s", said(a));
-        if (sc->expect_tls && !good->message_tls)
-            return verdict(DH_V_FAIL, DH_SEV_SECURITY,
-                           "delivered to %s in cleartext; TLS was required",
-                           good->host);
-        if (in->expect_sni &&
-            (good->sni == NULL || !name_eq(good->sni, in->expect_sni)))
-            return verdict(DH_V_FAIL, DH_SEV_INTEROP,
-                           "delivered to %s, but the TLS SNI was %s%s%s, "
-                           "not the TLSA base domain %s",
-                           good->host, good->sni ? "\"" : "",
-                           good->sni ? good->sni : "absent",
-                           good->sni ? "\"" : "", in->expect_sni);
-        return verdict(DH_V_PASS, sc->severity, "delivered to %s %s%s%s%s",
-                       good->host,
-                       good->message_tls ? "over " : "in cleartext",
-                       good->message_tls && good->tls_version
-                           ? good->tls_version
-                           : "",
-                       good->message_tls && good->sni ? ", SNI " : "",
-                       good->message_tls && good->sni ? good->sni : "");
-    }
-    /* DH_EXPECT_NO_DELIVERY */
-    if (good)
-        return verdict(DH_V_FAIL, sc->severity,
-                       "message delivered to %s; it must not be delivered",
-                       good->host);
-    if (a->outcome == DH_OUT_DELIVERED)
+    if (good == NULL && a->outcome == DH_OUT_DELIVERED)
         return verdict(DH_V_ERROR, sc->severity,
                        "the client reports delivery but no fake server "
                        "received the message: %s",
                        said(a));
-    if (a->outcome == DH_OUT_BOUNCED)
-        return verdict(DH_V_FAIL, DH_SEV_ADVISORY,
-                       "not delivered, but bounced: the failure is "
-                       "temporary and should defer: %s",
-                       said(a));
-    return verdict(DH_V_PASS, sc->severity, "not delivered; %s", said(a));
+    switch (sc->expect) {
+    case DH_EXPECT_DELIVER:
+        v = good ? delivered_ok(sc, good)
+                 : verdict(DH_V_FAIL, sc->severity,
+                           "not delivered; the client said: %s", said(a));
+        break;
+    case DH_EXPECT_DELIVER_OR_DEFER:
+        v = good ? delivered_ok(sc, good)
+                 : verdict(DH_V_PASS, sc->severity,
+                           "not delivered (also conforming); %s", said(a));
+        break;
+    case DH_EXPECT_BOUNCE:
+        v = a->outcome == DH_OUT_BOUNCED
+                ? verdict(DH_V_PASS, sc->severity, "not delivered; %s",
+                          said(a))
+                : verdict(DH_V_FAIL, sc->severity,
+                          "not delivered, but not bounced either: %s",
+                          said(a));
+        break;
+    default: /* DH_EXPECT_NO_DELIVERY */
+        v = a->outcome == DH_OUT_BOUNCED
+                ? verdict(DH_V_FAIL, DH_SEV_ADVISORY,
+                          "not delivered, but bounced: the failure is "
+                          "temporary and should defer: %s",
+                          said(a))
+                : verdict(DH_V_PASS, sc->severity, "not delivered; %s",
+                          said(a));
+        break;
+    }
+    if (v.kind == DH_V_PASS) {
+        dh_verdict q = check_qexpects(sc, o);
+
+        if (q.kind == DH_V_FAIL) {
+            dh_verdict_free(&v);
+            return q;
+        }
+    }
+    return v;
 }
 
 /* dh_verdict_free - release a verdict's reason */

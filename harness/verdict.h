@@ -75,20 +75,22 @@ typedef struct {
     char *reason;
 } dh_verdict;
 
-/* Expectations in absolute form, as the judge needs them. */
+/* What the judge needs besides the observations. */
 typedef struct {
     const dh_scenario *sc;
-    const char *expect_sni; /* absolute, without the trailing dot */
-    const char *fixture_error;
+    const char *fixture_error; /* set: ERROR with this reason */
+    const char *skip_reason;   /* set: SKIP with this reason */
 } dh_judge_in;
 
 void dh_obs_init(dh_obs *o);
-/* Add the events of one scenario from an events file; hostile is a
- * callback telling whether a persona is hostile.  0 or -1. */
+/* Add the events of one scenario from an events file.  A connection is
+ * marked hostile from its persona (docs/scenario-format.md).  0 or -1. */
 int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
                        const char *token);
+/* The client's queries (not from exclude_addr) at or below any of the
+ * NULL-terminated origins. */
 int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
-                        const char *origin, const char *exclude_addr);
+                        const char *const *origins, const char *exclude_addr);
 void dh_obs_free(dh_obs *o);
 
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,

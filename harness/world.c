@@ -2,23 +2,39 @@
  * world.c - plan and build the run's world: PKI, zones, configurations.
  *
  * Layout of the run folder:
- *   pki/            ca.pem, <host>.chain.pem / .key.pem per scenario host
- *   zones/          root.zone, danelab.zone, <id>.danelab.zone
- *   nsd.conf unbound.conf root.ds resolv.conf fakemx.conf
+ *   pki/            ca.pem, <id>/<host>.{own,attacker}.{chain,key}.pem
+ *   zones/          root.zone, danelab.zone, mxlab.zone, one per zone
+ *   nsd/ unbound/   daemon configurations, logs, the resolver query log
+ *   root.ds resolv.conf fakemx.conf
  *   events.jsonl    what the fake MX servers observed
- *   unbound.log     what the resolver was asked
- * Daemon start-up and the self-check live in daemons.c and selfcheck.c.
+ *   scenarios/<id>/ the message sent and the adapter's output
+ * Zones are built in three passes: records and delegations (a child's DS
+ * goes into its parent, mangled where a fault says so), signing, then
+ * the post-signing faults.  Daemon start-up and the self-check live in
+ * daemons.c and selfcheck.c.
  */
 #include "world.h"
 
 #include <ctype.h>
 #include <openssl/rand.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util.h"
 #include "zone.h"
+
+typedef struct {
+    dh_zone *zone;
+    dh_world_scn *ws;          /* NULL for the root and the TLDs */
+    const dh_zone_decl *decl;  /* NULL for the root and the TLDs */
+} zone_ent;
+
+typedef struct {
+    zone_ent *v;
+    size_t n;
+} zone_set;
 
 /* scn_fail - mark a scenario as a broken fixture (first reason wins) */
 static void scn_fail(dh_world_scn *ws, const char *fmt, ...)
@@ -37,15 +53,7 @@ static void scn_fail(dh_world_scn *ws, const char *fmt, ...)
     ws->error = s;
 }
 
-/* host_fqdn - absolute name of a relative owner in a scenario zone */
-static char *abs_name(const char *owner, const char *origin)
-{
-    if (strcmp(owner, "@") == 0)
-        return dh_strdup(origin);
-    return dh_asprintf("%s.%s", owner, origin);
-}
-
-/* find_host - planned host by label */
+/* find_host - planned host by its header-style name */
 static dh_world_host *find_host(dh_world_scn *ws, const char *label)
 {
     size_t i;
@@ -80,6 +88,17 @@ static int tlsa_fields(const char *line, int *selector, int *mtype)
     return rc;
 }
 
+/* nth_addr - the k-th (1-based) IPv4 or IPv6 address of a host */
+static const char *nth_addr(dh_world_host *h, int v6, int k)
+{
+    size_t i;
+
+    for (i = 0; i < h->naddrs; i++)
+        if (h->addrs[i].v6 == v6 && --k == 0)
+            return h->addrs[i].addr;
+    return NULL;
+}
+
 /* expand - placeholders of one zone line; new string or NULL + err */
 static char *expand(dh_world_scn *ws, const char *line, char *err,
                     size_t errlen)
@@ -90,18 +109,31 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
     dh_buf_init(&out);
     while ((open = strchr(s, '{')) != NULL) {
         const char *close = strchr(open, '}');
-        char word[64], arg[128];
+        char word[64] = "", arg[128] = "", num[16] = "1";
         char *inner = dh_strndup(open + 1, (size_t)(close - open - 1));
         dh_world_host *h;
 
         dh_buf_add(&out, s, (size_t)(open - s));
-        sscanf(inner, "%63s %127s", word, arg);
+        sscanf(inner, "%63s %127s %15s", word, arg, num);
         free(inner);
+        if (strcmp(word, "name") == 0) {
+            char *abs = dh_name_abs(arg, ws->sc->id);
+
+            dh_buf_puts(&out, abs);
+            free(abs);
+            s = close + 1;
+            continue;
+        }
         h = find_host(ws, arg);
         if (h == NULL)
             dh_panic("placeholder host %s not planned", arg);
-        if (strcmp(word, "addr") == 0) {
-            dh_buf_puts(&out, h->addr);
+        if (strcmp(word, "addr") == 0 || strcmp(word, "addr6") == 0) {
+            const char *a = nth_addr(h, word[4] == '6', atoi(num));
+
+            if (a == NULL)
+                dh_panic("placeholder {%s %s %s}: no such address", word,
+                         arg, num);
+            dh_buf_puts(&out, a);
         } else {
             int sel, mt;
             char *hex;
@@ -125,18 +157,29 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
     return out.data;
 }
 
+/* write_cert - one certificate's PEM files */
+static void write_cert(const dh_cert *c, char **chain, char **key,
+                       const char *dir, const char *label, const char *kind)
+{
+    *chain = dh_asprintf("%s/%s.%s.chain.pem", dir, label, kind);
+    *key = dh_asprintf("%s/%s.%s.key.pem", dir, label, kind);
+    if (dh_cert_write(c, *chain, *key) < 0)
+        dh_fatal("cannot write certificate files under %s", dir);
+}
+
 /* plan_scenario - names, addresses, certificates of one scenario */
 static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
                           int index)
 {
     size_t i;
+    int a = 1 + (index - 1) / 250, b = 1 + (index - 1) % 250;
     char *pkidir = dh_asprintf("%s/pki/%s", w->rundir, sc->id);
 
     ws->sc = sc;
     ws->index = index;
-    ws->origin = dh_asprintf("%s.%s", sc->id, DH_TLD);
-    ws->domain = dh_asprintf("%s.%.*s", sc->id, (int)strlen(DH_TLD) - 1,
-                             DH_TLD);
+    ws->origin = dh_name_abs("@", sc->id);
+    ws->origin2 = dh_name_abs("@" DH_TLD2_KEY, sc->id);
+    ws->domain = dh_strndup(ws->origin, strlen(ws->origin) - 1);
     ws->token = dh_asprintf("%s.%s", sc->id, w->runid);
     ws->nhosts = sc->nhosts;
     ws->hosts = dh_calloc(sc->nhosts, sizeof(*ws->hosts));
@@ -144,77 +187,98 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
         dh_fatal("cannot create %s", pkidir);
     for (i = 0; i < sc->nhosts; i++) {
         dh_world_host *h = &ws->hosts[i];
+        int k, need_attacker = 0;
+        char *file_label = dh_strdup(sc->hosts[i].label), *p;
 
+        for (p = file_label; *p; p++)
+            if (*p == '@')
+                *p = '_';
         h->host = &sc->hosts[i];
-        h->fqdn = abs_name(h->host->label, ws->origin);
-        snprintf(h->addr, sizeof(h->addr), "127.%d.%d.%d",
-                 1 + (index - 1) / 250, 1 + (index - 1) % 250,
-                 (int)i + 1);
+        h->fqdn = dh_name_abs(h->host->label, sc->id);
+        for (k = 0; k < h->host->nv4; k++) {
+            dh_world_addr *ad = &h->addrs[h->naddrs++];
+
+            snprintf(ad->addr, sizeof(ad->addr), "127.%d.%d.%d", a, b,
+                     (int)i * 8 + k + 1);
+            ad->persona = h->host->persona;
+        }
+        for (k = 0; k < h->host->nv6; k++) {
+            dh_world_addr *ad = &h->addrs[h->naddrs++];
+
+            snprintf(ad->addr, sizeof(ad->addr), "%s:%x:%x::%x", DH_V6_PREFIX,
+                     a, b, (unsigned)(i * 8 + (size_t)k + 1));
+            ad->v6 = 1;
+            ad->persona = h->host->persona6;
+        }
+        for (k = 0; k < (int)h->naddrs; k++)
+            if (h->addrs[k].persona->chain == DH_CHAIN_SELF_SIGNED)
+                need_attacker = 1;
         h->own = dh_pki_leaf(w->pki, h->fqdn);
-        h->presented = h->host->persona->chain == DH_CHAIN_SELF_SIGNED
-                           ? dh_pki_attacker(w->pki, h->fqdn)
-                           : NULL;
-        h->chain_path =
-            dh_asprintf("%s/%s.chain.pem", pkidir, h->host->label);
-        h->key_path = dh_asprintf("%s/%s.key.pem", pkidir, h->host->label);
-        if (dh_cert_write(h->presented ? h->presented : h->own,
-                          h->chain_path, h->key_path) < 0)
-            dh_fatal("cannot write certificate files under %s", pkidir);
+        write_cert(h->own, &h->own_chain, &h->own_key, pkidir, file_label,
+                   "own");
+        if (need_attacker) {
+            h->attacker = dh_pki_attacker(w->pki, h->fqdn);
+            write_cert(h->attacker, &h->attacker_chain, &h->attacker_key,
+                       pkidir, file_label, "attacker");
+        }
+        free(file_label);
     }
     free(pkidir);
 }
 
-/* build_scenario_zone - the scenario's zone: records, signing, faults */
-static dh_zone *build_scenario_zone(dh_world_scn *ws)
+/* set_add - a zone into the run's set */
+static dh_zone *set_add(zone_set *zs, dh_zone *z, dh_world_scn *ws,
+                        const dh_zone_decl *d)
 {
-    dh_scenario *sc = ws->sc;
-    dh_zone *z = dh_zone_new(ws->origin, sc->signed_zone);
-    char err[512];
-    size_t i;
-
-    for (i = 0; i < sc->nzone; i++) {
-        char *line = expand(ws, sc->zone[i].text, err, sizeof(err));
-
-        if (line == NULL || dh_zone_add(z, line, err, sizeof(err)) < 0) {
-            scn_fail(ws, "%s:%d: %s", sc->file, sc->zone[i].line, err);
-            free(line);
-            dh_zone_free(z);
-            return NULL;
-        }
-        free(line);
-    }
-    if (dh_zone_sign(z, err, sizeof(err)) < 0) {
-        scn_fail(ws, "%s: %s", sc->file, err);
-        dh_zone_free(z);
-        return NULL;
-    }
-    for (i = 0; i < sc->nfaults; i++) {
-        char *owner = abs_name(sc->faults[i].owner, ws->origin);
-        int rc = dh_zone_corrupt_rrsig(z, owner, sc->faults[i].type, err,
-                                       sizeof(err));
-
-        free(owner);
-        if (rc < 0) {
-            scn_fail(ws, "%s:%d: fault not applied: %s", sc->file,
-                     sc->faults[i].line, err);
-            dh_zone_free(z);
-            return NULL;
-        }
-    }
+    zs->v = dh_realloc(zs->v, (zs->n + 1) * sizeof(*zs->v));
+    zs->v[zs->n].zone = z;
+    zs->v[zs->n].ws = ws;
+    zs->v[zs->n].decl = d;
+    zs->n++;
     return z;
 }
 
-/* write_zone - zone file into rundir/zones, listed in nsd.conf */
-static void write_zone(dh_world *w, dh_buf *nsdconf, dh_zone *z,
-                       const char *file)
+/* deepest - the zone holding name (the parent side for a DS, i.e.
+ * excluding a zone whose apex is name), among the global zones and the
+ * scenario's own */
+static dh_zone *deepest(zone_set *zs, dh_world_scn *ws, const char *name,
+                        int parent_side)
 {
-    char *path = dh_asprintf("%s/zones/%s", w->rundir, file);
+    dh_zone *best = NULL;
+    int best_depth = -1;
+    size_t i;
 
-    if (dh_zone_write(z, path) < 0)
-        dh_fatal("cannot write %s", path);
-    dh_buf_printf(nsdconf, "zone:\n\tname: \"%s\"\n\tzonefile: \"%s\"\n",
-                  z->origin, path);
-    free(path);
+    for (i = 0; i < zs->n; i++) {
+        dh_zone *z = zs->v[i].zone;
+        int d;
+
+        if (zs->v[i].ws && zs->v[i].ws != ws)
+            continue;
+        if (parent_side && strcasecmp(z->origin, name) == 0)
+            continue;
+        d = dh_zone_contains(z, name);
+        if (d > best_depth) {
+            best_depth = d;
+            best = z;
+        }
+    }
+    return best;
+}
+
+/* ns_for - the name server a zone is delegated to, by its server mode */
+static const char *ns_for(dh_zone_server s)
+{
+    switch (s) {
+    case DH_SERVER_REFUSED:
+        return DH_LAME_REFUSED_NS;
+    case DH_SERVER_SERVFAIL:
+        return DH_LAME_SERVFAIL_NS;
+    case DH_SERVER_SILENT:
+        return DH_LAME_SILENT_NS;
+    case DH_SERVER_OK:
+        break;
+    }
+    return DH_NS_NAME;
 }
 
 /* add_or_die - harness-made records never fail to parse */
@@ -224,6 +288,102 @@ static void add_or_die(dh_zone *z, const char *rr)
 
     if (dh_zone_add(z, rr, err, sizeof(err)) < 0)
         dh_panic("record '%s' in %s: %s", rr, z->origin, err);
+}
+
+/* has_fault - does the scenario put this fault on owner/type? */
+static int has_fault(const dh_scenario *sc, const char *owner_abs,
+                     const char *type, dh_fault_kind kind)
+{
+    size_t i;
+
+    for (i = 0; i < sc->nfaults; i++) {
+        char *o;
+        int hit;
+
+        if (sc->faults[i].kind != kind ||
+            strcasecmp(sc->faults[i].type, type) != 0)
+            continue;
+        o = dh_name_abs(sc->faults[i].owner, sc->id);
+        hit = strcasecmp(o, owner_abs) == 0;
+        free(o);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/* build_scenario_zones - the scenario's zones and their delegations */
+static void build_scenario_zones(zone_set *zs, dh_world_scn *ws)
+{
+    dh_scenario *sc = ws->sc;
+    size_t first = zs->n, i, j;
+    char err[512];
+
+    for (i = 0; i < sc->nzones && !ws->error; i++) {
+        const dh_zone_decl *d = &sc->zones[i];
+        char *origin = dh_name_abs(d->name, sc->id);
+        dh_zone *z = set_add(zs,
+                             dh_zone_new(origin, d->dnssec != DH_ZONE_UNSIGNED,
+                                         d->denial, DH_NS_NAME),
+                             ws, d);
+
+        free(origin);
+        for (j = 0; j < d->nlines; j++) {
+            char *line = expand(ws, d->lines[j].text, err, sizeof(err));
+
+            if (line == NULL || dh_zone_add(z, line, err, sizeof(err)) < 0)
+                scn_fail(ws, "%s:%d: %s", sc->file, d->lines[j].line, err);
+            free(line);
+            if (ws->error)
+                break;
+        }
+    }
+    /* delegations, in the parents (the TLDs or the scenario's zones) */
+    for (i = first; i < zs->n && !ws->error; i++) {
+        dh_zone *z = zs->v[i].zone;
+        const dh_zone_decl *d = zs->v[i].decl;
+        dh_zone *parent = deepest(zs, ws, z->origin, 1);
+        char *rr, *ds;
+        const char *mangle = NULL;
+
+        rr = dh_asprintf("%s NS %s", z->origin, ns_for(d->server));
+        add_or_die(parent, rr);
+        free(rr);
+        if (d->dnssec == DH_ZONE_UNSUPPORTED_ALG)
+            mangle = "algorithm";
+        else if (has_fault(sc, z->origin, "DS", DH_FAULT_DS_MISMATCH))
+            mangle = "digest";
+        if ((ds = dh_zone_ds_text(z, mangle)) != NULL) {
+            add_or_die(parent, ds);
+            free(ds);
+        }
+    }
+    if (ws->error) {
+        /* drop the half-built zones of a broken scenario */
+        for (i = first; i < zs->n; i++)
+            dh_zone_free(zs->v[i].zone);
+        zs->n = first;
+    }
+}
+
+/* apply_faults - the scenario's post-signing faults */
+static void apply_faults(zone_set *zs, dh_world_scn *ws)
+{
+    dh_scenario *sc = ws->sc;
+    size_t i;
+
+    for (i = 0; i < sc->nfaults && !ws->error; i++) {
+        dh_fault *f = &sc->faults[i];
+        char *owner = dh_name_abs(f->owner, sc->id), err[512] = "";
+        dh_zone *z = deepest(zs, ws, owner, strcasecmp(f->type, "DS") == 0);
+
+        if (f->kind != DH_FAULT_DS_MISMATCH &&
+            (z == NULL ||
+             dh_zone_fault(z, owner, f->type, f->kind, err, sizeof(err)) < 0))
+            scn_fail(ws, "%s:%d: fault not applied: %s", sc->file, f->line,
+                     z ? err : "no zone holds that name");
+        free(owner);
+    }
 }
 
 /* write_configs - nsd.conf, unbound.conf, root hints, trust anchor */
@@ -288,6 +448,9 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
                   "\tmodule-config: \"validator iterator\"\n"
                   "\tharden-referral-path: no\n"
                   "\tinfra-host-ttl: 60\n"
+                  "\tinfra-cache-min-rtt: 50\n"
+                  "\tinfra-keep-probing: yes\n"
+                  "\tserve-expired: no\n"
                   "remote-control:\n\tcontrol-enable: yes\n"
                   "\tcontrol-interface: \"%1$s/unbound/control.sock\"\n"
                   "\tcontrol-use-cert: no\n",
@@ -305,11 +468,11 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
     free(p);
 }
 
-/* write_fakemx_conf - one "listen" line per planned host */
+/* write_fakemx_conf - one "listen" line per planned address */
 static void write_fakemx_conf(dh_world *w)
 {
     dh_buf b;
-    size_t i, j;
+    size_t i, j, k;
     char *p;
 
     dh_buf_init(&b);
@@ -323,12 +486,18 @@ static void write_fakemx_conf(dh_world *w)
         for (j = 0; j < ws->nhosts; j++) {
             dh_world_host *h = &ws->hosts[j];
 
-            dh_buf_printf(&b,
-                          "listen %s scenario=%s host=%s persona=%s "
-                          "starttls=%s cert=%s key=%s\n",
-                          h->addr, ws->sc->id, h->fqdn,
-                          h->host->persona->name, h->host->persona->starttls,
-                          h->chain_path, h->key_path);
+            for (k = 0; k < h->naddrs; k++) {
+                const dh_persona *pe = h->addrs[k].persona;
+                int evil = pe->chain == DH_CHAIN_SELF_SIGNED;
+
+                dh_buf_printf(&b,
+                              "listen %s scenario=%s host=%s persona=%s "
+                              "starttls=%s cert=%s key=%s\n",
+                              h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name,
+                              pe->starttls,
+                              evil ? h->attacker_chain : h->own_chain,
+                              evil ? h->attacker_key : h->own_key);
+            }
         }
     }
     p = dh_asprintf("%s/fakemx.conf", w->rundir);
@@ -337,15 +506,30 @@ static void write_fakemx_conf(dh_world *w)
     dh_buf_free(&b);
 }
 
+/* tld - a signed TLD zone with the name servers' addresses */
+static dh_zone *tld(const char *origin)
+{
+    dh_zone *z = dh_zone_new(origin, 1, DH_DENIAL_NSEC, DH_NS_NAME);
+
+    if (strcmp(origin, DH_TLD) == 0) {
+        add_or_die(z, DH_NS_NAME " A " DH_NS_ADDR);
+        add_or_die(z, DH_LAME_REFUSED_NS " A " DH_LAME_REFUSED_ADDR);
+        add_or_die(z, DH_LAME_SERVFAIL_NS " A " DH_LAME_SERVFAIL_ADDR);
+        add_or_die(z, DH_LAME_SILENT_NS " A " DH_LAME_SILENT_ADDR);
+    }
+    return z;
+}
+
 /* dh_world_build - plan, PKI, zones, configuration files */
 dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
                          const char *libexec)
 {
     dh_world *w = dh_calloc(1, sizeof(*w));
     unsigned char rnd[4];
-    dh_zone *root, *tld;
+    zone_set zs = {NULL, 0};
+    dh_zone *root;
     dh_buf nsdconf;
-    char *rr, *ds;
+    char *ds, err[512];
     size_t i;
     double t0 = dh_now();
     static const char *dirs[] = {"pki", "zones", "nsd", "unbound",
@@ -362,63 +546,61 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         free(d);
     }
     w->pki = dh_pki_new();
-    rr = dh_asprintf("%s/pki/ca.pem", rundir);
-    dh_pki_write_ca(w->pki, rr);
-    free(rr);
+    ds = dh_asprintf("%s/pki/ca.pem", rundir);
+    dh_pki_write_ca(w->pki, ds);
+    free(ds);
     w->nscn = n;
     w->scn = dh_calloc(n, sizeof(*w->scn));
 
-    dh_buf_init(&nsdconf);
-    tld = dh_zone_new(DH_TLD, 1);
-    rr = dh_asprintf("%s A %s", DH_NS_NAME, DH_NS_ADDR);
-    add_or_die(tld, rr);
-    free(rr);
-    for (i = 0; i < n; i++) {
-        dh_world_scn *ws = &w->scn[i];
-        dh_zone *z;
-        char *file;
+    root = set_add(&zs, dh_zone_new(".", 1, DH_DENIAL_NSEC, DH_NS_NAME), NULL,
+                   NULL);
+    add_or_die(root, DH_NS_NAME " A " DH_NS_ADDR);
+    set_add(&zs, tld(DH_TLD), NULL, NULL);
+    set_add(&zs, tld(DH_TLD2), NULL, NULL);
+    for (i = 1; i < 3; i++) {
+        char *rr = dh_asprintf("%s NS %s", zs.v[i].zone->origin, DH_NS_NAME);
 
-        plan_scenario(w, ws, v[i], (int)i + 1);
-        z = build_scenario_zone(ws);
-        if (z == NULL)
-            continue;
-        rr = dh_asprintf("%s NS %s", ws->origin, DH_NS_NAME);
-        add_or_die(tld, rr);
+        add_or_die(root, rr);
         free(rr);
-        if ((ds = dh_zone_ds_text(z)) != NULL) {
-            add_or_die(tld, ds);
-            free(ds);
+        ds = dh_zone_ds_text(zs.v[i].zone, NULL);
+        add_or_die(root, ds);
+        free(ds);
+    }
+    for (i = 0; i < n; i++) {
+        plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
+        build_scenario_zones(&zs, &w->scn[i]);
+    }
+    for (i = 0; i < zs.n; i++)
+        if (dh_zone_sign(zs.v[i].zone, err, sizeof(err)) < 0) {
+            if (zs.v[i].ws == NULL)
+                dh_fatal("signing %s: %s", zs.v[i].zone->origin, err);
+            scn_fail(zs.v[i].ws, "%s", err);
         }
-        file = dh_asprintf("%szone", ws->origin);
-        write_zone(w, &nsdconf, z, file);
-        free(file);
-        dh_zone_free(z);
-    }
-    root = dh_zone_new(".", 1);
-    rr = dh_asprintf("%s NS %s", DH_TLD, DH_NS_NAME);
-    add_or_die(root, rr);
-    free(rr);
-    rr = dh_asprintf("%s A %s", DH_NS_NAME, DH_NS_ADDR);
-    add_or_die(root, rr);
-    free(rr);
-    ds = dh_zone_ds_text(tld);
-    add_or_die(root, ds);
-    free(ds);
-    {
-        char err[256];
+    for (i = 0; i < n; i++)
+        apply_faults(&zs, &w->scn[i]);
 
-        if (dh_zone_sign(tld, err, sizeof(err)) < 0 ||
-            dh_zone_sign(root, err, sizeof(err)) < 0)
-            dh_fatal("signing the root or TLD: %s", err);
+    dh_buf_init(&nsdconf);
+    for (i = 0; i < zs.n; i++) {
+        dh_zone *z = zs.v[i].zone;
+        char *path;
+
+        if (zs.v[i].decl && zs.v[i].decl->server != DH_SERVER_OK)
+            continue; /* delegated to a lame server: NSD must not serve it */
+        path = dh_asprintf("%s/zones/%szone", rundir,
+                           strcmp(z->origin, ".") == 0 ? "root." : z->origin);
+        if (dh_zone_write(z, path) < 0)
+            dh_fatal("cannot write %s", path);
+        dh_buf_printf(&nsdconf, "zone:\n\tname: \"%s\"\n\tzonefile: \"%s\"\n",
+                      z->origin, path);
+        free(path);
     }
-    write_zone(w, &nsdconf, tld, "danelab.zone");
-    write_zone(w, &nsdconf, root, "root.zone");
-    ds = dh_zone_ds_text(root);
+    ds = dh_zone_ds_text(root, NULL);
     write_configs(w, &nsdconf, ds);
     free(ds);
-    dh_zone_free(tld);
-    dh_zone_free(root);
     dh_buf_free(&nsdconf);
+    for (i = 0; i < zs.n; i++)
+        dh_zone_free(zs.v[i].zone);
+    free(zs.v);
     write_fakemx_conf(w);
     w->events_path = dh_asprintf("%s/events.jsonl", rundir);
     w->t_build = dh_now() - t0;
@@ -436,14 +618,19 @@ void dh_world_free(dh_world *w)
         dh_world_scn *ws = &w->scn[i];
 
         for (j = 0; j < ws->nhosts; j++) {
-            free(ws->hosts[j].fqdn);
-            dh_cert_free(ws->hosts[j].own);
-            dh_cert_free(ws->hosts[j].presented);
-            free(ws->hosts[j].chain_path);
-            free(ws->hosts[j].key_path);
+            dh_world_host *h = &ws->hosts[j];
+
+            free(h->fqdn);
+            dh_cert_free(h->own);
+            dh_cert_free(h->attacker);
+            free(h->own_chain);
+            free(h->own_key);
+            free(h->attacker_chain);
+            free(h->attacker_key);
         }
         free(ws->hosts);
         free(ws->origin);
+        free(ws->origin2);
         free(ws->domain);
         free(ws->token);
         free(ws->error);

@@ -18,20 +18,28 @@
 #include "scenario.h"
 
 typedef struct {
+    char addr[48]; /* where the fake MX listens for this host */
+    int v6;
+    const dh_persona *persona;
+} dh_world_addr;
+
+typedef struct {
     const dh_host *host;
-    char *fqdn;    /* mx1.<id>.danelab. */
-    char addr[48]; /* IPv4 the fake MX listens on */
-    dh_cert *own;  /* the host's honest certificate (what TLSA describes) */
-    dh_cert *presented; /* what the persona presents */
-    char *chain_path;
-    char *key_path;
+    char *fqdn;   /* mx1.<id>.danelab. */
+    dh_world_addr addrs[16]; /* IPv4 first, then IPv6 */
+    size_t naddrs;
+    dh_cert *own;      /* the host's honest certificate (what TLSA says) */
+    dh_cert *attacker; /* self-signed, right name, attacker's key */
+    char *own_chain, *own_key;
+    char *attacker_chain, *attacker_key;
 } dh_world_host;
 
 typedef struct {
     dh_scenario *sc;
     int index;    /* 1-based */
-    char *origin; /* <id>.danelab. */
-    char *domain; /* <id>.danelab (recipient domain) */
+    char *origin;  /* <id>.danelab. */
+    char *origin2; /* <id>.mxlab. */
+    char *domain;  /* <id>.danelab (recipient domain) */
     char *token;  /* X-DH-Token of this scenario's message */
     dh_world_host *hosts;
     size_t nhosts;
@@ -49,7 +57,7 @@ typedef struct {
     char *events_path;  /* fake MX observations */
     char *unbound_log;  /* resolver log (queries) */
     char *libexec;      /* folder of dane-fakemx */
-    pid_t nsd, unbound, fakemx;
+    pid_t nsd, unbound, fakemx, lamedns;
     double t_build, t_start; /* seconds spent */
 } dh_world;
 

@@ -3,7 +3,10 @@
  *
  * Keys are made per zone: a KSK (flags 257) that signs the DNSKEY RRset
  * and a ZSK (256) that signs the rest (libldns splits them by the SEP
- * flag).  Signatures are valid from one hour ago to thirty days ahead.
+ * flag).  Signatures are valid from one hour ago to thirty days ahead;
+ * the "expired" and "not yet valid" faults re-sign one RRset with a
+ * window in the past or the future.  Denial of existence is NSEC, or
+ * NSEC3 (SHA-1, no salt, no extra iterations) with or without opt-out.
  */
 #include "zone.h"
 
@@ -12,61 +15,69 @@
 
 #include "util.h"
 
+#define DAY 86400
+
 /* make_key - new ECDSA P-256 zone key with the given DNSKEY flags */
 static ldns_key *make_key(const char *origin, int flags)
 {
     ldns_key *k = ldns_key_new_frm_algorithm(LDNS_SIGN_ECDSAP256SHA256, 256);
-    ldns_rdf *owner;
     ldns_rr *dnskey;
     uint32_t now = (uint32_t)time(NULL);
 
     if (k == NULL)
         dh_fatal("libldns: cannot generate an ECDSA P-256 zone key");
-    owner = ldns_dname_new_frm_str(origin);
-    ldns_key_set_pubkey_owner(k, owner);
+    ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(origin));
     ldns_key_set_flags(k, (uint16_t)flags);
     ldns_key_set_inception(k, now - 3600);
-    ldns_key_set_expiration(k, now + 30 * 86400);
+    ldns_key_set_expiration(k, now + 30 * DAY);
     dnskey = ldns_key2rr(k);
     ldns_key_set_keytag(k, ldns_calc_keytag(dnskey));
     ldns_rr_free(dnskey);
     return k;
 }
 
+/* add_or_die - records the harness makes itself never fail to parse */
+static void add_or_die(dh_zone *z, const char *text)
+{
+    char err[256];
+
+    if (dh_zone_add(z, text, err, sizeof(err)) < 0)
+        dh_panic("record '%s' in %s: %s", text, z->origin, err);
+}
+
 /* dh_zone_new - empty zone with SOA and NS; keys when signed */
-dh_zone *dh_zone_new(const char *origin, int signed_zone)
+dh_zone *dh_zone_new(const char *origin, int signed_zone, dh_denial denial,
+                     const char *ns_name)
 {
     dh_zone *z = dh_calloc(1, sizeof(*z));
-    char err[256];
     char *soa;
     ldns_rr *rr = NULL;
 
     z->origin = dh_strdup(origin);
     z->signed_zone = signed_zone;
+    z->denial = denial;
     z->zone = ldns_zone_new();
     soa = dh_asprintf("%s %d IN SOA %s hostmaster.%s 1 3600 600 86400 60",
-                      origin, DH_TTL, DH_NS_NAME, DH_TLD);
+                      origin, DH_TTL, ns_name, DH_TLD);
     if (ldns_rr_new_frm_str(&rr, soa, DH_TTL, NULL, NULL) != LDNS_STATUS_OK)
         dh_panic("cannot build SOA for %s", origin);
     free(soa);
     ldns_zone_set_soa(z->zone, rr);
-    soa = dh_asprintf("@ NS %s", DH_NS_NAME);
-    if (dh_zone_add(z, soa, err, sizeof(err)) < 0)
-        dh_panic("cannot build NS for %s: %s", origin, err);
+    soa = dh_asprintf("@ NS %s", ns_name);
+    add_or_die(z, soa);
     free(soa);
     if (signed_zone) {
-        ldns_key *ksk = make_key(origin, 257), *zsk = make_key(origin, 256);
         ldns_rr *kr;
 
+        z->ksk = make_key(origin, 257);
+        z->zsk = make_key(origin, 256);
         z->keys = ldns_key_list_new();
-        ldns_key_list_push_key(z->keys, ksk);
-        ldns_key_list_push_key(z->keys, zsk);
-        kr = ldns_key2rr(ksk);
+        ldns_key_list_push_key(z->keys, z->ksk);
+        ldns_key_list_push_key(z->keys, z->zsk);
+        kr = ldns_key2rr(z->ksk);
         ldns_rr_set_ttl(kr, DH_TTL);
-        z->ds = ldns_key_rr2ds(kr, LDNS_SHA256);
-        ldns_rr_set_ttl(z->ds, DH_TTL);
         ldns_zone_push_rr(z->zone, kr);
-        kr = ldns_key2rr(zsk);
+        kr = ldns_key2rr(z->zsk);
         ldns_rr_set_ttl(kr, DH_TTL);
         ldns_zone_push_rr(z->zone, kr);
     }
@@ -83,12 +94,25 @@ void dh_zone_free(dh_zone *z)
         ldns_zone_deep_free(z->signed_copy);
     if (z->keys)
         ldns_key_list_free(z->keys);
-    if (z->ds)
-        ldns_rr_free(z->ds);
     if (z->prev_owner)
         ldns_rdf_deep_free(z->prev_owner);
     free(z->origin);
     free(z);
+}
+
+/* dh_zone_contains - label depth of origin when name is at or below it */
+int dh_zone_contains(const dh_zone *z, const char *name)
+{
+    ldns_rdf *n = ldns_dname_new_frm_str(name);
+    ldns_rdf *o = ldns_dname_new_frm_str(z->origin);
+    int depth = -1;
+
+    if (n && o &&
+        (ldns_dname_compare(n, o) == 0 || ldns_dname_is_subdomain(n, o)))
+        depth = (int)ldns_dname_label_count(o);
+    ldns_rdf_deep_free(n);
+    ldns_rdf_deep_free(o);
+    return depth;
 }
 
 /* dh_zone_add - parse one master-file record into the zone */
@@ -96,20 +120,18 @@ int dh_zone_add(dh_zone *z, const char *text, char *err, size_t errlen)
 {
     ldns_rr *rr = NULL;
     ldns_rdf *origin = ldns_dname_new_frm_str(z->origin);
-    ldns_rdf *prev = z->prev_owner;
     ldns_status st;
+    ldns_rdf *apex;
 
-    st = ldns_rr_new_frm_str(&rr, text, DH_TTL, origin, &prev);
+    st = ldns_rr_new_frm_str(&rr, text, DH_TTL, origin, &z->prev_owner);
     ldns_rdf_deep_free(origin);
-    z->prev_owner = prev;
     if (st != LDNS_STATUS_OK) {
         snprintf(err, errlen, "bad record: %s", ldns_get_errorstr_by_id(st));
         return -1;
     }
-    if (ldns_dname_is_subdomain(ldns_rr_owner(rr),
-                                ldns_rr_owner(ldns_zone_soa(z->zone))) == 0 &&
-        ldns_dname_compare(ldns_rr_owner(rr),
-                           ldns_rr_owner(ldns_zone_soa(z->zone))) != 0) {
+    apex = ldns_rr_owner(ldns_zone_soa(z->zone));
+    if (ldns_dname_compare(ldns_rr_owner(rr), apex) != 0 &&
+        !ldns_dname_is_subdomain(ldns_rr_owner(rr), apex)) {
         char *o = ldns_rdf2str(ldns_rr_owner(rr));
 
         snprintf(err, errlen, "owner %s is outside the zone %s", o,
@@ -127,11 +149,40 @@ int dh_zone_add(dh_zone *z, const char *text, char *err, size_t errlen)
     return 0;
 }
 
-/* dh_zone_sign - make the signed copy (no-op copy when unsigned) */
+/* dh_zone_ds_text - DS of the KSK, possibly mangled on purpose */
+char *dh_zone_ds_text(const dh_zone *z, const char *mangle)
+{
+    ldns_rr *kr, *ds;
+    char *s, *nl;
+
+    if (!z->signed_zone)
+        return NULL;
+    kr = ldns_key2rr(z->ksk);
+    ds = ldns_key_rr2ds(kr, LDNS_SHA256);
+    ldns_rr_free(kr);
+    ldns_rr_set_ttl(ds, DH_TTL);
+    if (mangle && strcmp(mangle, "digest") == 0) {
+        ldns_rdf *d = ldns_rr_rdf(ds, 3);
+
+        ldns_rdf_data(d)[0] ^= 0xff;
+    } else if (mangle && strcmp(mangle, "algorithm") == 0) {
+        /* 253 = PRIVATEDNS: no validator implements it, so the zone is
+         * insecure (RFC 4035 §5.2), not bogus. */
+        ldns_rdf_data(ldns_rr_rdf(ds, 1))[0] = 253;
+    }
+    s = ldns_rr2str(ds);
+    ldns_rr_free(ds);
+    if ((nl = strchr(s, '\n')) != NULL)
+        *nl = 0;
+    return s;
+}
+
+/* dh_zone_sign - make the signed copy (a plain copy when unsigned) */
 int dh_zone_sign(dh_zone *z, char *err, size_t errlen)
 {
     if (z->signed_copy)
         ldns_zone_deep_free(z->signed_copy);
+    z->signed_copy = NULL;
     if (!z->signed_zone) {
         z->signed_copy = ldns_zone_new();
         ldns_zone_set_soa(z->signed_copy,
@@ -140,7 +191,14 @@ int dh_zone_sign(dh_zone *z, char *err, size_t errlen)
                                ldns_rr_list_clone(ldns_zone_rrs(z->zone)));
         return 0;
     }
-    z->signed_copy = ldns_zone_sign(z->zone, z->keys);
+    if (z->denial == DH_DENIAL_NSEC)
+        z->signed_copy = ldns_zone_sign(z->zone, z->keys);
+    else
+        z->signed_copy = ldns_zone_sign_nsec3(
+            z->zone, z->keys, LDNS_SHA1,
+            z->denial == DH_DENIAL_NSEC3_OPTOUT ? LDNS_NSEC3_VARS_OPTOUT_MASK
+                                                : 0,
+            0, 0, NULL);
     if (z->signed_copy == NULL) {
         snprintf(err, errlen, "libldns could not sign %s", z->origin);
         return -1;
@@ -148,40 +206,362 @@ int dh_zone_sign(dh_zone *z, char *err, size_t errlen)
     return 0;
 }
 
-/* dh_zone_corrupt_rrsig - flip one bit in each matching RRSIG */
-int dh_zone_corrupt_rrsig(dh_zone *z, const char *owner, const char *type,
-                          char *err, size_t errlen)
+/* rrsig_over - is this RRSIG over owner/type? */
+static int rrsig_over(ldns_rr *rr, ldns_rdf *owner, ldns_rr_type t)
+{
+    return ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG &&
+           ldns_dname_compare(ldns_rr_owner(rr), owner) == 0 &&
+           ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == t;
+}
+
+/* remove_if - drop (and free) the records drop() selects; how many */
+static size_t remove_if(ldns_zone *zone,
+                        int (*drop)(ldns_rr *, void *), void *arg)
+{
+    ldns_rr_list *old = ldns_zone_rrs(zone), *keep = ldns_rr_list_new();
+    size_t i, n = 0;
+
+    for (i = 0; i < ldns_rr_list_rr_count(old); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(old, i);
+
+        if (drop(rr, arg)) {
+            ldns_rr_free(rr);
+            n++;
+        } else {
+            ldns_rr_list_push_rr(keep, rr);
+        }
+    }
+    ldns_rr_list_free(old);
+    ldns_zone_set_rrs(zone, keep);
+    return n;
+}
+
+typedef struct {
+    ldns_rdf *owner;
+    ldns_rr_type type;
+} rrset_id;
+
+/* drop_rrsig - remove_if() predicate: RRSIGs over one RRset */
+static int drop_rrsig(ldns_rr *rr, void *arg)
+{
+    rrset_id *id = arg;
+
+    return rrsig_over(rr, id->owner, id->type);
+}
+
+/* rrset_of - clones of the records of one RRset in the signed copy */
+static ldns_rr_list *rrset_of(dh_zone *z, ldns_rdf *owner, ldns_rr_type t)
+{
+    ldns_rr_list *all = ldns_zone_rrs(z->signed_copy);
+    ldns_rr_list *set = ldns_rr_list_new();
+    size_t i;
+
+    if (t == LDNS_RR_TYPE_SOA &&
+        ldns_dname_compare(ldns_rr_owner(ldns_zone_soa(z->signed_copy)),
+                           owner) == 0)
+        ldns_rr_list_push_rr(set,
+                             ldns_rr_clone(ldns_zone_soa(z->signed_copy)));
+    for (i = 0; i < ldns_rr_list_rr_count(all); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(all, i);
+
+        if (ldns_rr_get_type(rr) == t &&
+            ldns_dname_compare(ldns_rr_owner(rr), owner) == 0)
+            ldns_rr_list_push_rr(set, ldns_rr_clone(rr));
+    }
+    return set;
+}
+
+/* resign - replace the RRSIGs of one RRset with ones made by key, valid
+ * from inception to expiration */
+static int resign(dh_zone *z, ldns_rdf *owner, ldns_rr_type t, ldns_key *key,
+                  uint32_t inception, uint32_t expiration)
+{
+    ldns_rr_list *set = rrset_of(z, owner, t), *sigs;
+    ldns_key_list *one = ldns_key_list_new();
+    uint32_t oi = ldns_key_inception(key), oe = ldns_key_expiration(key);
+    rrset_id id = {owner, t};
+    size_t i;
+
+    if (ldns_rr_list_rr_count(set) == 0) {
+        ldns_rr_list_deep_free(set);
+        ldns_key_list_set_key_count(one, 0);
+        ldns_key_list_free(one);
+        return -1;
+    }
+    remove_if(z->signed_copy, drop_rrsig, &id);
+    ldns_key_list_push_key(one, key);
+    ldns_key_set_inception(key, inception);
+    ldns_key_set_expiration(key, expiration);
+    sigs = ldns_sign_public(set, one);
+    ldns_key_set_inception(key, oi);
+    ldns_key_set_expiration(key, oe);
+    ldns_key_list_set_key_count(one, 0);
+    ldns_key_list_free(one);
+    for (i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++)
+        ldns_zone_push_rr(z->signed_copy,
+                          ldns_rr_clone(ldns_rr_list_rr(sigs, i)));
+    if (sigs)
+        ldns_rr_list_deep_free(sigs);
+    ldns_rr_list_deep_free(set);
+    return 0;
+}
+
+typedef struct {
+    ldns_rdf *name;
+    ldns_rr_type type;
+    int nodata; /* the name exists: only its own NSEC(3) proves NODATA */
+} denial_id;
+
+/* proves - does this NSEC/NSEC3 take part in denying name/type? */
+static int proves(ldns_rr *rr, denial_id *d)
+{
+    ldns_rr_type t = ldns_rr_get_type(rr);
+
+    if (t == LDNS_RR_TYPE_NSEC) {
+        if (ldns_dname_compare(ldns_rr_owner(rr), d->name) == 0)
+            return 1;
+        return !d->nodata && ldns_nsec_covers_name(rr, d->name);
+    }
+    if (t == LDNS_RR_TYPE_NSEC3) {
+        ldns_rdf *h = ldns_nsec3_hash_name_frm_nsec3(rr, d->name);
+        ldns_rdf *label = ldns_dname_label(ldns_rr_owner(rr), 0);
+        int hit = 0;
+
+        if (h && label)
+            hit = ldns_dname_compare(h, label) == 0;
+        ldns_rdf_deep_free(h);
+        ldns_rdf_deep_free(label);
+        return hit || (!d->nodata && ldns_nsec_covers_name(rr, d->name));
+    }
+    return 0;
+}
+
+/* drop_denial - remove_if() predicate: the proofs themselves */
+static int drop_denial(ldns_rr *rr, void *arg)
+{
+    return proves(rr, arg);
+}
+
+/* name_exists - does the unsigned zone have records at name? */
+static int name_exists(dh_zone *z, ldns_rdf *name)
+{
+    ldns_rr_list *all = ldns_zone_rrs(z->zone);
+    size_t i;
+
+    for (i = 0; i < ldns_rr_list_rr_count(all); i++) {
+        ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(all, i));
+
+        if (ldns_dname_compare(o, name) == 0 ||
+            ldns_dname_is_subdomain(o, name))
+            return 1;
+    }
+    return ldns_dname_compare(ldns_rr_owner(ldns_zone_soa(z->zone)),
+                              name) == 0;
+}
+
+/* collect_proofs - clones of the NSEC/NSEC3 records proving the denial */
+static ldns_rr_list *collect_proofs(dh_zone *z, denial_id *d)
+{
+    ldns_rr_list *all = ldns_zone_rrs(z->signed_copy);
+    ldns_rr_list *out = ldns_rr_list_new();
+    size_t i;
+
+    for (i = 0; i < ldns_rr_list_rr_count(all); i++)
+        if (proves(ldns_rr_list_rr(all, i), d))
+            ldns_rr_list_push_rr(out, ldns_rr_clone(ldns_rr_list_rr(all, i)));
+    return out;
+}
+
+/* drop_rrsigs_of - remove_if() predicate: RRSIGs over any RRset of a
+ * list of records */
+static int drop_rrsigs_of(ldns_rr *rr, void *arg)
+{
+    ldns_rr_list *proofs = arg;
+    size_t i;
+
+    for (i = 0; i < ldns_rr_list_rr_count(proofs); i++) {
+        ldns_rr *p = ldns_rr_list_rr(proofs, i);
+
+        if (rrsig_over(rr, ldns_rr_owner(p), ldns_rr_get_type(p)))
+            return 1;
+    }
+    return 0;
+}
+
+/* unprove - strip the denial proofs of name/type (and their RRSIGs) */
+static int unprove(dh_zone *z, denial_id *d)
+{
+    ldns_rr_list *proofs = collect_proofs(z, d);
+    size_t n = ldns_rr_list_rr_count(proofs);
+
+    if (n) {
+        remove_if(z->signed_copy, drop_rrsigs_of, proofs);
+        remove_if(z->signed_copy, drop_denial, d);
+    }
+    ldns_rr_list_deep_free(proofs);
+    return n ? 0 : -1;
+}
+
+/* bitmap_with - a new type bitmap: the old one plus type t */
+static ldns_rdf *bitmap_with(ldns_rdf *old, ldns_rr_type t, ldns_rr_type own)
+{
+    ldns_rr_type types[512];
+    size_t n = 0;
+    unsigned i;
+
+    for (i = 1; i < 512 && n < 510; i++)
+        if (ldns_nsec_bitmap_covers_type(old, (ldns_rr_type)i))
+            types[n++] = (ldns_rr_type)i;
+    types[n++] = t;
+    return ldns_dnssec_create_nsec_bitmap(types, n, own);
+}
+
+/* misprove - make the denial proof of name/type wrong, validly signed:
+ * NODATA: the name's own NSEC(3) claims the type exists; NXDOMAIN: the
+ * covering NSEC ends at the name itself, so it no longer covers it. */
+static int misprove(dh_zone *z, denial_id *d)
+{
+    ldns_rr_list *proofs = collect_proofs(z, d);
+    size_t i, n = ldns_rr_list_rr_count(proofs);
+    int changed = 0;
+
+    for (i = 0; i < n; i++) {
+        ldns_rr *p = ldns_rr_list_rr(proofs, i);
+        ldns_rr_type pt = ldns_rr_get_type(p);
+        ldns_rr_list *all = ldns_zone_rrs(z->signed_copy);
+        size_t j;
+
+        for (j = 0; j < ldns_rr_list_rr_count(all); j++) {
+            ldns_rr *rr = ldns_rr_list_rr(all, j);
+            ldns_rdf *old = NULL;
+
+            if (ldns_rr_compare(rr, p) != 0)
+                continue;
+            if (d->nodata) {
+                size_t bi = pt == LDNS_RR_TYPE_NSEC ? 1 : 5;
+                old = ldns_rr_set_rdf(
+                    rr, bitmap_with(ldns_rr_rdf(rr, bi), d->type, pt), bi);
+            } else if (pt == LDNS_RR_TYPE_NSEC) {
+                old = ldns_rr_set_rdf(rr, ldns_rdf_clone(d->name), 0);
+            } else {
+                ldns_rdf *h = ldns_nsec3_hash_name_frm_nsec3(rr, d->name);
+                ldns_rdf *raw = NULL;
+                char *txt = h ? ldns_rdf2str(h) : NULL;
+
+                /* next hashed owner = the name's own hash: not covered */
+                if (txt) {
+                    txt[strlen(txt) - 1] = 0; /* the label's dot */
+                    ldns_str2rdf_b32_ext(&raw, txt);
+                }
+                free(txt);
+                ldns_rdf_deep_free(h);
+                if (raw) {
+                    ldns_rdf_set_type(raw, LDNS_RDF_TYPE_NSEC3_NEXT_OWNER);
+                    old = ldns_rr_set_rdf(rr, raw, 4);
+                }
+            }
+            if (old) {
+                ldns_rdf_deep_free(old);
+                changed++;
+            }
+        }
+    }
+    if (changed) {
+        /* re-sign the altered proofs so their signatures are valid */
+        for (i = 0; i < n; i++) {
+            ldns_rr *p = ldns_rr_list_rr(proofs, i);
+            resign(z, ldns_rr_owner(p), ldns_rr_get_type(p), z->zsk,
+                   ldns_key_inception(z->zsk), ldns_key_expiration(z->zsk));
+        }
+    }
+    ldns_rr_list_deep_free(proofs);
+    return changed ? 0 : -1;
+}
+
+/* dh_zone_fault - see zone.h */
+int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
+                  dh_fault_kind kind, char *err, size_t errlen)
 {
     ldns_rdf *name = ldns_dname_new_frm_str(owner);
     ldns_rr_type t = ldns_get_rr_type_by_name(type);
     ldns_rr_list *rrs;
+    uint32_t now = (uint32_t)time(NULL);
+    ldns_key *signer;
     size_t i;
-    int n = 0;
+    int rc = -1;
 
-    if (z->signed_copy == NULL || name == NULL || t == 0) {
-        snprintf(err, errlen, "cannot corrupt %s/%s: %s", owner, type,
-                 name == NULL ? "bad name" : t == 0 ? "unknown type"
-                                                    : "zone not signed");
+    if (!z->signed_zone || z->signed_copy == NULL || name == NULL || t == 0) {
+        snprintf(err, errlen, "cannot break %s %s: %s", owner, type,
+                 name == NULL  ? "bad name"
+                 : t == 0      ? "unknown type"
+                               : "the zone is not signed");
         ldns_rdf_deep_free(name);
         return -1;
     }
-    rrs = ldns_zone_rrs(z->signed_copy);
-    for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-        ldns_rdf *sig;
+    signer = t == LDNS_RR_TYPE_DNSKEY ? z->ksk : z->zsk;
+    switch (kind) {
+    case DH_FAULT_RRSIG_CORRUPT:
+        rrs = ldns_zone_rrs(z->signed_copy);
+        for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+            ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+            ldns_rdf *sig;
 
-        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
-            ldns_dname_compare(ldns_rr_owner(rr), name) != 0 ||
-            ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) != t)
-            continue;
-        sig = ldns_rr_rrsig_sig(rr);
-        ldns_rdf_data(sig)[ldns_rdf_size(sig) / 2] ^= 0x01;
-        n++;
+            if (!rrsig_over(rr, name, t))
+                continue;
+            sig = ldns_rr_rrsig_sig(rr);
+            ldns_rdf_data(sig)[ldns_rdf_size(sig) / 2] ^= 0x01;
+            rc = 0;
+        }
+        break;
+    case DH_FAULT_RRSIG_MISSING: {
+        rrset_id id = {name, t};
+
+        rc = remove_if(z->signed_copy, drop_rrsig, &id) ? 0 : -1;
+        break;
     }
+    case DH_FAULT_RRSIG_EXPIRED:
+        rc = resign(z, name, t, signer, now - 30 * DAY, now - 2 * DAY);
+        break;
+    case DH_FAULT_RRSIG_NOT_YET_VALID:
+        rc = resign(z, name, t, signer, now + 2 * DAY, now + 30 * DAY);
+        break;
+    case DH_FAULT_WRONG_KEY: {
+        ldns_key *rogue = make_key(z->origin,
+                                   t == LDNS_RR_TYPE_DNSKEY ? 257 : 256);
+
+        rc = resign(z, name, t, rogue, ldns_key_inception(rogue),
+                    ldns_key_expiration(rogue));
+        ldns_key_deep_free(rogue);
+        break;
+    }
+    case DH_FAULT_DENIAL_UNPROVEN:
+    case DH_FAULT_DENIAL_WRONG: {
+        denial_id d = {name, t, name_exists(z, name)};
+        ldns_rr_list *set = rrset_of(z, name, t);
+        int exists = ldns_rr_list_rr_count(set) > 0;
+
+        ldns_rr_list_deep_free(set);
+        if (exists) {
+            snprintf(err, errlen, "%s %s exists: a denial fault needs a "
+                                  "name or type that does not",
+                     owner, type);
+            ldns_rdf_deep_free(name);
+            return -1;
+        }
+        rc = kind == DH_FAULT_DENIAL_UNPROVEN ? unprove(z, &d)
+                                              : misprove(z, &d);
+        break;
+    }
+    case DH_FAULT_DS_MISMATCH:
+        snprintf(err, errlen, "ds-mismatch is applied in the parent");
+        ldns_rdf_deep_free(name);
+        return -1;
+    }
+    if (rc < 0 && *err == 0)
+        snprintf(err, errlen, "nothing to break at %s %s in %s", owner, type,
+                 z->origin);
     ldns_rdf_deep_free(name);
-    if (n == 0)
-        snprintf(err, errlen, "no RRSIG covers %s %s", owner, type);
-    return n ? n : -1;
+    return rc;
 }
 
 /* dh_zone_write - the signed copy in master-file syntax, for NSD */
@@ -194,18 +574,4 @@ int dh_zone_write(const dh_zone *z, const char *path)
     fprintf(f, "; %s - generated by dane-harness\n", z->origin);
     ldns_zone_print(f, z->signed_copy ? z->signed_copy : z->zone);
     return fclose(f);
-}
-
-/* dh_zone_ds_text - the KSK's DS record as master-file text */
-char *dh_zone_ds_text(const dh_zone *z)
-{
-    char *s, *nl;
-
-    if (z->ds == NULL)
-        return NULL;
-    s = ldns_rr2str(z->ds);
-    nl = strchr(s, '\n');
-    if (nl)
-        *nl = 0;
-    return s;
 }

@@ -76,7 +76,7 @@ START_TEST(test_good)
     ck_assert_int_eq(sc->expect, DH_EXPECT_DELIVER);
     ck_assert_int_eq(sc->expect_tls, 1);
     ck_assert_str_eq(sc->expect_sni, "mx1");
-    ck_assert_int_eq(sc->signed_zone, 1);
+    ck_assert_int_eq(sc->zones[0].dnssec, DH_ZONE_SIGNED);
     ck_assert_uint_eq(sc->nhosts, 2);
     ck_assert_str_eq(sc->hosts[1].label, "mx2");
     ck_assert_str_eq(sc->hosts[1].persona->name, "no-starttls");
@@ -85,9 +85,14 @@ START_TEST(test_good)
     ck_assert_str_eq(sc->faults[0].owner, "_25._tcp.mx1");
     ck_assert_uint_eq(sc->nchecks, 2);
     ck_assert_int_eq(sc->checks[1].state, DH_DNS_BOGUS);
-    ck_assert_uint_eq(sc->nzone, 3);
-    ck_assert_int_eq(sc->zone[1].line, 22);
-    ck_assert_ptr_null(strchr(sc->zone[2].text, ';'));
+    ck_assert_uint_eq(sc->nzones, 1);
+    ck_assert_uint_eq(sc->zones[0].nlines, 3);
+    ck_assert_int_eq(sc->zones[0].lines[1].line, 22);
+    ck_assert_ptr_null(strchr(sc->zones[0].lines[2].text, ';'));
+    ck_assert_int_eq(sc->zones[0].dnssec, DH_ZONE_SIGNED);
+    ck_assert_int_eq(sc->hosts[0].nv4, 1);
+    ck_assert_int_eq(sc->hosts[0].nv6, 0);
+    ck_assert_ptr_eq(sc->hosts[0].persona6, sc->hosts[0].persona);
     ck_assert_ptr_nonnull(dh_scenario_host(sc, "mx1"));
     ck_assert_ptr_null(dh_scenario_host(sc, "mx9"));
     dh_scenario_free(sc);
@@ -108,6 +113,25 @@ static const struct {
     {9, "expect maybe", "ee-ok.scn:9:", "unknown expectation"},
     {10, "expect-tls sometimes", "ee-ok.scn:10:", "required"},
     {12, "dnssec half", "ee-ok.scn:12:", "signed"},
+    {13, "host mx1 persona=honest v6=9", "ee-ok.scn:13:", "from 0 to 8"},
+    {13, "host mx1 persona=honest v4=0", "ee-ok.scn:13:", "no address"},
+    {13, "host mx1 persona=honest colour=red", "ee-ok.scn:13:",
+     "unknown host attribute"},
+    {13, "host mx1@otherlab persona=honest", "ee-ok.scn:13:", "host name"},
+    {9, "expect deliver via mx9", "ee-ok.scn:9:", "no such host"},
+    {9, "expect no-delivery via mx1", "ee-ok.scn:9:", "via"},
+    {16, "check @ MX secure sideways", "ee-ok.scn:16:", "unknown qualifier"},
+    {16, "check @ MX bogus nodata", "ee-ok.scn:16:", "goes with secure"},
+    {16, "expect-query @ MX severity=loud", "ee-ok.scn:16:", "severity="},
+    {16, "expect-query-order @ MX after @ A", "ee-ok.scn:16:", "before"},
+    {16, "expect-no-connect mx7", "ee-ok.scn:16:", "declared host"},
+    {15, "fault @ MX ds-mismatch", "ee-ok.scn:15:", "DS RRset"},
+    {19, "%zone sub dnssec=maybe", "ee-ok.scn:19:", "dnssec="},
+    {19, "%zone sub colour=red", "ee-ok.scn:19:", "unknown zone attribute"},
+    {19, "%zone @ dnssec=unsigned", "ee-ok.scn:19:", "header's 'dnssec'"},
+    {22, "mx1 A {addr mx1 2}", "ee-ok.scn:22:", "asks for number 2"},
+    {22, "mx1 A {addr6 mx1}", "ee-ok.scn:22:", "IPv6"},
+    {22, "mx1 A {name bad..name}", "ee-ok.scn:22:", "bad name"},
     {13, "host mx1 persona=grumpy", "ee-ok.scn:13:", "unknown persona"},
     {13, "host mx1", "ee-ok.scn:13:", "persona"},
     {14, "host mx1 persona=honest", "ee-ok.scn:14:", "declared twice"},
@@ -171,15 +195,56 @@ START_TEST(test_file_name_must_match_id)
 }
 END_TEST
 
-START_TEST(test_fault_needs_signed_zone)
+START_TEST(test_zones_and_names)
 {
     char err[512] = "";
-    char *text = with_line(12, "dnssec unsigned");
-    dh_scenario *sc = parse("dir/ee-ok.scn", text, err);
+    const char *t =
+        "id z\ntitle t\nrfc r\nrequirement q\nseverity interop\n"
+        "dnssec signed\ndenial nsec3\n"
+        "host mx1@mxlab persona=honest v6=1 persona6=no-starttls\n"
+        "host mx2.sub persona=honest v4=2\n"
+        "expect deliver via mx2.sub\n"
+        "check _25._tcp.mx1@mxlab TLSA secure nodata\n"
+        "expect-query-order _25._tcp.mx2.sub TLSA before mx2.sub A "
+        "severity=advisory\n"
+        "expect-no-connect mx1@mxlab\n"
+        "%zone\n@ MX 10 {name mx1@mxlab}\n"
+        "%zone sub dnssec=unsigned server=silent\nmx2 A {addr mx2.sub 2}\n"
+        "%zone @mxlab denial=nsec3-optout\nmx1 AAAA {addr6 mx1@mxlab}\n";
+    dh_scenario *sc = parse("z.scn", t, err);
+    char *n;
 
-    ck_assert_ptr_null(sc);
-    ck_assert_msg(strstr(err, "ee-ok.scn:15:") != NULL, "%s", err);
-    free(text);
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_uint_eq(sc->nzones, 3);
+    ck_assert_int_eq(sc->zones[0].denial, DH_DENIAL_NSEC3);
+    ck_assert_str_eq(sc->zones[1].name, "sub");
+    ck_assert_int_eq(sc->zones[1].dnssec, DH_ZONE_UNSIGNED);
+    ck_assert_int_eq(sc->zones[1].server, DH_SERVER_SILENT);
+    ck_assert_int_eq(sc->zones[2].denial, DH_DENIAL_NSEC3_OPTOUT);
+    ck_assert_int_eq(sc->requires_ipv6, 1);
+    ck_assert_int_eq(sc->hosts[0].nv6, 1);
+    ck_assert_str_eq(sc->hosts[0].persona6->name, "no-starttls");
+    ck_assert_int_eq(sc->checks[0].exist, DH_EXIST_NODATA);
+    ck_assert_uint_eq(sc->nvia, 1);
+    ck_assert_int_eq(sc->qexpects[0].kind, DH_QEXPECT_BEFORE);
+    ck_assert_int_eq(sc->qexpects[0].severity, DH_SEV_ADVISORY);
+    ck_assert_int_eq(sc->qexpects[1].severity, DH_SEV_INTEROP);
+    n = dh_name_abs("mx1@mxlab", "z");
+    ck_assert_str_eq(n, "mx1.z.mxlab.");
+    free(n);
+    n = dh_name_abs("@mxlab", "z");
+    ck_assert_str_eq(n, "z.mxlab.");
+    free(n);
+    n = dh_name_abs("mx2.sub", "z");
+    ck_assert_str_eq(n, "mx2.sub.z.danelab.");
+    free(n);
+    n = dh_name_abs("@", "z");
+    ck_assert_str_eq(n, "z.danelab.");
+    free(n);
+    n = dh_name_abs("other.example.", "z");
+    ck_assert_str_eq(n, "other.example.");
+    free(n);
+    dh_scenario_free(sc);
 }
 END_TEST
 
@@ -219,7 +284,7 @@ static Suite *scenario_suite(void)
     tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
     tcase_add_test(tc, test_missing_keys);
     tcase_add_test(tc, test_file_name_must_match_id);
-    tcase_add_test(tc, test_fault_needs_signed_zone);
+    tcase_add_test(tc, test_zones_and_names);
     tcase_add_test(tc, test_no_hosts_no_zone);
     tcase_add_test(tc, test_bundled_catalog_loads);
     suite_add_tcase(s, tc);

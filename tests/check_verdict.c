@@ -30,7 +30,7 @@ static void setup(void)
     att.outcome_line = "deferred no MX acceptable";
     memset(&in, 0, sizeof(in));
     in.sc = &sc;
-    in.expect_sni = "mx1.s.danelab";
+    sc.expect_sni = "mx1";
 }
 
 /* teardown - free what a test added */
@@ -104,9 +104,11 @@ END_TEST
 
 START_TEST(test_deliver_adapter_claim_is_not_enough)
 {
+    /* the client's word alone is never a PASS: with no server having
+     * received it, the run is inconsistent, an ERROR */
     att.outcome = DH_OUT_DELIVERED;
     att.outcome_line = "delivered";
-    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+    ck_assert_int_eq(judge(NULL), DH_V_ERROR);
 }
 END_TEST
 
@@ -136,7 +138,7 @@ END_TEST
 START_TEST(test_deliver_no_constraints)
 {
     sc.expect_tls = 0;
-    in.expect_sni = NULL;
+    sc.expect_sni = NULL;
     add_conn("honest", 0, 1, 0, NULL);
     ck_assert_int_eq(judge(NULL), DH_V_PASS);
 }
@@ -203,6 +205,100 @@ START_TEST(test_fixture_error_wins)
     add_conn("honest", 0, 1, 1, "mx1.s.danelab");
     in.fixture_error = "self-check: TLSA is secure, declared bogus";
     ck_assert_int_eq(judge(NULL), DH_V_ERROR);
+}
+END_TEST
+
+START_TEST(test_via_overrides_persona)
+{
+    char *via[] = {"mx1"};
+    dh_severity sev;
+
+    sc.expect_tls = 0;
+    sc.expect_sni = NULL;
+    add_conn("evil-self-signed", 1, 1, 1, NULL);
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+    sc.via = via;
+    sc.nvia = 1;
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    obs.conns[0].host = "mx2.s.danelab.";
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+}
+END_TEST
+
+START_TEST(test_deliver_or_defer)
+{
+    sc.expect = DH_EXPECT_DELIVER_OR_DEFER;
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    add_conn("honest", 0, 1, 1, "mx1.s.danelab");
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    obs.conns[0].message_tls = 0;
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+}
+END_TEST
+
+START_TEST(test_bounce)
+{
+    sc.expect = DH_EXPECT_BOUNCE;
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+    att.outcome = DH_OUT_BOUNCED;
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    add_conn("honest", 0, 1, 1, "mx1.s.danelab");
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+}
+END_TEST
+
+START_TEST(test_skip)
+{
+    in.skip_reason = "needs IPv6";
+    ck_assert_int_eq(judge(NULL), DH_V_SKIP);
+}
+END_TEST
+
+START_TEST(test_query_expectations)
+{
+    char *qs[] = {"s.danelab. MX", "mx1.s.danelab. A",
+                  "_25._tcp.mx1.s.danelab. TLSA"};
+    dh_qexpect q[1];
+    dh_severity sev;
+
+    sc.expect = DH_EXPECT_NO_DELIVERY;
+    obs.queries = qs;
+    obs.nqueries = 3;
+    sc.qexpects = q;
+    sc.nqexpects = 1;
+    memset(q, 0, sizeof(q));
+    q[0].severity = DH_SEV_ADVISORY;
+    q[0].kind = DH_QEXPECT_QUERY;
+    q[0].name = "_25._tcp.mx1";
+    q[0].type = "TLSA";
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    q[0].type = "A";
+    ck_assert_int_eq(judge(&sev), DH_V_FAIL);
+    ck_assert_int_eq(sev, DH_SEV_ADVISORY);
+    q[0].kind = DH_QEXPECT_NO_QUERY;
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    q[0].type = "TLSA";
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+    q[0].kind = DH_QEXPECT_BEFORE;
+    q[0].name = "mx1";
+    q[0].type = "A";
+    q[0].name2 = "_25._tcp.mx1";
+    q[0].type2 = "TLSA";
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    q[0].name = "_25._tcp.mx1";
+    q[0].type = "TLSA";
+    q[0].name2 = "mx1";
+    q[0].type2 = "A";
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+    q[0].kind = DH_QEXPECT_NO_CONNECT;
+    q[0].name = "mx1";
+    ck_assert_int_eq(judge(NULL), DH_V_PASS);
+    add_conn("no-starttls", 1, 0, 0, NULL);
+    ck_assert_int_eq(judge(NULL), DH_V_FAIL);
+    obs.queries = NULL;
+    obs.nqueries = 0;
 }
 END_TEST
 
@@ -276,9 +372,12 @@ START_TEST(test_queries_log)
     ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
     close(fd);
     dh_obs_init(&o);
-    ck_assert_int_eq(dh_obs_load_queries(&o, path, "s.danelab.",
-                                         "127.0.0.3"),
-                     0);
+    {
+        const char *origins[] = {"s.danelab.", NULL};
+
+        ck_assert_int_eq(dh_obs_load_queries(&o, path, origins, "127.0.0.3"),
+                         0);
+    }
     unlink(path);
     ck_assert_uint_eq(o.nqueries, 2);
     ck_assert_str_eq(o.queries[0], "s.danelab. MX");
@@ -307,6 +406,11 @@ static Suite *verdict_suite(void)
     tcase_add_test(j, test_hang_crash_error_are_never_pass);
     tcase_add_test(j, test_fixture_error_wins);
     tcase_add_test(j, test_outcome_parse);
+    tcase_add_test(j, test_via_overrides_persona);
+    tcase_add_test(j, test_deliver_or_defer);
+    tcase_add_test(j, test_bounce);
+    tcase_add_test(j, test_skip);
+    tcase_add_test(j, test_query_expectations);
     tcase_add_test(e, test_events_file);
     tcase_add_test(e, test_queries_log);
     suite_add_tcase(s, j);

@@ -1,0 +1,30 @@
+/*
+ * names.h - the fixed names and addresses of the sandbox's world.
+ *
+ *   127.0.0.1      Unbound, the validating resolver the client uses
+ *   127.0.0.2      NSD, authoritative for ".", the TLDs, every zone
+ *   127.0.0.3      source of the harness's own self-check queries
+ *   127.0.0.4-6    lame servers: REFUSED, SERVFAIL, silent
+ *   127.A.B.H      fake MX hosts (A.B from the scenario number)
+ *   fd64:da1e::/32 fake MX hosts over IPv6 (a local route on lo)
+ */
+#ifndef DH_NAMES_H
+#define DH_NAMES_H
+
+#define DH_TLD "danelab."
+#define DH_TLD2 "mxlab."
+#define DH_TLD2_KEY "mxlab"
+#define DH_NS_NAME "ns.nic.danelab."
+#define DH_NS_ADDR "127.0.0.2"
+#define DH_RESOLVER_ADDR "127.0.0.1"
+#define DH_SELFCHECK_ADDR "127.0.0.3"
+#define DH_LAME_REFUSED_ADDR "127.0.0.4"
+#define DH_LAME_SERVFAIL_ADDR "127.0.0.5"
+#define DH_LAME_SILENT_ADDR "127.0.0.6"
+#define DH_LAME_REFUSED_NS "lame-refused.nic.danelab."
+#define DH_LAME_SERVFAIL_NS "lame-servfail.nic.danelab."
+#define DH_LAME_SILENT_NS "lame-silent.nic.danelab."
+#define DH_V6_PREFIX "fd64:da1e"
+#define DH_TTL 300
+
+#endif
