@@ -51,9 +51,9 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
                 res->verdict.reason);
     }
     fprintf(f, "\n%zu scenarios: %zu PASS, %zu FAIL, %zu ERROR, %zu HANG, "
-               "%zu CRASH",
+               "%zu CRASH, %zu SKIP",
             r->n, counts[DH_V_PASS], counts[DH_V_FAIL], counts[DH_V_ERROR],
-            counts[DH_V_HANG], counts[DH_V_CRASH]);
+            counts[DH_V_HANG], counts[DH_V_CRASH], counts[DH_V_SKIP]);
     if (r->world)
         fprintf(f, "; world built in %.2f s, up in %.2f s; run %.1f s",
                 r->world->t_build, r->world->t_start, r->duration);

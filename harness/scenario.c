@@ -29,6 +29,7 @@ typedef struct {
     int have_expect;
     int have_dnssec;
     size_t cur_zone; /* index of the %zone section being read */
+    int expect_line;
     int in_zone;
 } parse_ctx;
 
@@ -193,10 +194,10 @@ static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 
     memset(&h, 0, sizeof(h));
     h.nv4 = 1;
-    if (label == NULL || !valid_name(label) || strcmp(label, "@") == 0 ||
-        label[0] == '@')
-        return perr(pc, "'host' needs a host name relative to the zone, "
-                        "e.g. 'host mx1 persona=honest'");
+    if (label == NULL || !valid_name(label))
+        return perr(pc, "'host' needs a host name relative to the zone "
+                        "(@ for the domain itself), e.g. 'host mx1 "
+                        "persona=honest'");
     if (dh_scenario_host(sc, label))
         return perr(pc, "host '%s' declared twice", label);
     while ((w = next_word(&rest)) != NULL) {
@@ -386,7 +387,7 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
     if (strcmp(key, "expect-no-connect") == 0) {
         q.kind = DH_QEXPECT_NO_CONNECT;
         w = next_word(&rest);
-        if (w == NULL || dh_scenario_host(sc, w) == NULL)
+        if (w == NULL || !valid_name(w))
             return perr(pc, "expect-no-connect names a declared host");
         q.name = dh_strdup(w);
     } else {
@@ -640,11 +641,8 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
                                               DH_EXPECT_DELIVER_OR_DEFER))
                 return perr(pc, "only 'expect deliver' and 'expect "
                                 "deliver-or-defer' take 'via HOST...'");
+            pc->expect_line = pc->line;
             while ((w = next_word(&val)) != NULL) {
-                if (dh_scenario_host(sc, w) == NULL)
-                    return perr(pc, "'via %s': no such host (declare hosts "
-                                    "before 'expect')",
-                                w);
                 sc->via = dh_realloc(sc->via, (sc->nvia + 1) * sizeof(char *));
                 sc->via[sc->nvia++] = dh_strdup(w);
             }
@@ -665,6 +663,14 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         if (!valid_name(val))
             return perr(pc, "expect-sni takes a name relative to the zone, "
                             "e.g. mx1, or @");
+        return 0;
+    }
+    if (strcmp(key, "recipient") == 0) {
+        if (set_once(pc, &sc->recipient, key, val) < 0)
+            return -1;
+        if (!valid_name(val))
+            return perr(pc, "recipient takes a domain name relative to the "
+                            "zone (the recipient is postmaster@ that name)");
         return 0;
     }
     if (strcmp(key, "requires") == 0) {
@@ -727,9 +733,21 @@ static int finish(parse_ctx *pc, dh_scenario *sc)
     if (sc->zones[0].nlines == 0)
         return perr(pc, "no records for the apex zone: add a '%%zone' "
                         "section");
-    for (i = 0; i < sc->nqexpects; i++)
+    for (i = 0; i < sc->nvia; i++)
+        if (dh_scenario_host(sc, sc->via[i]) == NULL) {
+            pc->line = pc->expect_line;
+            return perr(pc, "'via %s': no such host", sc->via[i]);
+        }
+    for (i = 0; i < sc->nqexpects; i++) {
         if (sc->qexpects[i].severity == (dh_severity)-1)
             sc->qexpects[i].severity = sc->severity;
+        if (sc->qexpects[i].kind == DH_QEXPECT_NO_CONNECT &&
+            dh_scenario_host(sc, sc->qexpects[i].name) == NULL) {
+            pc->line = sc->qexpects[i].line;
+            return perr(pc, "expect-no-connect %s: no such host",
+                        sc->qexpects[i].name);
+        }
+    }
     return 0;
 }
 
@@ -894,6 +912,7 @@ void dh_scenario_free(dh_scenario *sc)
     free(sc->requirement);
     free(sc->description);
     free(sc->expect_sni);
+    free(sc->recipient);
     free(sc);
 }
 

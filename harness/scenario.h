@@ -148,6 +148,8 @@ typedef struct {
     size_t nvia;
     int expect_tls;   /* 1: delivery must use STARTTLS */
     char *expect_sni; /* header-style name, or NULL */
+    char *recipient; /* header-style name of the recipient domain, or NULL
+                      * for the apex */
     int requires_ipv6;
     dh_host *hosts;
     size_t nhosts;

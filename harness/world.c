@@ -179,7 +179,12 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
     ws->index = index;
     ws->origin = dh_name_abs("@", sc->id);
     ws->origin2 = dh_name_abs("@" DH_TLD2_KEY, sc->id);
-    ws->domain = dh_strndup(ws->origin, strlen(ws->origin) - 1);
+    {
+        char *r = dh_name_abs(sc->recipient ? sc->recipient : "@", sc->id);
+
+        ws->domain = dh_strndup(r, strlen(r) - 1);
+        free(r);
+    }
     ws->token = dh_asprintf("%s.%s", sc->id, w->runid);
     ws->nhosts = sc->nhosts;
     ws->hosts = dh_calloc(sc->nhosts, sizeof(*ws->hosts));
@@ -449,6 +454,8 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
                   "\tharden-referral-path: no\n"
                   "\tinfra-host-ttl: 60\n"
                   "\tinfra-cache-min-rtt: 50\n"
+                  "\tinfra-cache-max-rtt: 400\n"
+                  "\tdiscard-timeout: 0\n"
                   "\tinfra-keep-probing: yes\n"
                   "\tserve-expired: no\n"
                   "remote-control:\n\tcontrol-enable: yes\n"
