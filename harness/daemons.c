@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -81,7 +82,7 @@ static int start_dns(dh_world *w)
     struct ub_ctx *ctx = NULL;
     dh_lookup l;
     int rc = -1;
-    double end = dh_now() + START_DEADLINE;
+    double t0 = dh_now(), end = t0 + START_DEADLINE;
 
     w->nsd = dh_spawn(&nsd);
     w->unbound = dh_spawn(&ub);
@@ -93,10 +94,12 @@ static int start_dns(dh_world *w)
                   53, nsdlog) < 0 ||
         wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) < 0)
         goto out;
+    dh_debug("DNS daemons listening after %.3f s", dh_now() - t0);
     ctx = dh_resolver_new(w->ta_path);
     for (;;) {
         dh_lookup_do(ctx, DH_TLD, "SOA", &l);
         if (l.ok && l.secure && l.havedata) {
+            dh_debug("validated answer after %.3f s", dh_now() - t0);
             rc = 0;
             break;
         }
@@ -118,29 +121,44 @@ out:
     return rc;
 }
 
-/* start_fakemx - the fake MX daemon, until it says ready */
-static int start_fakemx(dh_world *w)
+/* spawn_fakemx - start the fake MX daemon; the read end of its ready
+ * pipe, or -1 */
+static int spawn_fakemx(dh_world *w)
 {
-    int fds[2], rc = -1;
+    int fds[2];
     char *exe = dh_asprintf("%s/dane-fakemx", w->libexec);
     char *conf = dh_asprintf("%s/fakemx.conf", w->rundir);
     char *log = dh_asprintf("%s/fakemx.log", w->rundir);
-    char fdarg[16], buf[16];
+    char fdarg[16];
     char *argv[] = {exe, "--config", conf, "--events", w->events_path,
                     "--ready-fd", fdarg, NULL};
     dh_spawn_req req = {"dane-fakemx", argv, NULL, log, NULL, -1, NULL};
-    struct pollfd pfd;
-    double end = dh_now() + START_DEADLINE;
 
-    if (pipe(fds) < 0)
+    if (pipe2(fds, O_CLOEXEC) < 0)
         dh_fatal("pipe: %s", strerror(errno));
     snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
     req.keep_fd = fds[1];
     w->fakemx = dh_spawn(&req);
     close(fds[1]);
-    pfd.fd = fds[0];
-    pfd.events = POLLIN;
-    while (w->fakemx > 0) {
+    free(exe);
+    free(conf);
+    free(log);
+    if (w->fakemx < 0) {
+        close(fds[0]);
+        return -1;
+    }
+    return fds[0];
+}
+
+/* wait_fakemx - until the fake MX daemon says ready (closes fd) */
+static int wait_fakemx(dh_world *w, int fd)
+{
+    char *log = dh_asprintf("%s/fakemx.log", w->rundir), buf[16];
+    struct pollfd pfd = {fd, POLLIN, 0};
+    double end = dh_now() + START_DEADLINE;
+    int rc = -1;
+
+    for (;;) {
         int left = (int)((end - dh_now()) * 1000);
         ssize_t n;
 
@@ -151,7 +169,7 @@ static int start_fakemx(dh_world *w)
         }
         if (poll(&pfd, 1, left) <= 0)
             continue;
-        n = read(fds[0], buf, sizeof(buf) - 1);
+        n = read(fd, buf, sizeof(buf) - 1);
         if (n > 0 && strncmp(buf, "ready", 5) == 0) {
             rc = 0;
             break;
@@ -165,19 +183,25 @@ static int start_fakemx(dh_world *w)
             break;
         }
     }
-    close(fds[0]);
-    free(exe);
-    free(conf);
+    close(fd);
     free(log);
     return rc;
 }
 
-/* dh_world_start - all daemons up and answering */
+/* dh_world_start - all daemons up and answering; the fake MX daemon
+ * loads its certificates while the DNS comes up */
 int dh_world_start(dh_world *w)
 {
     double t0 = dh_now();
+    int fd = spawn_fakemx(w);
 
-    if (start_dns(w) < 0 || start_fakemx(w) < 0)
+    if (fd < 0)
+        return -1;
+    if (start_dns(w) < 0) {
+        close(fd);
+        return -1;
+    }
+    if (wait_fakemx(w, fd) < 0)
         return -1;
     w->t_start = dh_now() - t0;
     return 0;

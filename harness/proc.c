@@ -77,6 +77,8 @@ pid_t dh_spawn(const dh_spawn_req *req)
         for (fd = 3; fd < 1024; fd++)
             if (fd != req->keep_fd)
                 close(fd);
+        if (req->keep_fd >= 0)
+            fcntl(req->keep_fd, F_SETFD, 0); /* survive the exec */
         if (req->cwd && chdir(req->cwd) < 0)
             _exit(126);
         if (req->env)

@@ -577,6 +577,7 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
         build_scenario_zones(&zs, &w->scn[i]);
     }
+    dh_debug("world: plan, PKI and zone records: %.3f s", dh_now() - t0);
     for (i = 0; i < zs.n; i++)
         if (dh_zone_sign(zs.v[i].zone, err, sizeof(err)) < 0) {
             if (zs.v[i].ws == NULL)
@@ -585,6 +586,7 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         }
     for (i = 0; i < n; i++)
         apply_faults(&zs, &w->scn[i]);
+    dh_debug("world: signed %zu zones: %.3f s", zs.n, dh_now() - t0);
 
     dh_buf_init(&nsdconf);
     for (i = 0; i < zs.n; i++) {
@@ -609,6 +611,7 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         dh_zone_free(zs.v[i].zone);
     free(zs.v);
     write_fakemx_conf(w);
+    dh_debug("world: files written: %.3f s", dh_now() - t0);
     w->events_path = dh_asprintf("%s/events.jsonl", rundir);
     w->t_build = dh_now() - t0;
     return w;
