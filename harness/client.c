@@ -106,6 +106,7 @@ void dh_client_env(const dh_world *w)
     setenv("DH_WORKDIR", wd, 1);
     setenv("DH_RESOLVER", "127.0.0.1", 1);
     setenv("DH_TRUST_ANCHOR", w->ta_path, 1);
+    setenv("DH_PKIX_CA", w->pkix_ca_path, 1);
     setenv("DH_RESOLV_CONF", w->resolv_path, 1);
     setenv("DH_LIBEXEC", w->libexec, 1);
     setenv("DH_HELO", HELO, 1);

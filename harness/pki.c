@@ -1,6 +1,7 @@
 /*
- * pki.c - per-run keys and certificates.  ECDSA P-256, SHA-256
- * signatures; validity from one day ago to thirty days ahead.
+ * pki.c - per-run keys and certificates.  ECDSA P-256 (RSA-2048 on
+ * request), SHA-256 signatures; leaves valid from one day ago to thirty
+ * days ahead unless asked otherwise.
  */
 #include "pki.h"
 
@@ -12,13 +13,17 @@
 
 #include "util.h"
 
-/* new_key - fresh ECDSA P-256 key */
-static EVP_PKEY *new_key(void)
+#define DAY 86400L
+
+/* new_key - fresh ECDSA P-256 key (or RSA-2048) */
+static EVP_PKEY *new_key(int rsa)
 {
-    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *k = rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048)
+                      : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 
     if (k == NULL)
-        dh_fatal("OpenSSL: cannot generate a P-256 key");
+        dh_fatal("OpenSSL: cannot generate a %s key",
+                 rsa ? "RSA-2048" : "P-256");
     return k;
 }
 
@@ -37,15 +42,17 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(ext);
 }
 
-/* make_cert - certificate for subject CN with key, signed by issuer */
+/* make_cert - certificate for subject CN with key, signed by issuer
+ * (NULL: self-signed), valid from now+nb to now+na */
 static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
-                       EVP_PKEY *issuer_key, int is_ca)
+                       EVP_PKEY *issuer_key, int is_ca, long nb, long na)
 {
     X509 *c = X509_new();
     X509_NAME *name;
     unsigned char serial[16];
     BIGNUM *bn;
     char *san;
+    X509 *ext_issuer;
 
     if (c == NULL)
         dh_fatal("out of memory");
@@ -55,8 +62,8 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
     bn = BN_bin2bn(serial, sizeof(serial), NULL);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c));
     BN_free(bn);
-    X509_gmtime_adj(X509_getm_notBefore(c), -86400L);
-    X509_gmtime_adj(X509_getm_notAfter(c), 30L * 86400L);
+    X509_gmtime_adj(X509_getm_notBefore(c), nb);
+    X509_gmtime_adj(X509_getm_notAfter(c), na);
     X509_set_pubkey(c, key);
     name = X509_get_subject_name(c);
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
@@ -65,17 +72,19 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
                                (const unsigned char *)cn, -1, -1, 0);
     X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
+    ext_issuer = issuer ? issuer : c;
     if (is_ca) {
-        add_ext(c, issuer ? issuer : c, NID_basic_constraints,
-                "critical,CA:TRUE");
-        add_ext(c, issuer ? issuer : c, NID_key_usage,
-                "critical,keyCertSign,cRLSign");
-        add_ext(c, issuer ? issuer : c, NID_subject_key_identifier, "hash");
+        add_ext(c, ext_issuer, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(c, ext_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
+        add_ext(c, ext_issuer, NID_subject_key_identifier, "hash");
+        if (issuer)
+            add_ext(c, ext_issuer, NID_authority_key_identifier,
+                    "keyid:always");
     } else {
-        add_ext(c, issuer ? issuer : c, NID_basic_constraints, "CA:FALSE");
-        add_ext(c, issuer ? issuer : c, NID_ext_key_usage, "serverAuth");
+        add_ext(c, ext_issuer, NID_basic_constraints, "CA:FALSE");
+        add_ext(c, ext_issuer, NID_ext_key_usage, "serverAuth");
         san = dh_asprintf("DNS:%s", cn);
-        add_ext(c, issuer ? issuer : c, NID_subject_alt_name, san);
+        add_ext(c, ext_issuer, NID_subject_alt_name, san);
         free(san);
     }
     if (X509_sign(c, issuer_key ? issuer_key : key, EVP_sha256()) == 0)
@@ -93,14 +102,22 @@ static char *strip_dot(const char *name)
     return dh_strndup(name, n);
 }
 
-/* dh_pki_new - the run's CA and the attacker's key */
+/* dh_pki_new - the run's CAs and the attacker's key */
 dh_pki *dh_pki_new(void)
 {
     dh_pki *p = dh_calloc(1, sizeof(*p));
 
-    p->ca_key = new_key();
-    p->ca = make_cert("dane-harness issuing CA", p->ca_key, NULL, NULL, 1);
-    p->attacker_key = new_key();
+    p->root_key = new_key(0);
+    p->root = make_cert("dane-harness root CA", p->root_key, NULL, NULL, 1,
+                        -DAY, 3650 * DAY);
+    p->int_key = new_key(0);
+    p->intermediate = make_cert("dane-harness issuing CA", p->int_key,
+                                p->root, p->root_key, 1, -DAY, 365 * DAY);
+    p->attacker_key = new_key(0);
+    p->attacker_ca_key = new_key(0);
+    p->attacker_ca = make_cert("Trusted Public Root CA (attacker)",
+                               p->attacker_ca_key, NULL, NULL, 1, -DAY,
+                               3650 * DAY);
     return p;
 }
 
@@ -109,39 +126,53 @@ void dh_pki_free(dh_pki *p)
 {
     if (p == NULL)
         return;
-    EVP_PKEY_free(p->ca_key);
-    X509_free(p->ca);
+    EVP_PKEY_free(p->root_key);
+    X509_free(p->root);
+    EVP_PKEY_free(p->int_key);
+    X509_free(p->intermediate);
     EVP_PKEY_free(p->attacker_key);
+    EVP_PKEY_free(p->attacker_ca_key);
+    X509_free(p->attacker_ca);
     free(p);
 }
 
-/* dh_pki_leaf - honest leaf for a host, new key, issued by the run's CA */
-dh_cert *dh_pki_leaf(dh_pki *pki, const char *dnsname)
+/* dh_pki_issue - one certificate to order */
+dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req)
 {
     dh_cert *c = dh_calloc(1, sizeof(*c));
-    char *cn = strip_dot(dnsname);
+    char *cn = strip_dot(req->dnsname);
+    long nb = req->times_set ? req->not_before : -DAY;
+    long na = req->times_set ? req->not_after : 30 * DAY;
 
-    c->key = new_key();
-    c->leaf = make_cert(cn, c->key, pki->ca, pki->ca_key, 0);
+    if (req->key) {
+        EVP_PKEY_up_ref(req->key);
+        c->key = req->key;
+    } else {
+        c->key = new_key(req->rsa);
+    }
+    switch (req->issuer) {
+    case DH_ISSUER_INTERMEDIATE:
+        c->leaf = make_cert(cn, c->key, pki->intermediate, pki->int_key, 0,
+                            nb, na);
+        break;
+    case DH_ISSUER_ATTACKER_CA:
+        c->leaf = make_cert(cn, c->key, pki->attacker_ca,
+                            pki->attacker_ca_key, 0, nb, na);
+        break;
+    case DH_ISSUER_SELF:
+        c->leaf = make_cert(cn, c->key, NULL, NULL, 0, nb, na);
+        break;
+    }
     c->chain = sk_X509_new_null();
-    X509_up_ref(pki->ca);
-    sk_X509_push(c->chain, pki->ca);
     free(cn);
     return c;
 }
 
-/* dh_pki_attacker - self-signed, right name, attacker's key */
-dh_cert *dh_pki_attacker(dh_pki *pki, const char *dnsname)
+/* dh_cert_chain_add - append a certificate to the chain sent */
+void dh_cert_chain_add(dh_cert *c, X509 *x)
 {
-    dh_cert *c = dh_calloc(1, sizeof(*c));
-    char *cn = strip_dot(dnsname);
-
-    EVP_PKEY_up_ref(pki->attacker_key);
-    c->key = pki->attacker_key;
-    c->leaf = make_cert(cn, c->key, NULL, NULL, 0);
-    c->chain = sk_X509_new_null();
-    free(cn);
-    return c;
+    X509_up_ref(x);
+    sk_X509_push(c->chain, x);
 }
 
 /* dh_cert_free - release a certificate and its key */
@@ -178,15 +209,15 @@ int dh_cert_write(const dh_cert *c, const char *chain_path,
     return 0;
 }
 
-/* dh_pki_write_ca - the CA certificate as PEM */
-int dh_pki_write_ca(const dh_pki *pki, const char *path)
+/* dh_x509_write - one certificate as PEM */
+int dh_x509_write(X509 *x, const char *path)
 {
     FILE *f = fopen(path, "w");
     int ok;
 
     if (f == NULL)
         return -1;
-    ok = PEM_write_X509(f, pki->ca);
+    ok = PEM_write_X509(f, x);
     return (fclose(f) != 0 || !ok) ? -1 : 0;
 }
 

@@ -449,13 +449,14 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
         inner = dh_strndup(open + 1, (size_t)(close - open - 1));
         n = sscanf(inner, "%63s %127s %15s %7s", word, arg, num, extra);
         free(inner);
-        if (n < 2 || n > 3 ||
-            (n == 3 && strcmp(word, "addr") && strcmp(word, "addr6")))
+        if (n < 2 || n > 3)
             return perr(pc, "bad placeholder '%.*s' (forms: {addr HOST [N]}, "
-                            "{addr6 HOST [N]}, {tlsa HOST}, {name NAME})",
+                            "{addr6 HOST [N]}, {tlsa HOST [rsa]}, "
+                            "{tlsa ta:root|intermediate|attacker-ca}, "
+                            "{name NAME})",
                         (int)(close - open + 1), open);
         if (strcmp(word, "name") == 0) {
-            if (!valid_name(arg))
+            if (n != 2 || !valid_name(arg))
                 return perr(pc, "bad name '%s' in {name}", arg);
             s = close + 1;
             continue;
@@ -465,11 +466,25 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
             return perr(pc, "unknown placeholder '%s' (known: addr, addr6, "
                             "tlsa, name)",
                         word);
+        if (strcmp(word, "tlsa") == 0 && strncmp(arg, "ta:", 3) == 0) {
+            if (n != 2 || (strcmp(arg + 3, "root") &&
+                           strcmp(arg + 3, "intermediate") &&
+                           strcmp(arg + 3, "attacker-ca")))
+                return perr(pc, "{tlsa %s}: the CAs are ta:root, "
+                                "ta:intermediate and ta:attacker-ca",
+                            arg);
+            s = close + 1;
+            continue;
+        }
         if ((h = dh_scenario_host(sc, arg)) == NULL)
             return perr(pc, "placeholder names host '%s', which no 'host' "
                             "line declares (hosts come before %%zone)",
                         arg);
-        if (strcmp(word, "tlsa") != 0) {
+        if (strcmp(word, "tlsa") == 0) {
+            if (n == 3 && strcmp(num, "rsa") != 0)
+                return perr(pc, "{tlsa %s %s}: the only variant is rsa", arg,
+                            num);
+        } else {
             int k = n == 3 ? atoi(num) : 1;
             int have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
 

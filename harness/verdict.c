@@ -118,7 +118,10 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
         } else if (strcmp(type, "message") == 0) {
             const char *t = jstr(ev, "token");
 
-            if (t && strcmp(t, token) == 0) {
+            /* a message answered with an error (data-reply=4xx/5xx) was
+             * not accepted: it is not a delivery */
+            if (t && strcmp(t, token) == 0 &&
+                !json_is_false(json_object_get(ev, "accepted"))) {
                 c->message = 1;
                 c->message_tls = json_is_true(json_object_get(ev, "tls"));
             }
@@ -366,13 +369,22 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
 
         if (!c->message)
             continue;
-        if (!allowed(sc, c) || sc->expect == DH_EXPECT_NO_DELIVERY ||
-            sc->expect == DH_EXPECT_BOUNCE)
+        if (!allowed(sc, c))
             return verdict(
                 DH_V_FAIL, DH_SEV_SECURITY,
                 "message delivered to %s (%s, persona %s) %s", c->host,
                 c->addr ? c->addr : "?", c->persona ? c->persona : "?",
                 c->message_tls ? "over TLS" : "in cleartext");
+        if (sc->expect == DH_EXPECT_NO_DELIVERY ||
+            sc->expect == DH_EXPECT_BOUNCE)
+            return verdict(DH_V_FAIL, sc->severity,
+                           "message delivered to %s (%s, persona %s) %s%s; it "
+                           "must not be delivered",
+                           c->host, c->addr ? c->addr : "?",
+                           c->persona ? c->persona : "?",
+                           c->message_tls ? "over " : "in cleartext",
+                           c->message_tls && c->tls_version ? c->tls_version
+                                                            : "");
         if (good == NULL)
             good = c;
     }

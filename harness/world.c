@@ -99,9 +99,21 @@ static const char *nth_addr(dh_world_host *h, int v6, int k)
     return NULL;
 }
 
+/* ta_cert - a CA of the run by its placeholder name */
+static X509 *ta_cert(dh_world *w, const char *name)
+{
+    if (strcmp(name, "root") == 0)
+        return w->pki->root;
+    if (strcmp(name, "intermediate") == 0)
+        return w->pki->intermediate;
+    if (strcmp(name, "attacker-ca") == 0)
+        return w->pki->attacker_ca;
+    dh_panic("unknown CA %s", name);
+}
+
 /* expand - placeholders of one zone line; new string or NULL + err */
-static char *expand(dh_world_scn *ws, const char *line, char *err,
-                    size_t errlen)
+static char *expand(dh_world *w, dh_world_scn *ws, const char *line,
+                    char *err, size_t errlen)
 {
     dh_buf out;
     const char *s = line, *open;
@@ -109,7 +121,7 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
     dh_buf_init(&out);
     while ((open = strchr(s, '{')) != NULL) {
         const char *close = strchr(open, '}');
-        char word[64] = "", arg[128] = "", num[16] = "1";
+        char word[64] = "", arg[128] = "", num[16] = "";
         char *inner = dh_strndup(open + 1, (size_t)(close - open - 1));
         dh_world_host *h;
 
@@ -124,11 +136,11 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
             s = close + 1;
             continue;
         }
-        h = find_host(ws, arg);
-        if (h == NULL)
+        h = strncmp(arg, "ta:", 3) == 0 ? NULL : find_host(ws, arg);
+        if (h == NULL && strncmp(arg, "ta:", 3) != 0)
             dh_panic("placeholder host %s not planned", arg);
         if (strcmp(word, "addr") == 0 || strcmp(word, "addr6") == 0) {
-            const char *a = nth_addr(h, word[4] == '6', atoi(num));
+            const char *a = nth_addr(h, word[4] == '6', *num ? atoi(num) : 1);
 
             if (a == NULL)
                 dh_panic("placeholder {%s %s %s}: no such address", word,
@@ -147,7 +159,10 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
                 dh_buf_free(&out);
                 return NULL;
             }
-            hex = dh_tlsa_data(h->own->leaf, sel, mt);
+            hex = dh_tlsa_data(h ? (strcmp(num, "rsa") == 0 ? h->rsa->leaf
+                                                             : h->own->leaf)
+                                 : ta_cert(w, arg + 3),
+                               sel, mt);
             dh_buf_puts(&out, hex);
             free(hex);
         }
@@ -157,14 +172,157 @@ static char *expand(dh_world_scn *ws, const char *line, char *err,
     return out.data;
 }
 
-/* write_cert - one certificate's PEM files */
-static void write_cert(const dh_cert *c, char **chain, char **key,
-                       const char *dir, const char *label, const char *kind)
+static const char *chain_names[DH_CHAIN_KINDS] = {
+    "own",      "leaf-only", "full",         "expired", "not-yet-valid",
+    "wrong-name", "wildcard", "reissued",    "self-signed",
+    "attacker-ca", "dual",    "sni"};
+
+/* write_chain - a chain's PEM files, named after the host and kind */
+static void write_chain(dh_chain_files *cf, const char *dir,
+                        const char *label, const char *kind)
 {
-    *chain = dh_asprintf("%s/%s.%s.chain.pem", dir, label, kind);
-    *key = dh_asprintf("%s/%s.%s.key.pem", dir, label, kind);
-    if (dh_cert_write(c, *chain, *key) < 0)
+    cf->chain_path = dh_asprintf("%s/%s.%s.chain.pem", dir, label, kind);
+    cf->key_path = dh_asprintf("%s/%s.%s.key.pem", dir, label, kind);
+    if (dh_cert_write(cf->cert, cf->chain_path, cf->key_path) < 0)
         dh_fatal("cannot write certificate files under %s", dir);
+}
+
+/* issue - one certificate for a host (key NULL: a new key) */
+static dh_cert *issue(dh_world *w, const char *name, EVP_PKEY *key,
+                      dh_issuer issuer, long nb, long na, int times_set)
+{
+    dh_issue_req req;
+
+    memset(&req, 0, sizeof(req));
+    req.dnsname = name;
+    req.key = key;
+    req.issuer = issuer;
+    req.not_before = nb;
+    req.not_after = na;
+    req.times_set = times_set;
+    return dh_pki_issue(w->pki, &req);
+}
+
+/* same_leaf - another dh_cert sharing the own leaf and key */
+static dh_cert *same_leaf(dh_cert *own)
+{
+    dh_cert *c = dh_calloc(1, sizeof(*c));
+
+    EVP_PKEY_up_ref(own->key);
+    X509_up_ref(own->leaf);
+    c->key = own->key;
+    c->leaf = own->leaf;
+    c->chain = sk_X509_new_null();
+    return c;
+}
+
+/* rsa_leaf - the host's RSA leaf, made on first use */
+static dh_cert *rsa_leaf(dh_world *w, dh_world_host *h)
+{
+    if (h->rsa == NULL) {
+        dh_issue_req req;
+
+        memset(&req, 0, sizeof(req));
+        req.dnsname = h->fqdn;
+        req.rsa = 1;
+        req.issuer = DH_ISSUER_INTERMEDIATE;
+        h->rsa = dh_pki_issue(w->pki, &req);
+        dh_cert_chain_add(h->rsa, w->pki->intermediate);
+    }
+    return h->rsa;
+}
+
+/* make_chain - the chain of one kind for a host, and its files */
+static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
+                       const char *dir, const char *label)
+{
+    dh_pki *pki = w->pki;
+    dh_chain_files *cf = &h->chains[kind];
+    const long day = 86400;
+    dh_cert *c = NULL;
+
+    if (cf->cert)
+        return;
+    switch (kind) {
+    case DH_CHAIN_OWN:
+    case DH_CHAIN_DUAL:
+    case DH_CHAIN_SNI:
+        c = same_leaf(h->own);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_LEAF_ONLY:
+        c = same_leaf(h->own);
+        break;
+    case DH_CHAIN_FULL:
+        c = same_leaf(h->own);
+        dh_cert_chain_add(c, pki->intermediate);
+        dh_cert_chain_add(c, pki->root);
+        break;
+    case DH_CHAIN_EXPIRED:
+        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE,
+                  -30 * day, -day, 1);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_NOT_YET_VALID:
+        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, day,
+                  30 * day, 1);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_WRONG_NAME:
+        c = issue(w, "wrong.invalid", h->own->key, DH_ISSUER_INTERMEDIATE, 0,
+                  0, 0);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_WILDCARD: {
+        const char *dot = strchr(h->fqdn, '.');
+        char *wild = dh_asprintf("*%s", dot ? dot : ".");
+
+        c = issue(w, wild, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
+        dh_cert_chain_add(c, pki->intermediate);
+        free(wild);
+        break;
+    }
+    case DH_CHAIN_REISSUED:
+        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, -2 * day,
+                  60 * day, 1);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_SELF_SIGNED:
+        c = issue(w, h->fqdn, pki->attacker_key, DH_ISSUER_SELF, 0, 0, 0);
+        break;
+    case DH_CHAIN_ATTACKER_CA:
+        c = issue(w, h->fqdn, pki->attacker_key, DH_ISSUER_ATTACKER_CA, 0, 0,
+                  0);
+        dh_cert_chain_add(c, pki->attacker_ca);
+        break;
+    case DH_CHAIN_KINDS:
+        dh_panic("bad chain kind");
+    }
+    cf->cert = c;
+    write_chain(cf, dir, label, chain_names[kind]);
+    if (kind == DH_CHAIN_DUAL) {
+        h->rsa_chain.cert = rsa_leaf(w, h);
+        write_chain(&h->rsa_chain, dir, label, "rsa");
+        h->rsa_chain.cert = NULL; /* owned by h->rsa */
+    } else if (kind == DH_CHAIN_SNI) {
+        h->sni_default.cert = issue(w, "default.invalid", pki->attacker_key,
+                                    DH_ISSUER_SELF, 0, 0, 0);
+        write_chain(&h->sni_default, dir, label, "sni-default");
+    }
+}
+
+/* uses_rsa - does any zone line ask {tlsa LABEL rsa}? */
+static int uses_rsa(const dh_scenario *sc, const char *label)
+{
+    size_t i, j;
+    char *pat = dh_asprintf("{tlsa %s rsa}", label);
+    int hit = 0;
+
+    for (i = 0; i < sc->nzones && !hit; i++)
+        for (j = 0; j < sc->zones[i].nlines && !hit; j++)
+            hit = strstr(sc->zones[i].lines[j].text, pat) != NULL;
+    free(pat);
+    return hit;
 }
 
 /* plan_scenario - names, addresses, certificates of one scenario */
@@ -192,7 +350,7 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
         dh_fatal("cannot create %s", pkidir);
     for (i = 0; i < sc->nhosts; i++) {
         dh_world_host *h = &ws->hosts[i];
-        int k, need_attacker = 0;
+        int k;
         char *file_label = dh_strdup(sc->hosts[i].label), *p;
 
         for (p = file_label; *p; p++)
@@ -215,17 +373,11 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
             ad->v6 = 1;
             ad->persona = h->host->persona6;
         }
+        h->own = issue(w, h->fqdn, NULL, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
         for (k = 0; k < (int)h->naddrs; k++)
-            if (h->addrs[k].persona->chain == DH_CHAIN_SELF_SIGNED)
-                need_attacker = 1;
-        h->own = dh_pki_leaf(w->pki, h->fqdn);
-        write_cert(h->own, &h->own_chain, &h->own_key, pkidir, file_label,
-                   "own");
-        if (need_attacker) {
-            h->attacker = dh_pki_attacker(w->pki, h->fqdn);
-            write_cert(h->attacker, &h->attacker_chain, &h->attacker_key,
-                       pkidir, file_label, "attacker");
-        }
+            make_chain(w, h, h->addrs[k].persona->chain, pkidir, file_label);
+        if (uses_rsa(sc, h->host->label))
+            rsa_leaf(w, h);
         free(file_label);
     }
     free(pkidir);
@@ -318,7 +470,8 @@ static int has_fault(const dh_scenario *sc, const char *owner_abs,
 }
 
 /* build_scenario_zones - the scenario's zones and their delegations */
-static void build_scenario_zones(zone_set *zs, dh_world_scn *ws)
+static void build_scenario_zones(dh_world *w, zone_set *zs,
+                                 dh_world_scn *ws)
 {
     dh_scenario *sc = ws->sc;
     size_t first = zs->n, i, j;
@@ -334,7 +487,7 @@ static void build_scenario_zones(zone_set *zs, dh_world_scn *ws)
 
         free(origin);
         for (j = 0; j < d->nlines; j++) {
-            char *line = expand(ws, d->lines[j].text, err, sizeof(err));
+            char *line = expand(w, ws, d->lines[j].text, err, sizeof(err));
 
             if (line == NULL || dh_zone_add(z, line, err, sizeof(err)) < 0)
                 scn_fail(ws, "%s:%d: %s", sc->file, d->lines[j].line, err);
@@ -495,15 +648,26 @@ static void write_fakemx_conf(dh_world *w)
 
             for (k = 0; k < h->naddrs; k++) {
                 const dh_persona *pe = h->addrs[k].persona;
-                int evil = pe->chain == DH_CHAIN_SELF_SIGNED;
+                dh_chain_files *cf = &h->chains[pe->chain];
 
-                dh_buf_printf(&b,
-                              "listen %s scenario=%s host=%s persona=%s "
-                              "starttls=%s cert=%s key=%s\n",
+                dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s %s",
                               h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name,
-                              pe->starttls,
-                              evil ? h->attacker_chain : h->own_chain,
-                              evil ? h->attacker_key : h->own_key);
+                              pe->options);
+                if (pe->chain == DH_CHAIN_SNI)
+                    dh_buf_printf(&b,
+                                  " cert=%s key=%s sni-name=%s sni-cert=%s "
+                                  "sni-key=%s",
+                                  h->sni_default.chain_path,
+                                  h->sni_default.key_path, h->fqdn,
+                                  cf->chain_path, cf->key_path);
+                else
+                    dh_buf_printf(&b, " cert=%s key=%s", cf->chain_path,
+                                  cf->key_path);
+                if (pe->chain == DH_CHAIN_DUAL)
+                    dh_buf_printf(&b, " cert2=%s key2=%s",
+                                  h->rsa_chain.chain_path,
+                                  h->rsa_chain.key_path);
+                dh_buf_puts(&b, "\n");
             }
         }
     }
@@ -553,9 +717,14 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         free(d);
     }
     w->pki = dh_pki_new();
-    ds = dh_asprintf("%s/pki/ca.pem", rundir);
-    dh_pki_write_ca(w->pki, ds);
+    ds = dh_asprintf("%s/pki/root.pem", rundir);
+    dh_x509_write(w->pki->root, ds);
     free(ds);
+    ds = dh_asprintf("%s/pki/intermediate.pem", rundir);
+    dh_x509_write(w->pki->intermediate, ds);
+    free(ds);
+    w->pkix_ca_path = dh_asprintf("%s/pki/public-ca.pem", rundir);
+    dh_x509_write(w->pki->attacker_ca, w->pkix_ca_path);
     w->nscn = n;
     w->scn = dh_calloc(n, sizeof(*w->scn));
 
@@ -575,7 +744,7 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
     }
     for (i = 0; i < n; i++) {
         plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
-        build_scenario_zones(&zs, &w->scn[i]);
+        build_scenario_zones(w, &zs, &w->scn[i]);
     }
     dh_debug("world: plan, PKI and zone records: %.3f s", dh_now() - t0);
     for (i = 0; i < zs.n; i++)
@@ -629,14 +798,21 @@ void dh_world_free(dh_world *w)
 
         for (j = 0; j < ws->nhosts; j++) {
             dh_world_host *h = &ws->hosts[j];
+            size_t k;
 
             free(h->fqdn);
             dh_cert_free(h->own);
-            dh_cert_free(h->attacker);
-            free(h->own_chain);
-            free(h->own_key);
-            free(h->attacker_chain);
-            free(h->attacker_key);
+            dh_cert_free(h->rsa);
+            for (k = 0; k < DH_CHAIN_KINDS; k++) {
+                dh_cert_free(h->chains[k].cert);
+                free(h->chains[k].chain_path);
+                free(h->chains[k].key_path);
+            }
+            free(h->rsa_chain.chain_path);
+            free(h->rsa_chain.key_path);
+            dh_cert_free(h->sni_default.cert);
+            free(h->sni_default.chain_path);
+            free(h->sni_default.key_path);
         }
         free(ws->hosts);
         free(ws->origin);
@@ -651,6 +827,7 @@ void dh_world_free(dh_world *w)
     free(w->runid);
     free(w->libexec);
     free(w->ta_path);
+    free(w->pkix_ca_path);
     free(w->resolv_path);
     free(w->events_path);
     free(w->unbound_log);

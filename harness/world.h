@@ -24,14 +24,22 @@ typedef struct {
 } dh_world_addr;
 
 typedef struct {
+    dh_cert *cert; /* leaf, key and the chain sent after it */
+    char *chain_path;
+    char *key_path;
+} dh_chain_files;
+
+typedef struct {
     const dh_host *host;
     char *fqdn;   /* mx1.<id>.danelab. */
     dh_world_addr addrs[16]; /* IPv4 first, then IPv6 */
     size_t naddrs;
-    dh_cert *own;      /* the host's honest certificate (what TLSA says) */
-    dh_cert *attacker; /* self-signed, right name, attacker's key */
-    char *own_chain, *own_key;
-    char *attacker_chain, *attacker_key;
+    dh_cert *own; /* the host's honest leaf (what {tlsa HOST} describes) */
+    dh_cert *rsa; /* its RSA leaf, when a persona or {tlsa HOST rsa} needs
+                   * one */
+    dh_chain_files chains[DH_CHAIN_KINDS]; /* the ones its personas use */
+    dh_chain_files rsa_chain;   /* DH_CHAIN_DUAL's second chain */
+    dh_chain_files sni_default; /* DH_CHAIN_SNI's wrong-SNI certificate */
 } dh_world_host;
 
 typedef struct {
@@ -53,6 +61,7 @@ typedef struct {
     dh_world_scn *scn;
     size_t nscn;
     char *ta_path;      /* DS of the fake root */
+    char *pkix_ca_path; /* the attacker's "public" CA, for PKIX stores */
     char *resolv_path;  /* sandbox resolv.conf */
     char *events_path;  /* fake MX observations */
     char *unbound_log;  /* resolver log (queries) */
