@@ -12,6 +12,30 @@
 
 #define DH_VERSION "0.1.0"
 
+/* put_col - s in a column of width characters (UTF-8 aware), cut with
+ * an ellipsis when longer */
+static void put_col(FILE *f, const char *s, size_t width)
+{
+    size_t chars = 0;
+    const char *p;
+
+    for (p = s; *p; p++)
+        if (((unsigned char)*p & 0xc0) != 0x80)
+            chars++;
+    if (chars <= width) {
+        fputs(s, f);
+        for (; chars < width; chars++)
+            fputc(' ', f);
+        return;
+    }
+    for (p = s, chars = 0; *p; p++) {
+        if (((unsigned char)*p & 0xc0) != 0x80 && ++chars == width)
+            break;
+        fputc(*p, f);
+    }
+    fputs("\u2026", f);
+}
+
 /* verdict_label - "PASS", "FAIL/security", ... */
 static void verdict_label(const dh_verdict *v, char *buf, size_t len)
 {
@@ -31,8 +55,8 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
             w = strlen(r->results[i].ws->sc->id);
     fprintf(f, "\ndane-harness %s: RFC 7672 conformance of %s (%s)\n\n",
             DH_VERSION, r->client->spec, r->client->version);
-    fprintf(f, "%-*s  %-14s  %-18s  %s\n", (int)w, "SCENARIO", "VERDICT",
-            "RFC 7672", "REASON");
+    fprintf(f, "%-*s  %-14s  %-20s  %s\n", (int)w, "SCENARIO", "VERDICT",
+            "RFC", "REASON");
     for (i = 0; i < r->n; i++) {
         const dh_result *res = &r->results[i];
         char label[32];
@@ -46,9 +70,10 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
                  : res->verdict.kind == DH_V_FAIL ? "\033[31;1m"
                                                   : "\033[33m";
         }
-        fprintf(f, "%-*s  %s%-14s%s  %-18.18s  %s\n", (int)w,
-                res->ws->sc->id, on, label, off, res->ws->sc->rfc,
-                res->verdict.reason);
+        fprintf(f, "%-*s  %s%-14s%s  ", (int)w, res->ws->sc->id, on, label,
+                off);
+        put_col(f, res->ws->sc->rfc, 20);
+        fprintf(f, "  %s\n", res->verdict.reason);
     }
     fprintf(f, "\n%zu scenarios: %zu PASS, %zu FAIL, %zu ERROR, %zu HANG, "
                "%zu CRASH, %zu SKIP",
