@@ -4,7 +4,7 @@
  *   dane-harness run --client CLIENT [--json FILE] [--junit FILE]
  *                    [--tap FILE] [--scenarios DIR] [--only ID,...]
  *                    [--jobs N] [--timeout SECS] [--keep DIR] [-v]
- *   dane-harness list [--scenarios DIR] [--long]
+ *   dane-harness list [--scenarios DIR] [--long | --requirements]
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
  *
  * Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or harness
@@ -42,6 +42,7 @@ typedef struct {
     int jobs;
     double timeout;
     int longlist;
+    int by_requirement;
     char **shell_argv;
 } options;
 
@@ -56,7 +57,8 @@ static void usage(FILE *f, int status)
             "                        [--scenarios DIR] [--only ID,...] "
             "[--jobs N] [--timeout SECS]\n"
             "                        [--keep DIR] [-v]\n"
-            "       dane-harness list [--scenarios DIR] [--long]\n"
+            "       dane-harness list [--scenarios DIR] [--long | "
+            "--requirements]\n"
             "       dane-harness shell [--scenarios DIR] [--only ID,...] "
             "[-- COMMAND ARGS]\n"
             "\n"
@@ -131,6 +133,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"timeout", required_argument, NULL, 't'},
         {"keep", required_argument, NULL, 'k'},
         {"long", no_argument, NULL, 'l'},
+        {"requirements", no_argument, NULL, 'R'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -167,6 +170,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'l':
             o->longlist = 1;
+            break;
+        case 'R':
+            o->by_requirement = 1;
             break;
         case 'v':
             dh_verbose++;
@@ -254,11 +260,56 @@ static dh_scenario **load_scenarios(const options *o, size_t *n)
     return v;
 }
 
+/* cmp_str - qsort order of strings */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* list_requirements - "REQUIREMENT scenario scenario ..." lines */
+static void list_requirements(dh_scenario **v, size_t n)
+{
+    char **pairs = NULL, *prev = NULL;
+    size_t np = 0, i;
+
+    for (i = 0; i < n; i++) {
+        char *copy = dh_strdup(v[i]->requirement), *save = NULL, *w;
+
+        for (w = strtok_r(copy, " \t,", &save); w;
+             w = strtok_r(NULL, " \t,", &save)) {
+            pairs = dh_realloc(pairs, (np + 1) * sizeof(*pairs));
+            pairs[np++] = dh_asprintf("%s %s", w, v[i]->id);
+        }
+        free(copy);
+    }
+    qsort(pairs, np, sizeof(*pairs), cmp_str);
+    for (i = 0; i < np; i++) {
+        char *sp = strchr(pairs[i], ' ');
+        size_t klen = (size_t)(sp - pairs[i]);
+
+        if (prev == NULL || strncmp(prev, pairs[i], klen + 1) != 0)
+            printf("%s%.*s", prev ? "\n" : "", (int)klen, pairs[i]);
+        printf(" %s", sp + 1);
+        prev = pairs[i];
+    }
+    if (prev)
+        printf("\n");
+    for (i = 0; i < np; i++)
+        free(pairs[i]);
+    free(pairs);
+}
+
 /* cmd_list - print the scenario ids */
 static int cmd_list(const options *o)
 {
     size_t n, i;
     dh_scenario **v = load_scenarios(o, &n);
+
+    if (o->by_requirement) {
+        list_requirements(v, n);
+        dh_scenario_free_all(v, n);
+        return 0;
+    }
 
     for (i = 0; i < n; i++) {
         if (o->longlist)
