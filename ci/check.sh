@@ -38,6 +38,7 @@ unit() {
 integration() {
     local b=$1 t
     suite "integration harness${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} tests/integration.sh "$b"
+    suite "kill matrix${2:-}" tests/killmatrix.sh "$b"
     [ -n "${2:-}" ] && return 0
     for t in tests/*-smoke.sh; do
         [ -x "$t" ] || continue
