@@ -4,7 +4,8 @@
  *   dane-harness run --client CLIENT [--json FILE] [--junit FILE]
  *                    [--tap FILE] [--scenarios DIR] [--only ID,...]
  *                    [--jobs N] [--timeout SECS] [--keep DIR] [-v]
- *   dane-harness list [--scenarios DIR] [--long | --requirements]
+ *   dane-harness list [--scenarios DIR] [--long | --requirements |
+ *                     --personas]
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
  *
  * Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or harness
@@ -43,6 +44,7 @@ typedef struct {
     double timeout;
     int longlist;
     int by_requirement;
+    int personas;
     char **shell_argv;
 } options;
 
@@ -58,7 +60,7 @@ static void usage(FILE *f, int status)
             "[--jobs N] [--timeout SECS]\n"
             "                        [--keep DIR] [-v]\n"
             "       dane-harness list [--scenarios DIR] [--long | "
-            "--requirements]\n"
+            "--requirements | --personas]\n"
             "       dane-harness shell [--scenarios DIR] [--only ID,...] "
             "[-- COMMAND ARGS]\n"
             "\n"
@@ -134,6 +136,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"keep", required_argument, NULL, 'k'},
         {"long", no_argument, NULL, 'l'},
         {"requirements", no_argument, NULL, 'R'},
+        {"personas", no_argument, NULL, 'P'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -173,6 +176,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'R':
             o->by_requirement = 1;
+            break;
+        case 'P':
+            o->personas = 1;
             break;
         case 'v':
             dh_verbose++;
@@ -303,7 +309,17 @@ static void list_requirements(dh_scenario **v, size_t n)
 static int cmd_list(const options *o)
 {
     size_t n, i;
-    dh_scenario **v = load_scenarios(o, &n);
+    dh_scenario **v;
+
+    if (o->personas) {
+        const dh_persona *p;
+
+        for (p = dh_persona_all(); p->name; p++)
+            printf("%-18s %-8s %s\n", p->name, p->hostile ? "hostile" : "-",
+                   p->doc);
+        return 0;
+    }
+    v = load_scenarios(o, &n);
 
     if (o->by_requirement) {
         list_requirements(v, n);
