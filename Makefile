@@ -104,3 +104,25 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ---- fake MX: fuzz targets and load generator (tests/fuzz.sh, ----------
+# ---- bench/fakemx-load.sh); nothing else below this line -------------
+FUZZ_CC      ?= clang-14
+FUZZ_FLAGS   ?= -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_TARGETS := fuzz_smtp_cmd fuzz_hello fuzz_conf fuzz_session
+FUZZ_LIB_SRC := $(filter-out harness/fakemx/fakemx_main.c,$(FAKEMX_SRC))
+
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard harness/fakemx/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) $(PKG_CFLAGS) -Iharness -o $@ $< \
+		$(FUZZ_LIB_SRC) $(LIBS_FAKEMX)
+
+$(B)/fakemx-load: bench/fakemx_load.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -o $@ $< \
+		$(shell pkg-config --libs openssl 2>/dev/null)
+# ---- end of the fake MX block -----------------------------------------

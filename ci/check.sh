@@ -40,6 +40,7 @@ integration() {
     suite "integration harness${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} tests/integration.sh "$b"
     suite "kill matrix${2:-}" tests/killmatrix.sh "$b"
     [ -n "${2:-}" ] && return 0
+    suite "fuzz (10 s per target)" env B="$b" tests/fuzz.sh 10
     for t in tests/*-smoke.sh; do
         [ -x "$t" ] || continue
         suite "smoke $(basename "$t")" "$t"

@@ -1,8 +1,10 @@
 /*
  * check_fakemx.c - unit tests for the fake MX daemon's pure parts: the
- * SMTP command parser (smtp_cmd.c), the configuration parser
- * (fakemx_conf.c, with certificates made in a scratch folder), the JSON
- * text helpers and the events writer (fakemx_event.c).  No network.
+ * SMTP command parser (smtp_cmd.c), the configuration parser with every
+ * behaviour key and every error (fakemx_conf.c, with certificates made in
+ * a scratch folder), the ClientHello vector parser and names
+ * (fakemx_hello.c), the JSON text helpers and the events writer
+ * (fakemx_event.c).  No network.
  */
 #include <check.h>
 #include <arpa/inet.h>
@@ -17,6 +19,8 @@
 
 #include "fakemx/fakemx_conf.h"
 #include "fakemx/fakemx_event.h"
+#include "fakemx/fakemx_hello.h"
+#include "fakemx/fakemx_tls.h"
 #include "fakemx/smtp_cmd.h"
 
 /* ---------------------------------------------------------------------
@@ -309,6 +313,97 @@ START_TEST(test_events_file)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * The ClientHello vectors and names
+ */
+
+START_TEST(test_hello_lists)
+{
+    static const unsigned char versions[] = {6, 0x7a, 0x7a, 3, 4, 3, 3};
+    static const unsigned char groups[] = {0, 6, 0, 29, 0, 23, 0x11, 0xec};
+    static const unsigned char odd[] = {0, 3, 0, 29, 0};
+    static const unsigned char lying[] = {0, 40, 0, 29, 0, 23};
+    unsigned short v[FAKEMX_HELLO_MAX];
+    char buf[16];
+    size_t n;
+
+    ck_assert_int_eq(
+        fakemx_hello_u16_list(versions, sizeof(versions), 1, v, 64, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(fakemx_hello_version_name(v[0], buf, sizeof(buf)),
+                     "GREASE");
+    ck_assert_str_eq(fakemx_hello_version_name(v[1], buf, sizeof(buf)),
+                     "TLSv1.3");
+    ck_assert_str_eq(fakemx_hello_version_name(v[2], buf, sizeof(buf)),
+                     "TLSv1.2");
+    ck_assert_str_eq(fakemx_hello_version_name(0x0301, buf, sizeof(buf)),
+                     "TLSv1");
+    ck_assert_str_eq(fakemx_hello_version_name(0x0305, buf, sizeof(buf)),
+                     "0x0305");
+
+    ck_assert_int_eq(
+        fakemx_hello_u16_list(groups, sizeof(groups), 2, v, 64, &n), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(fakemx_hello_group_name(v[0], buf, sizeof(buf)), "x25519");
+    ck_assert_str_eq(fakemx_hello_group_name(v[1], buf, sizeof(buf)),
+                     "secp256r1");
+    ck_assert_str_eq(fakemx_hello_group_name(v[2], buf, sizeof(buf)),
+                     "X25519MLKEM768");
+    ck_assert_str_eq(fakemx_hello_sigalg_name(0x0403, buf, sizeof(buf)),
+                     "ecdsa_secp256r1_sha256");
+    ck_assert_str_eq(fakemx_hello_sigalg_name(0x0804, buf, sizeof(buf)),
+                     "rsa_pss_rsae_sha256");
+    ck_assert_str_eq(fakemx_hello_sigalg_name(0xfe01, buf, sizeof(buf)),
+                     "0xfe01");
+
+    /* malformed: what could be read, and -1 */
+    ck_assert_int_eq(fakemx_hello_u16_list(odd, sizeof(odd), 2, v, 64, &n), -1);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(fakemx_hello_u16_list(lying, sizeof(lying), 2, v, 64, &n),
+                     -1);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(fakemx_hello_u16_list(groups, 1, 2, v, 64, &n), -1);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_int_eq(fakemx_hello_u16_list(0, 0, 2, v, 64, &n), -1);
+    ck_assert_int_eq(fakemx_hello_u16_list(groups, sizeof(groups), 2, v, 2, &n),
+                     0);
+    ck_assert_uint_eq(n, 2); /* at most MAX kept */
+}
+END_TEST
+
+START_TEST(test_hello_random)
+{
+    unsigned char buf[300];
+    unsigned short v[FAKEMX_HELLO_MAX];
+    size_t n;
+
+    srandom(8446);
+    for (int i = 0; i < 20000; i++) {
+        size_t len = (size_t)random() % sizeof(buf);
+
+        for (size_t k = 0; k < len; k++)
+            buf[k] = (unsigned char)random();
+        if (len > 1 && (i & 1))
+            buf[0] = 0, buf[1] = (unsigned char)(len - 2);
+        fakemx_hello_u16_list(buf, len, 1 + (i & 2) / 2, v, FAKEMX_HELLO_MAX,
+                              &n);
+        ck_assert_uint_le(n, FAKEMX_HELLO_MAX);
+        ck_assert_uint_le(2 * n, len);
+    }
+}
+END_TEST
+
+START_TEST(test_name_eq)
+{
+    ck_assert(fakemx_tls_name_eq("mx1.a.danelab", "MX1.A.danelab."));
+    ck_assert(fakemx_tls_name_eq("mx1.a.danelab.", "mx1.a.danelab"));
+    ck_assert(!fakemx_tls_name_eq("mx1.a.danelab", "mx1.a.danelab.."));
+    ck_assert(!fakemx_tls_name_eq("mx1.a.danelab", "mx2.a.danelab"));
+    ck_assert(!fakemx_tls_name_eq("mx1.a.danelab", "mx1.a.danela"));
+    ck_assert(fakemx_tls_name_eq(".", "."));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * The configuration parser, with certificates made in a scratch folder
  */
 
@@ -335,11 +430,10 @@ static void write_text(const char *path, const char *text)
     fclose(fp);
 }
 
-/* make_cert - a self-signed P-256 certificate and key, appended/written */
-static void make_cert(const char *cn, const char *certpath, const char *mode,
-                      const char *keypath)
+/* make_cert_of - a self-signed certificate for PKEY (freed), key too */
+static void make_cert_of(EVP_PKEY *pkey, const char *cn, const char *certpath,
+                         const char *mode, const char *keypath)
 {
-    EVP_PKEY *pkey = EVP_EC_gen("P-256");
     X509 *x = X509_new();
     X509_NAME *name;
     FILE *fp;
@@ -367,6 +461,13 @@ static void make_cert(const char *cn, const char *certpath, const char *mode,
     EVP_PKEY_free(pkey);
 }
 
+/* make_cert - a self-signed P-256 certificate and key, appended/written */
+static void make_cert(const char *cn, const char *certpath, const char *mode,
+                      const char *keypath)
+{
+    make_cert_of(EVP_EC_gen("P-256"), cn, certpath, mode, keypath);
+}
+
 /* conf_setup - scratch folder: leaf+key, a 2-cert chain, a stray key */
 static void conf_setup(void)
 {
@@ -377,15 +478,17 @@ static void conf_setup(void)
               tmp_path("chain.key"));
     make_cert("ca.a.danelab", tmp_path("chain.pem"), "a", 0);
     make_cert("other", tmp_path("other.pem"), "w", tmp_path("other.key"));
+    make_cert_of(EVP_RSA_gen(2048), "mx1.a.danelab", tmp_path("rsa.pem"), "w",
+                 tmp_path("rsa.key"));
     write_text(tmp_path("junk.pem"), "not a certificate\n");
 }
 
 /* conf_teardown - remove the scratch folder */
 static void conf_teardown(void)
 {
-    static const char *files[] = {"leaf.pem",  "leaf.key",  "chain.pem",
-                                  "chain.key", "other.pem", "other.key",
-                                  "junk.pem",  "conf"};
+    static const char *files[] = {
+        "leaf.pem",  "leaf.key", "chain.pem", "chain.key", "other.pem",
+        "other.key", "rsa.pem",  "rsa.key",   "junk.pem",  "conf"};
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         unlink(tmp_path(files[i]));
@@ -489,6 +592,74 @@ START_TEST(test_conf_good)
 }
 END_TEST
 
+START_TEST(test_conf_keys)
+{
+    static const char *text =
+        "listen 127.1.5.1 scenario=s host=mx1.a.danelab. persona=p "
+        "starttls=offer tls-abort=reset greeting-delay=0.5 ehlo-delay=600 "
+        "mail-reply=451 rcpt-reply=550 data-reply=452 tls-min=1.0 "
+        "tls-max=1.2 cert=@D@/leaf.pem key=@D@/leaf.key cert2=@D@/rsa.pem "
+        "key2=@D@/rsa.key sni-name=MX1.a.danelab. sni-cert=@D@/chain.pem "
+        "sni-key=@D@/chain.key\n"
+        "listen fd00:da1e::1:1 scenario=s host=h persona=p "
+        "starttls=accept-close tls-abort=alert greeting-delay=.25 "
+        "ehlo-delay=3. tls-min=1.3\n"
+        "listen 127.1.5.3 scenario=s host=h persona=p starttls=reject "
+        "mail-reply=250 tls-max=1.1 greeting-delay=0\n"
+        "listen 127.1.5.4 scenario=s host=h persona=p starttls=none\n";
+    struct fakemx_conf *conf;
+    const struct fakemx_behaviour *b;
+    char err[1024];
+
+    ck_assert_msg(load(text, &conf, err) == 0, "%s", err);
+    ck_assert_uint_eq(conf->nentries, 4);
+
+    b = &conf->entries[0].beh;
+    ck_assert_int_eq(b->starttls, FAKEMX_STARTTLS_OFFER);
+    ck_assert_int_eq(b->tls_abort, FAKEMX_ABORT_RESET);
+    ck_assert_double_eq(b->greeting_delay, 0.5);
+    ck_assert_double_eq(b->ehlo_delay, 600);
+    ck_assert_int_eq(b->mail_reply, 451);
+    ck_assert_int_eq(b->rcpt_reply, 550);
+    ck_assert_int_eq(b->data_reply, 452);
+    ck_assert_int_eq(b->tls_min, TLS1_VERSION);
+    ck_assert_int_eq(b->tls_max, TLS1_2_VERSION);
+    ck_assert_ptr_nonnull(conf->entries[0].cred);
+    ck_assert_ptr_nonnull(conf->entries[0].cred->sni_ctx);
+    ck_assert_str_eq(conf->entries[0].cred->sni_name, "MX1.a.danelab");
+    ck_assert_uint_eq(conf->entries[0].cred->nchain, 1); /* cert=, not cert2 */
+    ck_assert_str_eq(conf->entries[0].cert2, tmp_path("rsa.pem"));
+
+    b = &conf->entries[1].beh;
+    ck_assert_int_eq(conf->entries[1].family, AF_INET6);
+    ck_assert_str_eq(conf->entries[1].addr_text, "fd00:da1e::1:1");
+    ck_assert_int_eq(b->starttls, FAKEMX_STARTTLS_ACCEPT_CLOSE);
+    ck_assert_int_eq(b->tls_abort, FAKEMX_ABORT_ALERT);
+    ck_assert_double_eq(b->greeting_delay, 0.25);
+    ck_assert_double_eq(b->ehlo_delay, 3);
+    ck_assert_int_eq(b->tls_min, TLS1_3_VERSION);
+    ck_assert_ptr_null(conf->entries[1].cred); /* no cert: fine here */
+
+    b = &conf->entries[2].beh;
+    ck_assert_int_eq(b->starttls, FAKEMX_STARTTLS_REJECT);
+    ck_assert_int_eq(b->mail_reply, 250);
+    ck_assert_int_eq(b->tls_max, TLS1_1_VERSION);
+    ck_assert_double_eq(b->greeting_delay, 0);
+
+    b = &conf->entries[3].beh; /* defaults: all zero */
+    ck_assert_int_eq(b->tls_abort, FAKEMX_ABORT_NONE);
+    ck_assert_double_eq(b->greeting_delay + b->ehlo_delay, 0);
+    ck_assert_int_eq(b->mail_reply + b->rcpt_reply + b->data_reply, 0);
+    ck_assert_int_eq(b->tls_min + b->tls_max, 0);
+    fakemx_conf_free(conf);
+}
+END_TEST
+
+/* a line with every required key; the case adds one more key */
+#define K(more)                                                                \
+    "listen 127.1.1.9 scenario=s host=h persona=p starttls=offer "             \
+    "cert=@D@/leaf.pem key=@D@/leaf.key " more "\n"
+
 #define OK_LINE                                                                \
     "listen 127.1.1.1 scenario=s host=h. persona=p starttls=offer "            \
     "cert=@D@/leaf.pem key=@D@/leaf.key\n"
@@ -520,7 +691,53 @@ static const struct conf_bad_case {
     {"listen 127.1.1.2 scenario=s host=h persona=p starttls=none oops\n", 1,
      "expected key=value, got 'oops'"},
     {"listen 127.1.1.2 scenario=s host=h persona=p starttls=maybe\n", 1,
-     "starttls: expected offer or none, got 'maybe'"},
+     "starttls: expected offer, none, reject or accept-close, got 'maybe'"},
+    {"\n" K("tls-abort=kill"), 2,
+     "tls-abort: expected none, alert or reset, got 'kill'"},
+    {K("greeting-delay=abc"), 1,
+     "greeting-delay: expected seconds from 0 to 600 (e.g. 2 or 0.5), got "
+     "'abc'"},
+    {K("greeting-delay=-1"), 1, "greeting-delay: expected seconds"},
+    {K("greeting-delay=600.5"), 1, "greeting-delay: expected seconds"},
+    {K("greeting-delay=1e3"), 1, "greeting-delay: expected seconds"},
+    {K("greeting-delay=."), 1, "greeting-delay: expected seconds"},
+    {K("ehlo-delay=0x10"), 1, "ehlo-delay: expected seconds"},
+    {K("ehlo-delay=1.5.2"), 1, "ehlo-delay: expected seconds"},
+    {K("ehlo-delay=9999"), 1, "ehlo-delay: expected seconds"},
+    {K("mail-reply=45"), 1,
+     "mail-reply: expected a reply code 2yz, 4yz or 5yz"},
+    {K("mail-reply=351"), 1, "mail-reply: expected a reply code"},
+    {K("rcpt-reply=4511"), 1, "rcpt-reply: expected a reply code"},
+    {K("rcpt-reply=470"), 1, "rcpt-reply: expected a reply code"},
+    {K("data-reply=45x"), 1, "data-reply: expected a reply code"},
+    {K("data-reply=600"), 1, "data-reply: expected a reply code"},
+    {K("tls-min=1.4"), 1, "tls-min: expected 1.0, 1.1, 1.2 or 1.3, got '1.4'"},
+    {K("tls-max=TLSv1.2"), 1, "tls-max: expected 1.0, 1.1, 1.2 or 1.3"},
+    {OK_LINE K("tls-min=1.3 tls-max=1.2"), 2, "tls-min= is above tls-max="},
+    {K("cert2=@D@/rsa.pem"), 1, "cert2= and key2= must be given together"},
+    {K("key2=@D@/rsa.key"), 1, "cert2= and key2= must be given together"},
+    {K("cert2=@D@/other.pem key2=@D@/other.key"), 1,
+     "has the key type of cert"},
+    {K("cert2=@D@/rsa.pem key2=@D@/leaf.key"), 1, "private key " /* ... */},
+    {K("cert2=@D@/rsa.pem key2=@D@/missing.key"), 1, "cannot open key"},
+    {"listen 127.1.1.2 scenario=s host=h persona=p starttls=none "
+     "cert2=@D@/rsa.pem key2=@D@/rsa.key\n",
+     1, "cert2= needs cert= and key="},
+    {K("sni-name=mx1.a.danelab"), 1,
+     "sni-name=, sni-cert= and sni-key= must be given together"},
+    {K("sni-name=x sni-cert=@D@/chain.pem"), 1,
+     "sni-name=, sni-cert= and sni-key= must be given together"},
+    {K("sni-cert=@D@/chain.pem sni-key=@D@/chain.key"), 1,
+     "sni-name=, sni-cert= and sni-key= must be given together"},
+    {K("sni-name=x sni-cert=@D@/missing.pem sni-key=@D@/chain.key"), 1,
+     "cannot open certificate"},
+    {K("sni-name=x sni-cert=@D@/chain.pem sni-key=@D@/leaf.key"), 1,
+     "does not match certificate"},
+    {"listen 127.1.1.2 scenario=s host=h persona=p starttls=reject "
+     "sni-name=x sni-cert=@D@/chain.pem sni-key=@D@/chain.key\n",
+     1, "sni-name= needs cert= and key="},
+    {K("tls-abort=alert tls-abort=none"), 1, "duplicate key 'tls-abort'"},
+    {K("mail-reply="), 1, "empty value for key 'mail-reply'"},
     {"listen 127.1.1.2 scenario=s host=h persona=p starttls=offer\n", 1,
      "starttls=offer needs cert= and key="},
     {"listen 127.1.1.2 scenario=s host=h persona=p starttls=none "
@@ -595,9 +812,17 @@ static Suite *fakemx_suite(void)
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("hello");
+    tcase_add_test(tc, test_hello_lists);
+    tcase_add_test(tc, test_hello_random);
+    tcase_add_test(tc, test_name_eq);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("conf");
     tcase_add_unchecked_fixture(tc, conf_setup, conf_teardown);
     tcase_add_test(tc, test_conf_good);
+    tcase_add_test(tc, test_conf_keys);
     tcase_add_loop_test(tc, test_conf_bad, 0,
                         (int)(sizeof(conf_bad) / sizeof(conf_bad[0])));
     tcase_add_test(tc, test_conf_missing_file);

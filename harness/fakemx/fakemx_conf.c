@@ -4,8 +4,8 @@
  * See fakemx_conf.h for the format.  Parsing stops at the first error; the
  * message names file and line.  Adding a persona knob: write a setter,
  * add a row to fakemx_conf_keys[], add the field to struct
- * fakemx_behaviour, and (if it constrains other keys) a check in
- * fakemx_conf_check_entry().
+ * fakemx_behaviour, (if it constrains other keys) a check in
+ * fakemx_conf_check_entry(), and a row in the table of docs/fakemx.md.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -67,20 +67,168 @@ static int fakemx_conf_set_persona(struct fakemx_entry *e, const char *value,
     return fakemx_conf_dup(&e->persona, value, why, whylen);
 }
 
-/* fakemx_conf_set_starttls - starttls=offer|none */
+/* fakemx_conf_word - index of VALUE in the NULL-terminated WORDS, or -1 */
+static int fakemx_conf_word(const char *key, const char *const *words,
+                            const char *value, char *why, size_t whylen)
+{
+    size_t used;
+
+    for (int i = 0; words[i] != 0; i++)
+        if (strcmp(words[i], value) == 0)
+            return i;
+    used = (size_t)snprintf(why, whylen, "%s: expected ", key);
+    for (int i = 0; words[i] != 0 && used < whylen; i++)
+        used += (size_t)snprintf(why + used, whylen - used, "%s%s",
+                                 i == 0         ? ""
+                                 : words[i + 1] ? ", "
+                                                : " or ",
+                                 words[i]);
+    if (used < whylen)
+        snprintf(why + used, whylen - used, ", got '%s'", value);
+    return -1;
+}
+
+/* fakemx_conf_set_starttls - starttls=offer|none|reject|accept-close */
 static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
                                     char *why, size_t whylen)
 {
-    if (strcmp(value, "offer") == 0) {
-        e->beh.starttls = FAKEMX_STARTTLS_OFFER;
-    } else if (strcmp(value, "none") == 0) {
-        e->beh.starttls = FAKEMX_STARTTLS_NONE;
-    } else {
-        snprintf(why, whylen, "starttls: expected offer or none, got '%s'",
-                 value);
+    static const char *const words[] = {"offer", "none", "reject",
+                                        "accept-close", 0};
+    static const enum fakemx_starttls modes[] = {
+        FAKEMX_STARTTLS_OFFER, FAKEMX_STARTTLS_NONE, FAKEMX_STARTTLS_REJECT,
+        FAKEMX_STARTTLS_ACCEPT_CLOSE};
+    int i = fakemx_conf_word("starttls", words, value, why, whylen);
+
+    if (i < 0)
+        return -1;
+    e->beh.starttls = modes[i];
+    return 0;
+}
+
+/* fakemx_conf_set_tls_abort - tls-abort=none|alert|reset */
+static int fakemx_conf_set_tls_abort(struct fakemx_entry *e, const char *value,
+                                     char *why, size_t whylen)
+{
+    static const char *const words[] = {"none", "alert", "reset", 0};
+    static const enum fakemx_tls_abort modes[] = {
+        FAKEMX_ABORT_NONE, FAKEMX_ABORT_ALERT, FAKEMX_ABORT_RESET};
+    int i = fakemx_conf_word("tls-abort", words, value, why, whylen);
+
+    if (i < 0)
+        return -1;
+    e->beh.tls_abort = modes[i];
+    return 0;
+}
+
+/* fakemx_conf_delay - KEY=SECS: digits, maybe a fraction, at most 600 */
+static int fakemx_conf_delay(const char *key, double *slot, const char *value,
+                             char *why, size_t whylen)
+{
+    size_t digits = strspn(value, "0123456789");
+    size_t frac = 0;
+    size_t len = digits;
+
+    if (value[len] == '.') {
+        frac = strspn(value + len + 1, "0123456789");
+        len += 1 + frac;
+    }
+    if (len != strlen(value) || digits + frac == 0 ||
+        strtod(value, 0) > FAKEMX_DELAY_MAX) {
+        snprintf(why, whylen,
+                 "%s: expected seconds from 0 to %d (e.g. 2 or 0.5), got "
+                 "'%s'",
+                 key, FAKEMX_DELAY_MAX, value);
         return -1;
     }
+    *slot = strtod(value, 0);
     return 0;
+}
+
+/* fakemx_conf_set_greeting_delay - greeting-delay=SECS */
+static int fakemx_conf_set_greeting_delay(struct fakemx_entry *e,
+                                          const char *value, char *why,
+                                          size_t whylen)
+{
+    return fakemx_conf_delay("greeting-delay", &e->beh.greeting_delay, value,
+                             why, whylen);
+}
+
+/* fakemx_conf_set_ehlo_delay - ehlo-delay=SECS */
+static int fakemx_conf_set_ehlo_delay(struct fakemx_entry *e, const char *value,
+                                      char *why, size_t whylen)
+{
+    return fakemx_conf_delay("ehlo-delay", &e->beh.ehlo_delay, value, why,
+                             whylen);
+}
+
+/* fakemx_conf_code - KEY=CODE: a reply code 2xx, 4xx or 5xx */
+static int fakemx_conf_code(const char *key, int *slot, const char *value,
+                            char *why, size_t whylen)
+{
+    if (strlen(value) != 3 || strspn(value, "0123456789") != 3 ||
+        (value[0] != '2' && value[0] != '4' && value[0] != '5') ||
+        value[1] > '5') {
+        snprintf(why, whylen,
+                 "%s: expected a reply code 2yz, 4yz or 5yz (y at most 5, "
+                 "e.g. 451 or 550), got '%s'",
+                 key, value);
+        return -1;
+    }
+    *slot = atoi(value);
+    return 0;
+}
+
+/* fakemx_conf_set_mail_reply - mail-reply=CODE */
+static int fakemx_conf_set_mail_reply(struct fakemx_entry *e, const char *value,
+                                      char *why, size_t whylen)
+{
+    return fakemx_conf_code("mail-reply", &e->beh.mail_reply, value, why,
+                            whylen);
+}
+
+/* fakemx_conf_set_rcpt_reply - rcpt-reply=CODE */
+static int fakemx_conf_set_rcpt_reply(struct fakemx_entry *e, const char *value,
+                                      char *why, size_t whylen)
+{
+    return fakemx_conf_code("rcpt-reply", &e->beh.rcpt_reply, value, why,
+                            whylen);
+}
+
+/* fakemx_conf_set_data_reply - data-reply=CODE */
+static int fakemx_conf_set_data_reply(struct fakemx_entry *e, const char *value,
+                                      char *why, size_t whylen)
+{
+    return fakemx_conf_code("data-reply", &e->beh.data_reply, value, why,
+                            whylen);
+}
+
+/* fakemx_conf_version - KEY=1.0|1.1|1.2|1.3 */
+static int fakemx_conf_version(const char *key, int *slot, const char *value,
+                               char *why, size_t whylen)
+{
+    static const char *const words[] = {"1.0", "1.1", "1.2", "1.3", 0};
+    static const int versions[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+                                   TLS1_3_VERSION};
+    int i = fakemx_conf_word(key, words, value, why, whylen);
+
+    if (i < 0)
+        return -1;
+    *slot = versions[i];
+    return 0;
+}
+
+/* fakemx_conf_set_tls_min - tls-min=VERSION */
+static int fakemx_conf_set_tls_min(struct fakemx_entry *e, const char *value,
+                                   char *why, size_t whylen)
+{
+    return fakemx_conf_version("tls-min", &e->beh.tls_min, value, why, whylen);
+}
+
+/* fakemx_conf_set_tls_max - tls-max=VERSION */
+static int fakemx_conf_set_tls_max(struct fakemx_entry *e, const char *value,
+                                   char *why, size_t whylen)
+{
+    return fakemx_conf_version("tls-max", &e->beh.tls_max, value, why, whylen);
 }
 
 /* fakemx_conf_set_cert - cert=PEM file, leaf first */
@@ -97,6 +245,41 @@ static int fakemx_conf_set_key(struct fakemx_entry *e, const char *value,
     return fakemx_conf_dup(&e->key, value, why, whylen);
 }
 
+/* fakemx_conf_set_cert2 - cert2=PEM file: a second chain */
+static int fakemx_conf_set_cert2(struct fakemx_entry *e, const char *value,
+                                 char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->cert2, value, why, whylen);
+}
+
+/* fakemx_conf_set_key2 - key2=PEM private key of cert2 */
+static int fakemx_conf_set_key2(struct fakemx_entry *e, const char *value,
+                                char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->key2, value, why, whylen);
+}
+
+/* fakemx_conf_set_sni_name - sni-name=NAME that selects sni-cert */
+static int fakemx_conf_set_sni_name(struct fakemx_entry *e, const char *value,
+                                    char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->sni_name, value, why, whylen);
+}
+
+/* fakemx_conf_set_sni_cert - sni-cert=PEM file presented for sni-name */
+static int fakemx_conf_set_sni_cert(struct fakemx_entry *e, const char *value,
+                                    char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->sni_cert, value, why, whylen);
+}
+
+/* fakemx_conf_set_sni_key - sni-key=PEM private key of sni-cert */
+static int fakemx_conf_set_sni_key(struct fakemx_entry *e, const char *value,
+                                   char *why, size_t whylen)
+{
+    return fakemx_conf_dup(&e->sni_key, value, why, whylen);
+}
+
 static const struct fakemx_conf_key fakemx_conf_keys[] = {
     {"scenario", 1, fakemx_conf_set_scenario},
     {"host", 1, fakemx_conf_set_host},
@@ -104,6 +287,19 @@ static const struct fakemx_conf_key fakemx_conf_keys[] = {
     {"starttls", 1, fakemx_conf_set_starttls},
     {"cert", 0, fakemx_conf_set_cert},
     {"key", 0, fakemx_conf_set_key},
+    {"tls-abort", 0, fakemx_conf_set_tls_abort},
+    {"greeting-delay", 0, fakemx_conf_set_greeting_delay},
+    {"ehlo-delay", 0, fakemx_conf_set_ehlo_delay},
+    {"mail-reply", 0, fakemx_conf_set_mail_reply},
+    {"rcpt-reply", 0, fakemx_conf_set_rcpt_reply},
+    {"data-reply", 0, fakemx_conf_set_data_reply},
+    {"tls-min", 0, fakemx_conf_set_tls_min},
+    {"tls-max", 0, fakemx_conf_set_tls_max},
+    {"cert2", 0, fakemx_conf_set_cert2},
+    {"key2", 0, fakemx_conf_set_key2},
+    {"sni-name", 0, fakemx_conf_set_sni_name},
+    {"sni-cert", 0, fakemx_conf_set_sni_cert},
+    {"sni-key", 0, fakemx_conf_set_sni_key},
 };
 
 #define FAKEMX_CONF_NKEYS                                                      \
@@ -118,6 +314,11 @@ static void fakemx_conf_entry_clear(struct fakemx_entry *e)
     free(e->persona);
     free(e->cert);
     free(e->key);
+    free(e->cert2);
+    free(e->key2);
+    free(e->sni_name);
+    free(e->sni_cert);
+    free(e->sni_key);
     fakemx_tls_cred_free(e->cred);
     memset(e, 0, sizeof(*e));
 }
@@ -163,13 +364,46 @@ static int fakemx_conf_check_entry(struct fakemx_entry *e,
         snprintf(why, whylen, "cert= and key= must be given together");
         return -1;
     }
+    if ((e->cert2 == 0) != (e->key2 == 0)) {
+        snprintf(why, whylen, "cert2= and key2= must be given together");
+        return -1;
+    }
+    if ((e->sni_name == 0) != (e->sni_cert == 0) ||
+        (e->sni_name == 0) != (e->sni_key == 0)) {
+        snprintf(why, whylen,
+                 "sni-name=, sni-cert= and sni-key= must be given together");
+        return -1;
+    }
     if (e->beh.starttls == FAKEMX_STARTTLS_OFFER && e->cert == 0) {
         snprintf(why, whylen, "starttls=offer needs cert= and key=");
         return -1;
     }
-    if (e->cert != 0 &&
-        (e->cred = fakemx_tls_cred_load(e->cert, e->key, why, whylen)) == 0)
+    if (e->cert == 0 && (e->cert2 != 0 || e->sni_name != 0)) {
+        snprintf(why, whylen,
+                 "%s needs cert= and key=", e->cert2 ? "cert2=" : "sni-name=");
         return -1;
+    }
+    if (e->beh.tls_min != 0 && e->beh.tls_max != 0 &&
+        e->beh.tls_min > e->beh.tls_max) {
+        snprintf(why, whylen, "tls-min= is above tls-max=");
+        return -1;
+    }
+    if (e->cert != 0) {
+        struct fakemx_tls_opts o = {
+            .cert = e->cert,
+            .key = e->key,
+            .cert2 = e->cert2,
+            .key2 = e->key2,
+            .sni_name = e->sni_name,
+            .sni_cert = e->sni_cert,
+            .sni_key = e->sni_key,
+            .min_version = e->beh.tls_min,
+            .max_version = e->beh.tls_max,
+        };
+
+        if ((e->cred = fakemx_tls_cred_load(&o, why, whylen)) == 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -260,9 +494,10 @@ static int fakemx_conf_append(struct fakemx_conf *conf, struct fakemx_entry *e)
     return 0;
 }
 
-/* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
-int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
-                     size_t errlen)
+/* fakemx_conf_load_stream - the same, reading FP; NAME is for messages */
+int fakemx_conf_load_stream(FILE *fp, const char *name,
+                            struct fakemx_conf **confp, char *err,
+                            size_t errlen)
 {
     struct fakemx_conf *conf = 0;
     struct fakemx_entry e;
@@ -271,49 +506,59 @@ int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
     size_t cap = 0;
     int lineno = 0;
     int rc;
-    FILE *fp;
 
     *confp = 0;
     memset(&e, 0, sizeof(e));
-    if ((fp = fopen(path, "r")) == 0) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
     if ((conf = calloc(1, sizeof(*conf))) == 0 ||
-        (conf->path = strdup(path)) == 0) {
-        snprintf(err, errlen, "%s: out of memory", path);
+        (conf->path = strdup(name)) == 0) {
+        snprintf(err, errlen, "%s: out of memory", name);
         goto fail;
     }
     while (getline(&text, &cap, fp) >= 0) {
         lineno++;
         if ((rc = fakemx_conf_line(conf, text, &e, why, sizeof(why))) < 0) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+            snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
             goto fail;
         }
         if (rc == 0)
             continue;
         e.line = lineno;
         if (fakemx_conf_append(conf, &e) != 0) {
-            snprintf(err, errlen, "%s:%d: out of memory", path, lineno);
+            snprintf(err, errlen, "%s:%d: out of memory", name, lineno);
             goto fail;
         }
     }
     if (ferror(fp)) {
-        snprintf(err, errlen, "%s:%d: read error: %s", path, lineno + 1,
+        snprintf(err, errlen, "%s:%d: read error: %s", name, lineno + 1,
                  strerror(errno));
         goto fail;
     }
     free(text);
-    fclose(fp);
     *confp = conf;
     return 0;
 
 fail:
     fakemx_conf_entry_clear(&e);
     free(text);
-    fclose(fp);
     fakemx_conf_free(conf);
     return -1;
+}
+
+/* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
+int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
+                     size_t errlen)
+{
+    FILE *fp;
+    int rc;
+
+    *confp = 0;
+    if ((fp = fopen(path, "r")) == 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    rc = fakemx_conf_load_stream(fp, path, confp, err, errlen);
+    fclose(fp);
+    return rc;
 }
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */

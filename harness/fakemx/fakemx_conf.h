@@ -7,11 +7,15 @@
  *     listen ADDRESS key=value key=value ...
  *
  * ADDRESS is an IPv4 or IPv6 literal.  Keys: scenario, host, persona (all
- * required, free text without white space), starttls (required: offer or
- * none), cert and key (PEM files; required when starttls=offer).  Each
- * key may appear once.  Persona knobs added later are further keys: each
- * has one row in the key table of fakemx_conf.c and one field in struct
- * fakemx_behaviour.
+ * required, free text without white space), starttls (required), cert
+ * and key (PEM files; required unless starttls=none), then the optional
+ * behaviour keys: tls-abort, greeting-delay, ehlo-delay, mail-reply,
+ * rcpt-reply, data-reply, tls-min, tls-max, cert2 and key2, sni-name,
+ * sni-cert and sni-key.  docs/fakemx.md is the reference: one table with
+ * every key, its values and its effect.  Each key may appear once.  A new
+ * persona knob is a further key: one row in the key table of
+ * fakemx_conf.c and one field in struct fakemx_behaviour (or, for files,
+ * struct fakemx_entry).
  *
  * fakemx_conf_load() returns a struct the caller frees with
  * fakemx_conf_free(); entries and their strings live as long as it does.
@@ -21,20 +25,35 @@
 #define FAKEMX_CONF_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "fakemx_tls.h"
 
+/* Longest stall of greeting-delay= and ehlo-delay=, in seconds. */
+#define FAKEMX_DELAY_MAX 600
+
 /* What to do about STARTTLS. */
 enum fakemx_starttls {
-    FAKEMX_STARTTLS_OFFER, /* advertise it, do TLS with the entry's cert */
-    FAKEMX_STARTTLS_NONE,  /* never advertise; the command gets 502 */
+    FAKEMX_STARTTLS_OFFER,        /* advertise it, do TLS with the cert */
+    FAKEMX_STARTTLS_NONE,         /* never advertise; the command gets 502 */
+    FAKEMX_STARTTLS_REJECT,       /* advertise it, answer 454 */
+    FAKEMX_STARTTLS_ACCEPT_CLOSE, /* advertise it, answer 220, hang up */
 };
 
-/* How the server behaves at one address: one field per persona knob. */
+/* How the server behaves at one address: one field per persona knob.
+ * Zero is the honest default everywhere. */
 struct fakemx_behaviour {
     enum fakemx_starttls starttls;
+    enum fakemx_tls_abort tls_abort; /* after the ClientHello */
+    double greeting_delay;           /* seconds before the 220 greeting */
+    double ehlo_delay;               /* seconds before each EHLO/HELO reply */
+    int mail_reply;                  /* reply code to MAIL, 0: 250 */
+    int rcpt_reply;                  /* reply code to RCPT, 0: 250 */
+    int data_reply;                  /* reply code to the final dot, 0: 250 */
+    int tls_min;                     /* TLS1_VERSION ..., 0: OpenSSL's */
+    int tls_max;
 };
 
 /* One "listen" line. */
@@ -48,8 +67,13 @@ struct fakemx_entry {
     char *host;      /* as written, e.g. "mx1.x.lab." */
     char *smtp_name; /* host without trailing dot */
     char *persona;
-    char *cert; /* NULL if not given */
-    char *key;  /* NULL if not given */
+    char *cert; /* NULL if not given, and so on */
+    char *key;
+    char *cert2; /* second chain and key, another key type */
+    char *key2;
+    char *sni_name; /* when the client's SNI is this name ... */
+    char *sni_cert; /* ... present this chain and key instead */
+    char *sni_key;
     struct fakemx_behaviour beh;
     struct fakemx_tls_cred *cred; /* NULL if no cert and key */
 };
@@ -63,6 +87,11 @@ struct fakemx_conf {
 /* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
 int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
                      size_t errlen);
+
+/* fakemx_conf_load_stream - the same, reading FP; NAME is for messages */
+int fakemx_conf_load_stream(FILE *fp, const char *name,
+                            struct fakemx_conf **confp, char *err,
+                            size_t errlen);
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
 const struct fakemx_entry *fakemx_conf_lookup(const struct fakemx_conf *conf,

@@ -6,7 +6,8 @@
  * in FAKEMX_DATA_CHUNK; longer ones are counted in pieces (mid_line) so a
  * client without line ends cannot make us buffer without bound.  The end
  * is a line holding a single dot (CRLF or bare LF).  The message event is
- * written before the 250 reply is queued.
+ * written before the reply is queued: 250, or the data-reply= code (the
+ * event then says accepted: false for a 4yz or 5yz).
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,8 @@ static void fakemx_data_header(struct fakemx_session *s, const char *p,
 /* fakemx_data_end - the final dot: record the message, then reply */
 static void fakemx_data_end(struct fakemx_session *s)
 {
+    int code = s->entry->beh.data_reply ? s->entry->beh.data_reply : 250;
+    int accepted = code / 100 == 2;
     char qid[32];
     json_t *ev;
 
@@ -86,8 +89,16 @@ static void fakemx_data_end(struct fakemx_session *s)
         s->msg.have_token ? fakemx_json_text(s->msg.token, strlen(s->msg.token))
                           : json_null());
     json_object_set_new(ev, "queue_id", json_string(qid));
+    json_object_set_new(ev, "accepted", json_boolean(accepted));
+    json_object_set_new(ev, "reply", json_integer(code));
     fakemx_event_emit(ev); /* in the file before the client sees 250 */
-    fakemx_session_reply(s, "250 2.0.0 Ok: queued as %s", qid);
+    if (accepted)
+        fakemx_session_reply(s, "%d 2.0.0 Ok: queued as %s", code, qid);
+    else
+        fakemx_session_reply(s,
+                             "%d %d.3.0 Error: message refused (fakemx "
+                             "data-reply=%d)",
+                             code, code / 100, code);
 }
 
 /* fakemx_data_input - consume message bytes from IN; 0 = need more */

@@ -19,7 +19,7 @@
 #include <jansson.h>
 
 /* Schema version of the events file. */
-#define FAKEMX_EVENT_SCHEMA 1
+#define FAKEMX_EVENT_SCHEMA 2
 
 /* fakemx_event_open - open PATH for appending; -1 with errno on failure */
 int fakemx_event_open(const char *path);

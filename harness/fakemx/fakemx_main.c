@@ -4,10 +4,11 @@
  * dane-fakemx --config FILE --events FILE [--port 25] [--ready-fd N]
  *             [--idle-timeout SECS] [--debug]
  *
- * Loads the configuration (fakemx_conf.h), opens the events file
- * (fakemx_event.h), listens on PORT of every local address, writes
- * "ready\n" to fd N and serves until SIGTERM or SIGINT, then frees
- * everything and exits 0.  Exit 2: bad usage or configuration; exit 1:
+ * Loads the configuration (fakemx_conf.h, reference in docs/fakemx.md),
+ * opens the events file (fakemx_event.h), raises the open files limit to
+ * the hard limit (thousands of sessions), listens on PORT of every local
+ * address, writes "ready\n" to fd N and serves until SIGTERM or SIGINT, then
+ * frees everything and exits 0.  Exit 2: bad usage or configuration; exit 1:
  * broken environment (cannot listen, cannot write the events file).
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -55,6 +57,21 @@ static int fakemx_number(const char *opt, const char *text, long min, long max)
         fakemx_usage(why);
     }
     return (int)v;
+}
+
+/* fakemx_raise_nofile - as many descriptors as the hard limit allows */
+static void fakemx_raise_nofile(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        fakemx_warn("cannot raise the open files limit to %llu: %s",
+                    (unsigned long long)rl.rlim_cur, strerror(errno));
+    else
+        fakemx_debug("open files limit %llu", (unsigned long long)rl.rlim_cur);
 }
 
 /* fakemx_stop_cb - SIGTERM or SIGINT: leave the event loop */
@@ -141,6 +158,7 @@ int main(int argc, char **argv)
     if (fakemx_event_open(events) != 0)
         fakemx_fatal("cannot open events file %s: %s", events, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
+    fakemx_raise_nofile();
 
     memset(&srv, 0, sizeof(srv));
     if ((srv.base = event_base_new()) == 0)

@@ -9,7 +9,9 @@
  * disconnect event and stops reading; a timer then waits until every reply
  * has left the process, sends a TLS close_notify if TLS is up, half-closes
  * the socket and drains input until the client closes (so that unread
- * input cannot turn our last reply into a reset), with deadlines.
+ * input cannot turn our last reply into a reset), with deadlines.  The one
+ * exception on that path is tls-abort=reset: the socket is closed at once
+ * with SO_LINGER 0, which sends a RST.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -161,6 +163,13 @@ static void fakemx_session_bye(struct fakemx_session *s, const char *reason)
         json_real((double)(now.tv_sec - s->start.tv_sec) +
                   (double)(now.tv_usec - s->start.tv_usec) / 1e6));
     json_object_set_new(ev, "quit", json_boolean(s->quit));
+    json_object_set_new(ev, "bytes_in", json_integer((json_int_t)s->bytes_in));
+    /* Written so far plus queued (the last reply is usually queued). */
+    json_object_set_new(
+        ev, "bytes_out",
+        json_integer(
+            (json_int_t)(s->bytes_out +
+                         evbuffer_get_length(bufferevent_get_output(s->raw)))));
     fakemx_event_emit(ev);
 }
 
@@ -173,6 +182,8 @@ void fakemx_session_close(struct fakemx_session *s, const char *reason)
         return;
     fakemx_session_bye(s, reason);
     fakemx_session_set_state(s, FAKEMX_S_CLOSING);
+    s->stalled = 0;
+    evtimer_del(s->stall);
     bufferevent_disable(s->bev, EV_READ);
     s->close_ticks = 0;
     evtimer_add(s->timer, &now);
@@ -192,6 +203,8 @@ void fakemx_session_free(struct fakemx_session *s, const char *reason)
         s->next->prev = s->prev;
     if (s->timer)
         event_free(s->timer);
+    if (s->stall)
+        event_free(s->stall);
     if (s->ssl)
         SSL_set_app_data(s->ssl, 0);
     if (s->bev)
@@ -209,6 +222,14 @@ static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    if (s->reset) {
+        struct linger lg = {1, 0};
+
+        if (s->fd >= 0)
+            (void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        fakemx_session_free(s, 0);
+        return;
+    }
     if (s->state == FAKEMX_S_LINGER || ++s->close_ticks > FAKEMX_CLOSE_TICKS) {
         fakemx_session_free(s, 0);
         return;
@@ -225,7 +246,8 @@ static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
         evtimer_add(s->timer, &poll);
         return;
     }
-    shutdown(s->fd, SHUT_WR);
+    if (s->fd >= 0)
+        shutdown(s->fd, SHUT_WR);
     fakemx_session_set_state(s, FAKEMX_S_LINGER);
     bufferevent_set_timeouts(s->bev, 0, 0);
     bufferevent_enable(s->bev, EV_READ);
@@ -285,13 +307,13 @@ static int fakemx_session_line(struct fakemx_session *s, struct evbuffer *in)
     return 1;
 }
 
-/* fakemx_session_read_cb - input arrived */
-static void fakemx_session_read_cb(struct bufferevent *bev, void *arg)
+/* fakemx_session_input - handle what is buffered, as far as we may */
+static void fakemx_session_input(struct fakemx_session *s)
 {
-    struct fakemx_session *s = arg;
-    struct evbuffer *in = bufferevent_get_input(bev);
+    struct evbuffer *in = bufferevent_get_input(s->bev);
 
-    while (s->state >= FAKEMX_S_HELO && s->state <= FAKEMX_S_DATA) {
+    while (!s->stalled && s->state >= FAKEMX_S_HELO &&
+           s->state <= FAKEMX_S_DATA) {
         if (s->state == FAKEMX_S_DATA ? fakemx_data_input(s, in) == 0
                                       : fakemx_session_line(s, in) == 0)
             break;
@@ -304,6 +326,13 @@ static void fakemx_session_read_cb(struct bufferevent *bev, void *arg)
         s->throttled = 1;
         bufferevent_disable(s->bev, EV_READ);
     }
+}
+
+/* fakemx_session_read_cb - input arrived */
+static void fakemx_session_read_cb(struct bufferevent *bev, void *arg)
+{
+    (void)bev;
+    fakemx_session_input(arg);
 }
 
 /* fakemx_session_write_cb - output drained: resume a paused reader */
@@ -352,56 +381,103 @@ void fakemx_session_attach(struct fakemx_session *s)
 {
     bufferevent_setcb(s->bev, fakemx_session_read_cb, fakemx_session_write_cb,
                       fakemx_session_event_cb, s);
-    bufferevent_set_timeouts(s->bev, &s->srv->idle, &s->srv->idle);
+    bufferevent_setwatermark(s->bev, EV_READ, 0, FAKEMX_IN_MAX);
+    if (s->stalled)
+        bufferevent_set_timeouts(s->bev, 0, 0);
+    else
+        bufferevent_set_timeouts(s->bev, &s->srv->idle, &s->srv->idle);
     bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 }
 
-/* fakemx_session_start - take over accepted socket FD; never fails hard */
-void fakemx_session_start(struct fakemx_server *srv, int fd,
-                          const struct sockaddr *peer, int peerlen)
+/* fakemx_session_stall_cb - the stall is over: reply, then read on */
+static void fakemx_session_stall_cb(evutil_socket_t fd, short what, void *arg)
 {
-    struct sockaddr_storage local;
-    socklen_t llen = sizeof(local);
+    struct fakemx_session *s = arg;
+
+    (void)fd;
+    (void)what;
+    s->stalled = 0;
+    if (s->state >= FAKEMX_S_CLOSING)
+        return;
+    bufferevent_set_timeouts(s->bev, &s->srv->idle, &s->srv->idle);
+    s->resume(s);
+    fakemx_session_input(s);
+}
+
+/* fakemx_session_stall - wait SECS (a timer), then call FN, then go on */
+void fakemx_session_stall(struct fakemx_session *s, double secs,
+                          fakemx_resume_fn fn)
+{
+    struct timeval tv;
+
+    tv.tv_sec = (time_t)secs;
+    tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+    s->stalled = 1;
+    s->resume = fn;
+    /* The wait is ours, not the client's: no idle timeout meanwhile. */
+    bufferevent_set_timeouts(s->bev, 0, 0);
+    evtimer_add(s->stall, &tv);
+}
+
+/* fakemx_session_in_cb - count octets read from the socket */
+static void fakemx_session_in_cb(struct evbuffer *buf,
+                                 const struct evbuffer_cb_info *info, void *arg)
+{
+    struct fakemx_session *s = arg;
+
+    (void)buf;
+    s->bytes_in += info->n_added;
+}
+
+/* fakemx_session_out_cb - count octets written to the socket */
+static void fakemx_session_out_cb(struct evbuffer *buf,
+                                  const struct evbuffer_cb_info *info,
+                                  void *arg)
+{
+    struct fakemx_session *s = arg;
+
+    (void)buf;
+    s->bytes_out += info->n_deleted;
+}
+
+/* fakemx_session_start_bev - a session on bufferevent RAW, which it owns */
+void fakemx_session_start_bev(struct fakemx_server *srv,
+                              struct bufferevent *raw, int fd,
+                              const struct sockaddr *local,
+                              const struct sockaddr *peer)
+{
     struct fakemx_session *s;
-    int one = 1;
     json_t *ev;
 
-    (void)peerlen;
     if ((s = calloc(1, sizeof(*s))) == 0) {
         fakemx_warn("accept: out of memory");
-        close(fd);
+        bufferevent_free(raw);
         return;
     }
     s->srv = srv;
     s->conn = ++srv->nconn;
     s->fd = fd;
+    s->raw = s->bev = raw;
     gettimeofday(&s->start, 0);
-    if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) {
-        fakemx_warn("getsockname: %s", strerror(errno));
-        close(fd);
-        free(s);
-        return;
-    }
-    fakemx_session_addr((const struct sockaddr *)&local, s->local,
-                        sizeof(s->local));
+    fakemx_session_addr(local, s->local, sizeof(s->local));
     fakemx_session_addr(peer, s->peer, sizeof(s->peer));
-    s->entry = fakemx_conf_lookup(srv->conf, (const struct sockaddr *)&local);
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    s->raw = bufferevent_socket_new(
-        srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    s->entry = fakemx_conf_lookup(srv->conf, local);
     s->timer = evtimer_new(srv->base, fakemx_session_timer_cb, s);
-    if (s->raw == 0 || s->timer == 0) {
-        fakemx_warn("accept: cannot create bufferevent");
-        if (s->raw)
-            bufferevent_free(s->raw);
-        else
-            close(fd);
+    s->stall = evtimer_new(srv->base, fakemx_session_stall_cb, s);
+    if (s->timer == 0 || s->stall == 0 ||
+        evbuffer_add_cb(bufferevent_get_input(raw), fakemx_session_in_cb, s) ==
+            0 ||
+        evbuffer_add_cb(bufferevent_get_output(raw), fakemx_session_out_cb,
+                        s) == 0) {
+        fakemx_warn("accept: cannot create timers");
         if (s->timer)
             event_free(s->timer);
+        if (s->stall)
+            event_free(s->stall);
+        bufferevent_free(raw);
         free(s);
         return;
     }
-    s->bev = s->raw;
     if ((s->next = srv->sessions) != 0)
         s->next->prev = s;
     srv->sessions = s;
@@ -418,4 +494,31 @@ void fakemx_session_start(struct fakemx_server *srv, int fd,
     ev = fakemx_session_event(s, "connect");
     fakemx_event_emit(ev);
     fakemx_smtp_greet(s);
+}
+
+/* fakemx_session_start - take over accepted socket FD; never fails hard */
+void fakemx_session_start(struct fakemx_server *srv, int fd,
+                          const struct sockaddr *peer, int peerlen)
+{
+    struct sockaddr_storage local;
+    socklen_t llen = sizeof(local);
+    struct bufferevent *raw;
+    int one = 1;
+
+    (void)peerlen;
+    if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) {
+        fakemx_warn("getsockname: %s", strerror(errno));
+        close(fd);
+        return;
+    }
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    raw = bufferevent_socket_new(
+        srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    if (raw == 0) {
+        fakemx_warn("accept: cannot create bufferevent");
+        close(fd);
+        return;
+    }
+    fakemx_session_start_bev(srv, raw, fd, (const struct sockaddr *)&local,
+                             peer);
 }

@@ -18,6 +18,12 @@
  * created with BEV_OPT_DEFER_CALLBACKS: the OpenSSL filter would otherwise
  * run our callbacks (and so free the session) from inside
  * bufferevent_enable().
+ *
+ * A stall (greeting-delay=, ehlo-delay=) is a timer, never a sleep: while
+ * it runs the session reads no commands (they wait in the input buffer,
+ * which has a high-water mark) and has no idle timeout; when it fires the
+ * deferred reply is sent and buffered input is handled.  Other sessions
+ * are not affected.
  */
 #ifndef FAKEMX_SESSION_H
 #define FAKEMX_SESSION_H
@@ -43,6 +49,7 @@
 #define FAKEMX_TOKEN_MAX 256              /* X-DH-Token value kept */
 #define FAKEMX_DATA_CHUNK 4096            /* message line buffer */
 #define FAKEMX_OUT_MAX (256 * 1024)       /* stop reading above */
+#define FAKEMX_IN_MAX (64 * 1024)         /* input buffered, at most */
 
 enum fakemx_state {
     FAKEMX_S_NEW,     /* accepted, nothing sent yet */
@@ -66,6 +73,11 @@ struct fakemx_msg {
     char token[FAKEMX_TOKEN_MAX];
 };
 
+struct fakemx_session;
+
+/* What a stall does when it ends. */
+typedef void (*fakemx_resume_fn)(struct fakemx_session *s);
+
 struct fakemx_session {
     struct fakemx_server *srv;
     struct fakemx_session *prev;
@@ -74,14 +86,17 @@ struct fakemx_session {
     const struct fakemx_entry *entry; /* NULL: no scenario here */
     char local[INET6_ADDRSTRLEN + 8]; /* "addr:port" dialled */
     char peer[INET6_ADDRSTRLEN + 8];  /* "addr:port" of the client */
-    int fd;
+    int fd;                  /* -1 for an in-memory session (fuzzing) */
     struct bufferevent *raw; /* the socket */
     struct bufferevent *bev; /* what we talk through: raw or TLS filter */
     SSL *ssl;                /* owned by bev once TLS started */
     struct fakemx_tls_state tls;
     enum fakemx_state state;
     struct timeval start;
-    struct event *timer; /* close path: polling and deadlines */
+    struct event *timer;     /* close path: polling and deadlines */
+    struct event *stall;     /* greeting-delay, ehlo-delay */
+    fakemx_resume_fn resume; /* what the stall does when it ends */
+    int stalled;             /* stall timer running: read no commands */
     int close_ticks;
     int in_tls;    /* handshake done */
     int ssl_shut;  /* close_notify sent */
@@ -89,7 +104,11 @@ struct fakemx_session {
     int said_bye;  /* disconnect event written */
     int skip_line; /* discarding the rest of a long line */
     int throttled; /* reading paused: output too big */
+    int reset;     /* close with a TCP RST (tls-abort=reset) */
+    int esmtp;     /* the EHLO reply being stalled is EHLO, not HELO */
     int errors;
+    size_t bytes_in;  /* octets from the socket, TLS records included */
+    size_t bytes_out; /* octets written to the socket */
     unsigned nrcpt;
     unsigned nmsg;
     struct fakemx_msg msg;
@@ -98,6 +117,20 @@ struct fakemx_session {
 /* fakemx_session_start - take over accepted socket FD; never fails hard */
 void fakemx_session_start(struct fakemx_server *srv, int fd,
                           const struct sockaddr *peer, int peerlen);
+
+/*
+ * fakemx_session_start_bev - a session on bufferevent RAW, which it owns
+ *
+ * RAW must have been created with BEV_OPT_DEFER_CALLBACKS (and
+ * BEV_OPT_CLOSE_ON_FREE for a socket).  FD is its socket, or -1 for an
+ * in-memory bufferevent (a bufferevent pair, as the fuzz target uses):
+ * then no socket options are set and no half-close is done.  LOCAL picks
+ * the config entry; LOCAL and PEER appear in events.
+ */
+void fakemx_session_start_bev(struct fakemx_server *srv,
+                              struct bufferevent *raw, int fd,
+                              const struct sockaddr *local,
+                              const struct sockaddr *peer);
 
 /* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
 void fakemx_session_free(struct fakemx_session *s, const char *reason);
@@ -108,6 +141,10 @@ void fakemx_session_set_state(struct fakemx_session *s,
 
 /* fakemx_session_attach - point S's callbacks and timeouts at s->bev */
 void fakemx_session_attach(struct fakemx_session *s);
+
+/* fakemx_session_stall - wait SECS (a timer), then call FN, then go on */
+void fakemx_session_stall(struct fakemx_session *s, double secs,
+                          fakemx_resume_fn fn);
 
 /* fakemx_session_event - a new event with the common fields filled in */
 json_t *fakemx_session_event(const struct fakemx_session *s, const char *name);

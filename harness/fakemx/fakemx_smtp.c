@@ -4,7 +4,10 @@
  * Replies follow Postfix where there is a choice.  Every refused command
  * (syntax, sequence, unknown) is a command_error event and counts toward
  * FAKEMX_MAX_ERRORS; the accepted ones that matter to verdicts (EHLO,
- * MAIL, RCPT) are events of their own.
+ * MAIL, RCPT) are events of their own.  The persona knobs acting here:
+ * greeting-delay and ehlo-delay (stalls, see fakemx_session.h),
+ * mail-reply and rcpt-reply (the command is recorded, then answered with
+ * the configured code; a 4yz/5yz leaves the state unchanged).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +16,30 @@
 #include "fakemx_log.h"
 #include "fakemx_session.h"
 
-/* fakemx_smtp_greet - send the 220 greeting */
-void fakemx_smtp_greet(struct fakemx_session *s)
+/* fakemx_smtp_greet_now - the 220 greeting, at last */
+static void fakemx_smtp_greet_now(struct fakemx_session *s)
 {
     fakemx_session_reply(s, "220 %s ESMTP dane-harness fakemx",
                          s->entry->smtp_name);
     fakemx_session_set_state(s, FAKEMX_S_HELO);
+}
+
+/* fakemx_smtp_greet - send the 220 greeting, after greeting-delay */
+void fakemx_smtp_greet(struct fakemx_session *s)
+{
+    if (s->entry->beh.greeting_delay > 0)
+        fakemx_session_stall(s, s->entry->beh.greeting_delay,
+                             fakemx_smtp_greet_now);
+    else
+        fakemx_smtp_greet_now(s);
+}
+
+/* fakemx_smtp_refusal - reply CODE (4yz or 5yz) to a refused WHAT */
+static void fakemx_smtp_refusal(struct fakemx_session *s, int code,
+                                const char *what, const char *knob)
+{
+    fakemx_session_reply(s, "%d %d.7.1 Error: %s refused (fakemx %s=%d)", code,
+                         code / 100, what, knob, code);
 }
 
 /* fakemx_smtp_reset - forget the mail transaction */
@@ -29,14 +50,37 @@ void fakemx_smtp_reset(struct fakemx_session *s)
         fakemx_session_set_state(s, FAKEMX_S_READY);
 }
 
-/* fakemx_smtp_ehlo - EHLO or HELO */
+/* fakemx_smtp_offer - would our EHLO reply advertise STARTTLS now? */
+static int fakemx_smtp_offer(const struct fakemx_session *s, int esmtp)
+{
+    return esmtp && !s->in_tls &&
+           s->entry->beh.starttls != FAKEMX_STARTTLS_NONE;
+}
+
+/* fakemx_smtp_ehlo_reply - the reply to EHLO or HELO (maybe stalled) */
+static void fakemx_smtp_ehlo_reply(struct fakemx_session *s)
+{
+    const char *name = s->entry->smtp_name;
+
+    if (!s->esmtp) {
+        fakemx_session_reply(s, "250 %s", name);
+    } else {
+        fakemx_session_reply(s, "250-%s", name);
+        fakemx_session_reply(s, "250-PIPELINING");
+        fakemx_session_reply(s, "250-SIZE %d", FAKEMX_MSG_MAX);
+        if (fakemx_smtp_offer(s, 1))
+            fakemx_session_reply(s, "250-STARTTLS");
+        fakemx_session_reply(s, "250-ENHANCEDSTATUSCODES");
+        fakemx_session_reply(s, "250 8BITMIME");
+    }
+    fakemx_session_set_state(s, FAKEMX_S_READY);
+}
+
+/* fakemx_smtp_ehlo - EHLO or HELO: record it, reply after ehlo-delay */
 static void fakemx_smtp_ehlo(struct fakemx_session *s,
                              const struct smtp_cmd *cmd)
 {
     int esmtp = cmd->verb == SMTP_VERB_EHLO;
-    int offer =
-        esmtp && !s->in_tls && s->entry->beh.starttls == FAKEMX_STARTTLS_OFFER;
-    const char *name = s->entry->smtp_name;
     json_t *ev;
 
     ev = fakemx_session_event(s, "ehlo");
@@ -44,22 +88,17 @@ static void fakemx_smtp_ehlo(struct fakemx_session *s,
     json_object_set_new(ev, "name",
                         fakemx_json_text(cmd->arg, strlen(cmd->arg)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
-    json_object_set_new(ev, "starttls_offered", json_boolean(offer));
+    json_object_set_new(ev, "starttls_offered",
+                        json_boolean(fakemx_smtp_offer(s, esmtp)));
     fakemx_event_emit(ev);
 
     s->nrcpt = 0;
-    if (!esmtp) {
-        fakemx_session_reply(s, "250 %s", name);
-    } else {
-        fakemx_session_reply(s, "250-%s", name);
-        fakemx_session_reply(s, "250-PIPELINING");
-        fakemx_session_reply(s, "250-SIZE %d", FAKEMX_MSG_MAX);
-        if (offer)
-            fakemx_session_reply(s, "250-STARTTLS");
-        fakemx_session_reply(s, "250-ENHANCEDSTATUSCODES");
-        fakemx_session_reply(s, "250 8BITMIME");
-    }
-    fakemx_session_set_state(s, FAKEMX_S_READY);
+    s->esmtp = esmtp;
+    if (s->entry->beh.ehlo_delay > 0)
+        fakemx_session_stall(s, s->entry->beh.ehlo_delay,
+                             fakemx_smtp_ehlo_reply);
+    else
+        fakemx_smtp_ehlo_reply(s);
 }
 
 /* fakemx_smtp_mail - MAIL FROM */
@@ -68,6 +107,7 @@ static void fakemx_smtp_mail(struct fakemx_session *s,
                              size_t len)
 {
     json_t *ev;
+    int code;
 
     if (s->state == FAKEMX_S_HELO) {
         fakemx_session_error(s, "bad sequence", line, len,
@@ -83,13 +123,19 @@ static void fakemx_smtp_mail(struct fakemx_session *s,
         fakemx_session_reply(s, "552 5.3.4 Message size exceeds fixed limit");
         return;
     }
+    code = s->entry->beh.mail_reply ? s->entry->beh.mail_reply : 250;
     ev = fakemx_session_event(s, "mail");
     json_object_set_new(ev, "from",
                         fakemx_json_text(cmd->addr, strlen(cmd->addr)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
+    json_object_set_new(ev, "reply", json_integer(code));
     fakemx_event_emit(ev);
     s->nrcpt = 0;
-    fakemx_session_reply(s, "250 2.1.0 Ok");
+    if (code / 100 != 2) {
+        fakemx_smtp_refusal(s, code, "sender", "mail-reply");
+        return;
+    }
+    fakemx_session_reply(s, "%d 2.1.0 Ok", code);
     fakemx_session_set_state(s, FAKEMX_S_MAIL);
 }
 
@@ -99,6 +145,7 @@ static void fakemx_smtp_rcpt(struct fakemx_session *s,
                              size_t len)
 {
     json_t *ev;
+    int code;
 
     if (s->state != FAKEMX_S_MAIL && s->state != FAKEMX_S_RCPT) {
         fakemx_session_error(s, "bad sequence", line, len,
@@ -109,13 +156,19 @@ static void fakemx_smtp_rcpt(struct fakemx_session *s,
         fakemx_session_reply(s, "452 4.5.3 Error: too many recipients");
         return;
     }
+    code = s->entry->beh.rcpt_reply ? s->entry->beh.rcpt_reply : 250;
     ev = fakemx_session_event(s, "rcpt");
     json_object_set_new(ev, "to",
                         fakemx_json_text(cmd->addr, strlen(cmd->addr)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
+    json_object_set_new(ev, "reply", json_integer(code));
     fakemx_event_emit(ev);
+    if (code / 100 != 2) {
+        fakemx_smtp_refusal(s, code, "recipient", "rcpt-reply");
+        return;
+    }
     s->nrcpt++;
-    fakemx_session_reply(s, "250 2.1.5 Ok");
+    fakemx_session_reply(s, "%d 2.1.5 Ok", code);
     fakemx_session_set_state(s, FAKEMX_S_RCPT);
 }
 

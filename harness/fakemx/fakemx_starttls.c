@@ -6,10 +6,17 @@
  * Bytes the client pipelined after STARTTLS (still in clear) are a
  * command-injection attempt or a client bug: recorded, then the session is
  * dropped.  After the handshake the SMTP state starts again at EHLO.
+ *
+ * Persona knobs acting here: starttls=reject (454) and accept-close (220,
+ * then the one close path, with no TLS), tls-abort= (carried out by the
+ * client-hello callback of fakemx_tls.c; this file only closes the
+ * session, with a RST for "reset"), and everything the tls event reports
+ * about the ClientHello.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
@@ -30,14 +37,58 @@ static void fakemx_starttls_reply_event(struct fakemx_session *s, int code)
     fakemx_event_emit(ev);
 }
 
+/* fakemx_starttls_names - JSON array of the names of N values */
+static json_t *fakemx_starttls_names(const unsigned short *v, size_t n,
+                                     const char *(*name)(unsigned, char *,
+                                                         size_t))
+{
+    json_t *a = json_array();
+    char buf[16];
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(name(v[i], buf, sizeof(buf))));
+    return a;
+}
+
+/* fakemx_starttls_versions - client_versions: supported_versions, then
+ * legacy_version if not among them */
+static json_t *fakemx_starttls_versions(const struct fakemx_hello *h)
+{
+    json_t *a = fakemx_starttls_names(h->versions, h->nversions,
+                                      fakemx_hello_version_name);
+    char buf[16];
+    size_t i;
+
+    if (!h->seen)
+        return a;
+    for (i = 0; i < h->nversions; i++)
+        if (h->versions[i] == h->legacy_version)
+            break;
+    if (i == h->nversions)
+        json_array_append_new(a, json_string(fakemx_hello_version_name(
+                                     h->legacy_version, buf, sizeof(buf))));
+    return a;
+}
+
+/* fakemx_starttls_alert - JSON string of an alert, null if none */
+static json_t *fakemx_starttls_alert(const char *alert)
+{
+    return alert[0] ? json_string(alert) : json_null();
+}
+
 /* fakemx_starttls_tls_event - record the handshake result */
 static void fakemx_starttls_tls_event(struct fakemx_session *s, int ok,
                                       const char *error)
 {
-    const struct fakemx_tls_cred *cred = s->entry->cred;
+    const struct fakemx_hello *h = &s->tls.hello;
+    char shas[FAKEMX_CHAIN_MAX][FAKEMX_SHA256_HEX];
+    size_t nsha = fakemx_tls_presented(s->ssl, shas, FAKEMX_CHAIN_MAX);
     json_t *ev = fakemx_session_event(s, "tls");
     json_t *chain = json_array();
+    struct timeval now;
+    char buf[16];
 
+    gettimeofday(&now, 0);
     json_object_set_new(ev, "ok", json_boolean(ok));
     json_object_set_new(
         ev, "version", ok ? json_string(SSL_get_version(s->ssl)) : json_null());
@@ -51,9 +102,30 @@ static void fakemx_starttls_tls_event(struct fakemx_session *s, int ok,
     if (!ok)
         json_object_set_new(ev, "error",
                             fakemx_json_text(error, strlen(error)));
-    for (size_t i = 0; cred != 0 && i < cred->nchain; i++)
-        json_array_append_new(chain, json_string(cred->chain_sha256[i]));
+    for (size_t i = 0; i < nsha; i++)
+        json_array_append_new(chain, json_string(shas[i]));
     json_object_set_new(ev, "chain_sha256", chain);
+    json_object_set_new(ev, "sni_matched", json_boolean(s->tls.sni_matched));
+    json_object_set_new(ev, "client_hello", json_boolean(h->seen));
+    json_object_set_new(ev, "client_legacy_version",
+                        h->seen ? json_string(fakemx_hello_version_name(
+                                      h->legacy_version, buf, sizeof(buf)))
+                                : json_null());
+    json_object_set_new(ev, "client_versions", fakemx_starttls_versions(h));
+    json_object_set_new(
+        ev, "client_groups",
+        fakemx_starttls_names(h->groups, h->ngroups, fakemx_hello_group_name));
+    json_object_set_new(ev, "client_sigalgs",
+                        fakemx_starttls_names(h->sigalgs, h->nsigalgs,
+                                              fakemx_hello_sigalg_name));
+    json_object_set_new(ev, "alert_sent",
+                        fakemx_starttls_alert(s->tls.alert_sent));
+    json_object_set_new(ev, "alert_received",
+                        fakemx_starttls_alert(s->tls.alert_received));
+    json_object_set_new(
+        ev, "handshake_ms",
+        json_real((double)(now.tv_sec - s->tls.start.tv_sec) * 1e3 +
+                  (double)(now.tv_usec - s->tls.start.tv_usec) / 1e3));
     fakemx_event_emit(ev);
 }
 
@@ -63,6 +135,7 @@ static void fakemx_starttls_begin(struct fakemx_session *s)
     struct bufferevent *filter;
     SSL *ssl;
 
+    s->tls.abort = s->entry->beh.tls_abort;
     if ((ssl = fakemx_tls_ssl_new(s->entry->cred, &s->tls)) == 0) {
         ERR_clear_error();
         fakemx_warn("conn %lu: SSL_new failed", s->conn);
@@ -107,6 +180,11 @@ void fakemx_starttls_command(struct fakemx_session *s, const char *line,
         fakemx_session_reply(s, "502 5.5.1 STARTTLS not available");
         return;
     }
+    if (s->entry->beh.starttls == FAKEMX_STARTTLS_REJECT) {
+        fakemx_starttls_reply_event(s, 454);
+        fakemx_session_reply(s, "454 4.7.0 TLS not available");
+        return;
+    }
     if (evbuffer_get_length(in) > 0) {
         n = evbuffer_copyout(in, head, sizeof(head));
         fakemx_starttls_reply_event(s, 554);
@@ -119,6 +197,10 @@ void fakemx_starttls_command(struct fakemx_session *s, const char *line,
     }
     fakemx_starttls_reply_event(s, 220);
     fakemx_session_reply(s, "220 2.0.0 Ready to start TLS");
+    if (s->entry->beh.starttls == FAKEMX_STARTTLS_ACCEPT_CLOSE) {
+        fakemx_session_close(s, "dropped");
+        return;
+    }
     fakemx_starttls_begin(s);
 }
 
@@ -157,8 +239,16 @@ void fakemx_starttls_event(struct fakemx_session *s, short what)
             snprintf(error, sizeof(error), "socket error: %s",
                      err ? strerror(err) : "unknown");
     }
+    if (s->tls.aborted) {
+        snprintf(error, sizeof(error),
+                 "aborted after the ClientHello "
+                 "(tls-abort=%s)",
+                 s->tls.abort == FAKEMX_ABORT_RESET ? "reset" : "alert");
+        s->reset = s->tls.abort == FAKEMX_ABORT_RESET;
+    }
     fakemx_starttls_tls_event(s, 0, error);
-    fakemx_session_close(s, (what & BEV_EVENT_TIMEOUT) ? "timeout"
-                            : (what & BEV_EVENT_EOF)   ? "eof"
-                                                       : "error");
+    fakemx_session_close(s, s->tls.aborted               ? "aborted"
+                            : (what & BEV_EVENT_TIMEOUT) ? "timeout"
+                            : (what & BEV_EVENT_EOF)     ? "eof"
+                                                         : "error");
 }

@@ -1,13 +1,21 @@
 /*
  * fakemx_tls.c - server-side TLS material of the fake MX
  *
- * See fakemx_tls.h.  Default protocol versions and ciphers of OpenSSL are
- * kept on purpose: personas that restrict them will set them per entry.
+ * See fakemx_tls.h.  OpenSSL's default protocol versions and ciphers are
+ * kept unless the entry sets tls-min= or tls-max=; allowing TLS 1.0 or
+ * 1.1 lowers the security level to 0 (they need SHA-1 signatures).
+ *
+ * Three callbacks watch the handshake; all find the connection's struct
+ * fakemx_tls_state in the SSL's app data (NULL once the session is gone):
+ * the client-hello callback records what the client offered and carries
+ * out tls-abort=, the servername callback records SNI and switches to the
+ * sni-cert context, the info callback records alerts.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -43,20 +51,109 @@ static void fakemx_tls_last_error(char *buf, size_t len)
         snprintf(buf, len, "unknown error");
 }
 
-/* fakemx_tls_sni_cb - remember the server name of the ClientHello */
+/* fakemx_tls_name_eq - equal DNS names: case and a final dot ignored */
+int fakemx_tls_name_eq(const char *a, const char *b)
+{
+    size_t na = strlen(a);
+    size_t nb = strlen(b);
+
+    if (na > 1 && a[na - 1] == '.')
+        na--;
+    if (nb > 1 && b[nb - 1] == '.')
+        nb--;
+    return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+/* fakemx_tls_hello_list - the u16 values of extension TYPE, if present */
+static void fakemx_tls_hello_list(SSL *ssl, unsigned type, int lenbytes,
+                                  unsigned short *out, size_t *n)
+{
+    const unsigned char *p;
+    size_t len;
+
+    *n = 0;
+    if (SSL_client_hello_get0_ext(ssl, type, &p, &len) == 1)
+        (void)fakemx_hello_u16_list(p, len, lenbytes, out, FAKEMX_HELLO_MAX, n);
+}
+
+/* fakemx_tls_hello_cb - record the ClientHello's offers; maybe abort */
+static int fakemx_tls_hello_cb(SSL *ssl, int *alert, void *arg)
+{
+    struct fakemx_tls_state *st = SSL_get_app_data(ssl);
+    struct fakemx_hello *h;
+
+    (void)arg;
+    if (st == 0)
+        return SSL_CLIENT_HELLO_SUCCESS;
+    h = &st->hello;
+    h->seen = st->seen = 1;
+    h->legacy_version = SSL_client_hello_get0_legacy_version(ssl);
+    fakemx_tls_hello_list(ssl, FAKEMX_EXT_SUPPORTED_VERSIONS, 1, h->versions,
+                          &h->nversions);
+    fakemx_tls_hello_list(ssl, FAKEMX_EXT_SUPPORTED_GROUPS, 2, h->groups,
+                          &h->ngroups);
+    fakemx_tls_hello_list(ssl, FAKEMX_EXT_SIGALGS, 2, h->sigalgs, &h->nsigalgs);
+    switch (st->abort) {
+    case FAKEMX_ABORT_ALERT:
+        st->aborted = 1;
+        *alert = SSL_AD_HANDSHAKE_FAILURE;
+        return SSL_CLIENT_HELLO_ERROR;
+    case FAKEMX_ABORT_RESET:
+        /* No alert: the handshake stops here (libevent reports an error)
+         * and the session closes the socket with a RST. */
+        st->aborted = 1;
+        return SSL_CLIENT_HELLO_RETRY;
+    default:
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+}
+
+/* fakemx_tls_sni_cb - remember the server name; switch to sni-cert */
 static int fakemx_tls_sni_cb(SSL *ssl, int *alert, void *arg)
 {
     struct fakemx_tls_state *st = SSL_get_app_data(ssl);
+    const struct fakemx_tls_cred *cred = arg;
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
 
     (void)alert;
-    (void)arg;
     if (st == 0)
         return SSL_TLSEXT_ERR_OK;
     st->seen = 1;
     free(st->sni);
     st->sni = name ? strdup(name) : 0;
+    st->sni_matched = 0;
+    if (cred->sni_ctx != 0 && name != 0 &&
+        fakemx_tls_name_eq(name, cred->sni_name) &&
+        SSL_set_SSL_CTX(ssl, cred->sni_ctx) != 0)
+        st->sni_matched = 1;
     return SSL_TLSEXT_ERR_OK;
+}
+
+/* fakemx_tls_info_cb - remember the first alert sent and received */
+static void fakemx_tls_info_cb(const SSL *ssl, int where, int ret)
+{
+    struct fakemx_tls_state *st = SSL_get_app_data(ssl);
+    char *slot;
+
+    if (st == 0 || !(where & SSL_CB_ALERT))
+        return;
+    slot = (where & SSL_CB_READ) ? st->alert_received : st->alert_sent;
+    if (slot[0] == 0)
+        snprintf(slot, sizeof(st->alert_sent), "%s",
+                 SSL_alert_desc_string_long(ret));
+}
+
+/* fakemx_tls_sha256 - lowercase hex SHA-256 of X's DER into OUT */
+static int fakemx_tls_sha256(X509 *x, char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen;
+
+    if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32)
+        return -1;
+    for (unsigned j = 0; j < mdlen; j++)
+        snprintf(out + 2 * j, 3, "%02x", md[j]);
+    return 0;
 }
 
 /* fakemx_tls_fingerprints - hex SHA-256 of the leaf and chain of CRED */
@@ -64,8 +161,6 @@ static int fakemx_tls_fingerprints(struct fakemx_tls_cred *cred)
 {
     STACK_OF(X509) *chain = 0;
     X509 *x;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen;
     size_t n;
 
     if ((x = SSL_CTX_get0_certificate(cred->ctx)) == 0)
@@ -78,12 +173,30 @@ static int fakemx_tls_fingerprints(struct fakemx_tls_cred *cred)
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             x = sk_X509_value(chain, (int)i - 1);
-        if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32)
+        if (fakemx_tls_sha256(x, cred->chain_sha256[i]) != 0)
             return -1;
-        for (unsigned j = 0; j < mdlen; j++)
-            snprintf(cred->chain_sha256[i] + 2 * j, 3, "%02x", md[j]);
     }
     return 0;
+}
+
+/* fakemx_tls_presented - fingerprints of the chain SSL presents (or would) */
+size_t fakemx_tls_presented(SSL *ssl, char (*out)[FAKEMX_SHA256_HEX],
+                            size_t max)
+{
+    STACK_OF(X509) *chain = 0;
+    X509 *x;
+    size_t n = 0;
+
+    if (ssl == 0 || max == 0 || (x = SSL_get_certificate(ssl)) == 0)
+        return 0;
+    SSL_get0_chain_certs(ssl, &chain);
+    if (fakemx_tls_sha256(x, out[n]) == 0)
+        n++;
+    for (int i = 0; chain != 0 && i < sk_X509_num(chain) && n < max; i++)
+        if (fakemx_tls_sha256(sk_X509_value(chain, i), out[n]) == 0)
+            n++;
+    ERR_clear_error();
+    return n;
 }
 
 /* fakemx_tls_read_key - read a PEM private key from PATH */
@@ -99,66 +212,160 @@ static EVP_PKEY *fakemx_tls_read_key(const char *path)
     return pkey;
 }
 
-/* fakemx_tls_cred_load - load CERT (PEM, leaf first, then chain) and KEY */
-struct fakemx_tls_cred *fakemx_tls_cred_load(const char *cert, const char *key,
-                                             char *err, size_t errlen)
+/* fakemx_tls_add_chain - load chain CERT and its KEY into CTX */
+static int fakemx_tls_add_chain(SSL_CTX *ctx, const char *cert, const char *key,
+                                char *err, size_t errlen)
 {
-    struct fakemx_tls_cred *cred;
     EVP_PKEY *pkey = 0;
     char why[512];
     FILE *fp;
 
-    ERR_clear_error();
     if ((fp = fopen(cert, "r")) == 0) {
         snprintf(err, errlen, "cannot open certificate %s: %s", cert,
                  strerror(errno));
-        return 0;
+        return -1;
     }
     fclose(fp);
     if ((fp = fopen(key, "r")) == 0) {
         snprintf(err, errlen, "cannot open key %s: %s", key, strerror(errno));
-        return 0;
+        return -1;
     }
     fclose(fp);
-    if ((cred = calloc(1, sizeof(*cred))) == 0) {
-        snprintf(err, errlen, "out of memory");
-        return 0;
-    }
-    if ((cred->ctx = SSL_CTX_new(TLS_server_method())) == 0) {
-        fakemx_tls_last_error(why, sizeof(why));
-        snprintf(err, errlen, "cannot create SSL_CTX: %s", why);
-        goto fail;
-    }
-    if (SSL_CTX_use_certificate_chain_file(cred->ctx, cert) != 1) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
         fakemx_tls_last_error(why, sizeof(why));
         snprintf(err, errlen, "cannot load certificate chain %s: %s", cert,
                  why);
-        goto fail;
+        return -1;
     }
     if ((pkey = fakemx_tls_read_key(key)) == 0) {
         fakemx_tls_last_error(why, sizeof(why));
         snprintf(err, errlen, "cannot load private key %s: %s", key, why);
-        goto fail;
+        return -1;
     }
-    if (SSL_CTX_use_PrivateKey(cred->ctx, pkey) != 1 ||
-        SSL_CTX_check_private_key(cred->ctx) != 1) {
+    /* The chain just loaded is the current one: its leaf must match. */
+    if (X509_check_private_key(SSL_CTX_get0_certificate(ctx), pkey) != 1 ||
+        SSL_CTX_use_PrivateKey(ctx, pkey) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
         ERR_clear_error();
+        EVP_PKEY_free(pkey);
         snprintf(err, errlen, "private key %s does not match certificate %s",
                  key, cert);
-        goto fail;
+        return -1;
     }
     EVP_PKEY_free(pkey);
-    pkey = 0;
-    if (fakemx_tls_fingerprints(cred) != 0) {
-        ERR_clear_error();
-        snprintf(err, errlen, "cannot fingerprint certificates of %s", cert);
+    return 0;
+}
+
+/* fakemx_tls_ctx_new - a server SSL_CTX with O's versions and one chain */
+static SSL_CTX *fakemx_tls_ctx_new(const struct fakemx_tls_opts *o,
+                                   const char *cert, const char *key, char *err,
+                                   size_t errlen)
+{
+    SSL_CTX *ctx;
+    char why[512];
+
+    if ((ctx = SSL_CTX_new(TLS_server_method())) == 0) {
+        fakemx_tls_last_error(why, sizeof(why));
+        snprintf(err, errlen, "cannot create SSL_CTX: %s", why);
+        return 0;
+    }
+    /* TLS 1.0 and 1.1 need SHA-1 signatures: security level 0, set
+     * before the certificates are loaded (their keys are checked). */
+    if ((o->min_version != 0 && o->min_version < TLS1_2_VERSION) ||
+        (o->max_version != 0 && o->max_version < TLS1_2_VERSION)) {
+        SSL_CTX_set_security_level(ctx, 0);
+        if (SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0") != 1) {
+            fakemx_tls_last_error(why, sizeof(why));
+            snprintf(err, errlen, "cannot set ciphers: %s", why);
+            goto fail;
+        }
+    }
+    if ((o->min_version != 0 &&
+         SSL_CTX_set_min_proto_version(ctx, o->min_version) != 1) ||
+        (o->max_version != 0 &&
+         SSL_CTX_set_max_proto_version(ctx, o->max_version) != 1)) {
+        fakemx_tls_last_error(why, sizeof(why));
+        snprintf(err, errlen, "cannot set protocol versions: %s", why);
         goto fail;
     }
+    if (fakemx_tls_add_chain(ctx, cert, key, err, errlen) != 0)
+        goto fail;
+    return ctx;
+
+fail:
+    SSL_CTX_free(ctx);
+    return 0;
+}
+
+/* fakemx_tls_add_cert2 - a second chain beside the first in CRED's ctx */
+static int fakemx_tls_add_cert2(struct fakemx_tls_cred *cred,
+                                const struct fakemx_tls_opts *o, char *err,
+                                size_t errlen)
+{
+    X509 *first = SSL_CTX_get0_certificate(cred->ctx);
+    int rc = -1;
+
+    if (first == 0 || X509_up_ref(first) != 1) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (fakemx_tls_add_chain(cred->ctx, o->cert2, o->key2, err, errlen) != 0)
+        goto done;
+    /* Same key type: the new chain replaced the first one. */
+    if (SSL_CTX_select_current_cert(cred->ctx, first) != 1) {
+        ERR_clear_error();
+        snprintf(err, errlen,
+                 "cert2 %s has the key type of cert %s (OpenSSL keeps one "
+                 "chain per key type: use e.g. RSA beside ECDSA)",
+                 o->cert2, o->cert);
+        goto done;
+    }
+    rc = 0;
+
+done:
+    X509_free(first);
+    return rc;
+}
+
+/* fakemx_tls_cred_load - load the certificates and keys of OPTS */
+struct fakemx_tls_cred *fakemx_tls_cred_load(const struct fakemx_tls_opts *o,
+                                             char *err, size_t errlen)
+{
+    struct fakemx_tls_cred *cred;
+    size_t n;
+
+    ERR_clear_error();
+    err[0] = 0;
+    if ((cred = calloc(1, sizeof(*cred))) == 0) {
+        snprintf(err, errlen, "out of memory");
+        return 0;
+    }
+    if ((cred->ctx = fakemx_tls_ctx_new(o, o->cert, o->key, err, errlen)) == 0)
+        goto fail;
+    if (o->cert2 != 0 && fakemx_tls_add_cert2(cred, o, err, errlen) != 0)
+        goto fail;
+    if (fakemx_tls_fingerprints(cred) != 0) {
+        ERR_clear_error();
+        snprintf(err, errlen, "cannot fingerprint certificates of %s", o->cert);
+        goto fail;
+    }
+    if (o->sni_name != 0) {
+        cred->sni_ctx =
+            fakemx_tls_ctx_new(o, o->sni_cert, o->sni_key, err, errlen);
+        if (cred->sni_ctx == 0 || (cred->sni_name = strdup(o->sni_name)) == 0)
+            goto fail;
+        n = strlen(cred->sni_name);
+        if (n > 1 && cred->sni_name[n - 1] == '.')
+            cred->sni_name[n - 1] = 0;
+    }
+    SSL_CTX_set_client_hello_cb(cred->ctx, fakemx_tls_hello_cb, 0);
     SSL_CTX_set_tlsext_servername_callback(cred->ctx, fakemx_tls_sni_cb);
+    SSL_CTX_set_tlsext_servername_arg(cred->ctx, cred);
     return cred;
 
 fail:
-    EVP_PKEY_free(pkey);
+    if (err[0] == 0)
+        snprintf(err, errlen, "out of memory");
     fakemx_tls_cred_free(cred);
     return 0;
 }
@@ -169,6 +376,8 @@ void fakemx_tls_cred_free(struct fakemx_tls_cred *cred)
     if (cred == 0)
         return;
     SSL_CTX_free(cred->ctx);
+    SSL_CTX_free(cred->sni_ctx);
+    free(cred->sni_name);
     free(cred->chain_sha256);
     free(cred);
 }
@@ -182,6 +391,8 @@ SSL *fakemx_tls_ssl_new(const struct fakemx_tls_cred *cred,
     if ((ssl = SSL_new(cred->ctx)) == 0)
         return 0;
     SSL_set_app_data(ssl, st);
+    SSL_set_info_callback(ssl, fakemx_tls_info_cb);
+    gettimeofday(&st->start, 0);
     return ssl;
 }
 
@@ -189,6 +400,5 @@ SSL *fakemx_tls_ssl_new(const struct fakemx_tls_cred *cred,
 void fakemx_tls_state_clear(struct fakemx_tls_state *st)
 {
     free(st->sni);
-    st->sni = 0;
-    st->seen = 0;
+    memset(st, 0, sizeof(*st));
 }
