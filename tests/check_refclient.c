@@ -4,10 +4,14 @@
  * SUMMARY
  *	unit tests of the reference client (dane-smtp-send)
  * DESCRIPTION
- *	No network: the RFC 7672 decision logic (rc_policy), the mutant
- *	table (rc_mutant), DATA dot-stuffing (rc_msg) and DNS RDATA parsing
- *	(rc_dns), and the DANE handshake (rc_tls) against an in-process
- *	TLS server over a socketpair. Test cases are grouped by behaviour.
+ *	No network: the RFC 7672 decision logic (rc_policy: TLSA usability,
+ *	digest agility, TLSA base domains with CNAME chains, reference
+ *	identifiers, the effect of every mutant flag), the mutant table and
+ *	its --help layout (rc_mutant), DATA dot-stuffing (rc_msg), DNS RDATA
+ *	parsing (rc_dns), and the DANE handshake (rc_tls) against an
+ *	in-process TLS server over a socketpair: DANE-EE without name and
+ *	date checks, DANE-TA names and trust anchors not sent, OpenSSL's
+ *	digest agility, PKIX stores, SNI. Test cases are grouped by behaviour.
  *--*/
 
 #include <check.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -397,26 +402,88 @@ START_TEST(base_domain_choice)
 }
 END_TEST
 
+START_TEST(base_domain_cname_mutants)
+{
+    const char *bases[RC_POLICY_MAX_BASES];
+    const char *why;
+    const char *h = "mx1.foo.danelab.";
+    const char *c = "mail.prov.danelab.";
+
+    /* no-cname-expansion: original name only, secure chain or not. */
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 1, 1, RC_MUT_NO_CNAME_EXPANSION,
+					  bases, &why), 1);
+    ck_assert_str_eq(bases[0], h);
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 0, 1, RC_MUT_NO_CNAME_EXPANSION,
+					  bases, &why), 1);
+    ck_assert_str_eq(bases[0], h);
+    /* tlsa-at-original-only: original first, expanded name second. */
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 1, 1, RC_MUT_TLSA_ORIGINAL_FIRST,
+					  bases, &why), 2);
+    ck_assert_str_eq(bases[0], h);
+    ck_assert_str_eq(bases[1], c);
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 0, 1, RC_MUT_TLSA_ORIGINAL_FIRST,
+					  bases, &why), 1);
+    ck_assert_str_eq(bases[0], h);
+    /* no-original-fallback: expanded name only; nothing into insecure. */
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 1, 1, RC_MUT_NO_ORIGINAL_FALLBACK,
+					  bases, &why), 1);
+    ck_assert_str_eq(bases[0], c);
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 0, 1, RC_MUT_NO_ORIGINAL_FALLBACK,
+					  bases, &why), 0);
+    /* Without a CNAME the three mutants change nothing. */
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, 0, 1, 1, 0, RC_MUT_NO_CNAME_EXPANSION
+					  | RC_MUT_TLSA_ORIGINAL_FIRST
+					  | RC_MUT_NO_ORIGINAL_FALLBACK, bases, &why), 1);
+    ck_assert_str_eq(bases[0], h);
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, "", 1, 1, 0, RC_MUT_NO_ORIGINAL_FALLBACK,
+					  bases, &why), 1);
+    ck_assert_str_eq(bases[0], h);
+    /* Nor do they bring DANE to an insecure MX or insecure first hop. */
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 0, 1, 1, RC_MUT_NO_CNAME_EXPANSION
+					  | RC_MUT_TLSA_ORIGINAL_FIRST, bases, &why), 0);
+    ck_assert_int_eq(rc_policy_tlsa_bases(h, c, 1, 0, 0, RC_MUT_NO_CNAME_EXPANSION
+					  | RC_MUT_TLSA_ORIGINAL_FIRST, bases, &why), 0);
+}
+END_TEST
+
 START_TEST(reference_ids)
 {
     const char *ids[RC_POLICY_MAX_REFIDS];
     int     n;
 
     /* MX host, TLSA at its own name: base + next-hop domain. */
-    n = rc_policy_refids("mx1.foo.danelab.", "mx1.foo.danelab.", "foo.danelab.", 1, ids);
+    n = rc_policy_refids("mx1.foo.danelab.", "mx1.foo.danelab.", 0, "foo.danelab.", 1, ids);
     ck_assert_int_eq(n, 2);
     ck_assert_str_eq(ids[0], "mx1.foo.danelab.");
     ck_assert_str_eq(ids[1], "foo.danelab.");
     /* CNAME-expanded base: base, MX host name, next-hop domain. */
-    n = rc_policy_refids("mail.prov.danelab.", "mx1.foo.danelab.", "foo.danelab.", 1, ids);
+    n = rc_policy_refids("mail.prov.danelab.", "mx1.foo.danelab.", "mail.prov.danelab.",
+			 "foo.danelab.", 1, ids);
     ck_assert_int_eq(n, 3);
     ck_assert_str_eq(ids[0], "mail.prov.danelab.");
     ck_assert_str_eq(ids[1], "mx1.foo.danelab.");
     ck_assert_str_eq(ids[2], "foo.danelab.");
     /* Implicit MX: just the domain. */
-    n = rc_policy_refids("foo.danelab.", "foo.danelab.", "foo.danelab.", 0, ids);
+    n = rc_policy_refids("foo.danelab.", "foo.danelab.", 0, "foo.danelab.", 0, ids);
     ck_assert_int_eq(n, 1);
     ck_assert_str_eq(ids[0], "foo.danelab.");
+    /*
+     * TLSA found at the original name of a secure chain: the expanded
+     * name (the server's real name) is accepted too.
+     */
+    n = rc_policy_refids("mx1.foo.danelab.", "mx1.foo.danelab.", "mail.prov.danelab.",
+			 "foo.danelab.", 1, ids);
+    ck_assert_int_eq(n, 3);
+    ck_assert_str_eq(ids[0], "mx1.foo.danelab.");
+    ck_assert_str_eq(ids[1], "mail.prov.danelab.");
+    ck_assert_str_eq(ids[2], "foo.danelab.");
+    /* Insecure chain (canon not given): the expanded name is not trusted. */
+    n = rc_policy_refids("mx1.foo.danelab.", "mx1.foo.danelab.", 0, "foo.danelab.", 1, ids);
+    ck_assert_int_eq(n, 2);
+    /* Empty strings and case variants are no extra names. */
+    n = rc_policy_refids("MX1.foo.danelab", "mx1.foo.danelab.", "", "FOO.danelab.", 1, ids);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_le(n, RC_POLICY_MAX_REFIDS);
 }
 END_TEST
 
@@ -440,29 +507,29 @@ START_TEST(session_decisions)
 		     RC_ACT_HOST_FAIL);
 
     /* SNI. */
-    ck_assert_str_eq(rc_policy_sni(RC_LEVEL_DANE, "mx1.foo.danelab.", 0), "mx1.foo.danelab.");
-    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_DANE, "mx1.foo.danelab.", RC_MUT_NO_SNI));
-    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_OPPORTUNISTIC, "mx1.foo.danelab.", 0));
-    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_MANDATORY, "mx1.foo.danelab.", 0));
+    ck_assert_str_eq(rc_policy_sni(RC_LEVEL_DANE, "mx1.foo.danelab.", "mx1.foo.danelab.", 0), "mx1.foo.danelab.");
+    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_DANE, "mx1.foo.danelab.", "mx1.foo.danelab.", RC_MUT_NO_SNI));
+    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_OPPORTUNISTIC, "mx1.foo.danelab.", "mx1.foo.danelab.", 0));
+    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_MANDATORY, "mx1.foo.danelab.", "mx1.foo.danelab.", 0));
 
     /* After the handshake. */
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, 0, 0, &why), 1);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, 2, 0, &why), 1);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 0, &why), 0);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, -1, 0, &why), 0);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, 0, 0, &why), 0);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, RC_MUT_ACCEPT_ANY_CERT, &why), 1);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_MANDATORY, 0, -1, 0, &why), 1);
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_OPPORTUNISTIC, 0, -1, 0, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, 0, 0, 0, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, 2, 0, 0, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 0, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, -1, 0, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, 0, 0, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 0, RC_MUT_ACCEPT_ANY_CERT, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_MANDATORY, 0, -1, 0, 0, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_OPPORTUNISTIC, 0, -1, 0, 0, &why), 1);
 
     /* Reply classes. */
-    ck_assert_int_eq(rc_policy_reply_class(250), 2);
-    ck_assert_int_eq(rc_policy_reply_class(354), 2);
-    ck_assert_int_eq(rc_policy_reply_class(421), 4);
-    ck_assert_int_eq(rc_policy_reply_class(451), 4);
-    ck_assert_int_eq(rc_policy_reply_class(550), 5);
-    ck_assert_int_eq(rc_policy_reply_class(999), 4);
-    ck_assert_int_eq(rc_policy_reply_class(-1), 4);
+    ck_assert_int_eq(rc_policy_reply_class(250, 0), 2);
+    ck_assert_int_eq(rc_policy_reply_class(354, 0), 2);
+    ck_assert_int_eq(rc_policy_reply_class(421, 0), 4);
+    ck_assert_int_eq(rc_policy_reply_class(451, 0), 4);
+    ck_assert_int_eq(rc_policy_reply_class(550, 0), 5);
+    ck_assert_int_eq(rc_policy_reply_class(999, 0), 4);
+    ck_assert_int_eq(rc_policy_reply_class(-1, 0), 4);
 }
 END_TEST
 
@@ -481,6 +548,221 @@ START_TEST(name_helpers)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Usability with mutants, digest agility (RFC 7671 9)                 */
+
+START_TEST(tlsa_usable_pkix_mutant)
+{
+    unsigned char md[64];
+    RC_TLSA rec;
+    RC_TLSA_CLASS cls;
+
+    memset(md, 0x5a, sizeof(md));
+    rec.data = md;
+    rec.len = 32;
+    rec.usage = 1;
+    rec.selector = 1;
+    rec.mtype = 1;
+    /* Correct client: PKIX usages are unusable in SMTP (RFC 7672 3.1.3). */
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, 0, &cls), 0);
+    ck_assert_int_eq(cls, RC_TLSA_PKIX_USAGE);
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, RC_MUT_PKIX_USAGES_USABLE, &cls), 1);
+    ck_assert_int_eq(cls, RC_TLSA_PKIX_USAGE);
+    rec.usage = 0;
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, RC_MUT_PKIX_USAGES_USABLE, &cls), 1);
+    /* The mutant still needs well-formed fields. */
+    rec.len = 31;
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, RC_MUT_PKIX_USAGES_USABLE, &cls), 0);
+    rec.len = 32;
+    rec.selector = 7;
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, RC_MUT_PKIX_USAGES_USABLE, &cls), 0);
+    /* DANE usages are unaffected; other mutants change nothing. */
+    rec.usage = 3;
+    rec.selector = 1;
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, 0, &cls), 1);
+    ck_assert_int_eq(cls, RC_TLSA_USABLE);
+    rec.usage = 1;
+    ck_assert_int_eq(rc_policy_tlsa_usable(&rec, ~RC_MUT_PKIX_USAGES_USABLE, &cls), 0);
+}
+END_TEST
+
+/* agility - run rc_policy_tlsa_agility on "u s m" triples, return keep mask */
+
+static unsigned agility(const char *const *recs, int n, unsigned mutants,
+			        int *kept)
+{
+    RC_TLSA t[8];
+    int     keep[8];
+    unsigned mask = 0;
+    int     i;
+
+    ck_assert_int_le(n, 8);
+    for (i = 0; i < n; i++) {
+	unsigned u, sel, m;
+
+	ck_assert_int_eq(sscanf(recs[i], "%u %u %u", &u, &sel, &m), 3);
+	t[i].usage = (unsigned char) u;
+	t[i].selector = (unsigned char) sel;
+	t[i].mtype = (unsigned char) m;
+	t[i].data = 0;
+	t[i].len = 0;
+	keep[i] = -1;
+    }
+    *kept = rc_policy_tlsa_agility(t, n, mutants, keep);
+    for (i = 0; i < n; i++) {
+	ck_assert_msg(keep[i] == 0 || keep[i] == 1, "keep[%d] not set", i);
+	mask |= (unsigned) keep[i] << i;
+    }
+    return (mask);
+}
+
+START_TEST(digest_agility)
+{
+    static const char *const both[] = {"3 1 1", "3 1 2"};
+    static const char *const both_rev[] = {"3 1 2", "3 1 1", "3 1 1"};
+    static const char *const full[] = {"3 1 1", "3 1 0", "3 1 2"};
+    static const char *const per_usage[] = {"3 1 1", "2 0 2"};
+    static const char *const per_sel[] = {"3 1 1", "3 0 2"};
+    static const char *const two256[] = {"3 1 1", "3 1 1"};
+    static const char *const mixed[] = {"2 0 1", "2 0 2", "3 1 1", "3 1 2", "2 1 1"};
+    int     kept;
+
+    /* SHA-512 present: SHA-256 of the same usage/selector is ignored. */
+    ck_assert_uint_eq(agility(both, 2, 0, &kept), 0x2);
+    ck_assert_int_eq(kept, 1);
+    ck_assert_uint_eq(agility(both_rev, 3, 0, &kept), 0x1);
+    ck_assert_int_eq(kept, 1);
+    /* Full(0) always stays. */
+    ck_assert_uint_eq(agility(full, 3, 0, &kept), 0x6);
+    /* Agility is per (usage, selector). */
+    ck_assert_uint_eq(agility(per_usage, 2, 0, &kept), 0x3);
+    ck_assert_uint_eq(agility(per_sel, 2, 0, &kept), 0x3);
+    ck_assert_uint_eq(agility(two256, 2, 0, &kept), 0x3);
+    ck_assert_int_eq(kept, 2);
+    ck_assert_uint_eq(agility(mixed, 5, 0, &kept), 0x2 | 0x8 | 0x10);
+    ck_assert_int_eq(kept, 3);
+    /* Mutant weakest-digest: nothing is ignored. */
+    ck_assert_uint_eq(agility(both, 2, RC_MUT_WEAKEST_DIGEST, &kept), 0x3);
+    ck_assert_uint_eq(agility(mixed, 5, RC_MUT_WEAKEST_DIGEST, &kept), 0x1f);
+    ck_assert_int_eq(kept, 5);
+    /* Other mutants do not switch agility off. */
+    ck_assert_uint_eq(agility(both, 2, ~RC_MUT_WEAKEST_DIGEST, &kept), 0x2);
+    ck_assert_int_eq(agility(both, 0, 0, &kept), 0);
+    ck_assert_int_eq(kept, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* TLS checks and acceptance, per mutant                               */
+
+START_TEST(tls_checks_table)
+{
+    static const struct {
+	unsigned mutant;
+	unsigned on;
+	unsigned off;
+    } cases[] = {
+	{RC_MUT_ACCEPT_ANY_CERT, 0, RC_CHECK_VERIFY},
+	{RC_MUT_NO_TA_NAMECHECK, 0, RC_CHECK_TA_NAMES},
+	{RC_MUT_WEAKEST_DIGEST, 0, RC_CHECK_AGILITY},
+	{RC_MUT_ENFORCE_EE_NAME, RC_CHECK_EE_NAMES, 0},
+	{RC_MUT_ENFORCE_EE_EXPIRY, RC_CHECK_EE_DATES, 0},
+	{RC_MUT_PKIX_USAGES_USABLE, RC_CHECK_PKIX_STORE, 0},
+	{RC_MUT_PKIX_FALLBACK, RC_CHECK_PKIX_FALLBACK, 0},
+    };
+    const unsigned good = RC_CHECK_VERIFY | RC_CHECK_TA_NAMES | RC_CHECK_AGILITY;
+    size_t  i;
+
+    ck_assert_uint_eq(rc_policy_tls_checks(0), good);
+    /* Mutants that live elsewhere leave the TLS checks alone. */
+    ck_assert_uint_eq(rc_policy_tls_checks(RC_MUT_NO_SNI | RC_MUT_NO_DANE
+		       | RC_MUT_ACCEPT_UNAUTH | RC_MUT_SNI_MX_NAME
+		       | RC_MUT_NO_CNAME_EXPANSION), good);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	unsigned got = rc_policy_tls_checks(cases[i].mutant);
+
+	ck_assert_msg(got == ((good | cases[i].on) & ~cases[i].off),
+		      "%s: checks 0x%x", rc_mutant_name(cases[i].mutant), got);
+    }
+}
+END_TEST
+
+START_TEST(tls_accept_mutants)
+{
+    const char *why;
+
+    /* accept-unauthenticated: the check ran and failed, delivery anyway. */
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 0, RC_MUT_ACCEPT_UNAUTH, &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "accept-unauthenticated"));
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, 0, 0, RC_MUT_ACCEPT_UNAUTH, &why), 1);
+    ck_assert_str_eq(why, "DANE authenticated");
+    /* pkix-fallback: only when the chain PKIX-validates. */
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 0, RC_MUT_PKIX_FALLBACK, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 1, RC_MUT_PKIX_FALLBACK, &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "pkix-fallback"));
+    /* The correct client never looks at PKIX for a DANE host. */
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 0, -1, 1, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, 1, -1, 1, 0, &why), 0);
+    /* Unusable-only RRset: TLS mandatory, no authentication needed. */
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_MANDATORY, 0, -1, 0, 0, &why), 1);
+    ck_assert_ptr_nonnull(strstr(why, "mandatory"));
+}
+END_TEST
+
+START_TEST(local_policy_mutants)
+{
+    const char *why;
+    RC_LEVEL l;
+    int     i;
+
+    /* permfail-as-tempfail: 5xx becomes "try the next host". */
+    ck_assert_int_eq(rc_policy_reply_class(550, 0), 5);
+    ck_assert_int_eq(rc_policy_reply_class(550, RC_MUT_PERMFAIL_AS_TEMPFAIL), 4);
+    ck_assert_int_eq(rc_policy_reply_class(250, RC_MUT_PERMFAIL_AS_TEMPFAIL), 2);
+    ck_assert_int_eq(rc_policy_reply_class(421, RC_MUT_PERMFAIL_AS_TEMPFAIL), 4);
+
+    /* nodata-as-failure: a secure denial is taken for a failure. */
+    ck_assert_int_eq(rc_policy_tlsa_level(RC_SEC_SECURE, RC_ANS_NODATA, 0,
+					  RC_MUT_NODATA_AS_FAILURE, &why), RC_LEVEL_UNUSABLE);
+    ck_assert_int_eq(rc_policy_tlsa_level(RC_SEC_SECURE, RC_ANS_NXDOMAIN, 0,
+					  RC_MUT_NODATA_AS_FAILURE, &why), RC_LEVEL_UNUSABLE);
+    ck_assert_int_eq(rc_policy_tlsa_level(RC_SEC_INSECURE, RC_ANS_NODATA, 0,
+					  RC_MUT_NODATA_AS_FAILURE, &why), RC_LEVEL_OPPORTUNISTIC);
+    ck_assert_int_eq(rc_policy_tlsa_level(RC_SEC_SECURE, RC_ANS_DATA, 1,
+					  RC_MUT_NODATA_AS_FAILURE, &why), RC_LEVEL_DANE);
+
+    /* dane-only: every level but DANE becomes unusable. */
+    for (i = RC_LEVEL_UNUSABLE; i <= RC_LEVEL_DANE; i++) {
+	l = rc_policy_host_level((RC_LEVEL) i, 0, &why);
+	ck_assert_int_eq(l, i);
+	ck_assert_ptr_null(why);
+	l = rc_policy_host_level((RC_LEVEL) i, RC_MUT_DANE_ONLY, &why);
+	ck_assert_int_eq(l, i == RC_LEVEL_DANE ? RC_LEVEL_DANE : RC_LEVEL_UNUSABLE);
+	ck_assert((why != 0) == (i == RC_LEVEL_OPPORTUNISTIC || i == RC_LEVEL_MANDATORY));
+    }
+
+    /* cleartext-retry: only after STARTTLS went out and TLS failed. */
+    ck_assert_int_eq(rc_policy_cleartext_retry(RC_LEVEL_DANE, 1, 0, 0), 0);
+    ck_assert_int_eq(rc_policy_cleartext_retry(RC_LEVEL_OPPORTUNISTIC, 1, 0, 0), 0);
+    ck_assert_int_eq(rc_policy_cleartext_retry(RC_LEVEL_DANE, 1, 0, RC_MUT_CLEARTEXT_RETRY), 1);
+    ck_assert_int_eq(rc_policy_cleartext_retry(RC_LEVEL_DANE, 1, 1, RC_MUT_CLEARTEXT_RETRY), 0);
+    ck_assert_int_eq(rc_policy_cleartext_retry(RC_LEVEL_DANE, 0, 0, RC_MUT_CLEARTEXT_RETRY), 0);
+}
+END_TEST
+
+START_TEST(sni_mutants)
+{
+    const char *b = "host.prov.danelab.";
+    const char *m = "mx1.foo.danelab.";
+
+    ck_assert_str_eq(rc_policy_sni(RC_LEVEL_DANE, b, m, 0), b);
+    ck_assert_str_eq(rc_policy_sni(RC_LEVEL_DANE, b, m, RC_MUT_SNI_MX_NAME), m);
+    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_DANE, b, m, RC_MUT_SNI_MX_NAME | RC_MUT_NO_SNI));
+    ck_assert_ptr_null(rc_policy_sni(RC_LEVEL_OPPORTUNISTIC, b, m, RC_MUT_SNI_MX_NAME));
+    ck_assert_str_eq(rc_policy_sni(RC_LEVEL_DANE, b, 0, RC_MUT_SNI_MX_NAME), b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Mutant table                                                        */
 
 START_TEST(mutant_names)
@@ -488,7 +770,12 @@ START_TEST(mutant_names)
     static const char *names[] = {"no-dane", "cleartext-fallback",
 	"ignore-bogus", "accept-any-cert", "no-sni", "no-next-mx",
 	"tlsa-for-insecure-address", "no-dnssec", "unusable-as-absent",
-    "allow-tls10"};
+	"allow-tls10", "accept-unauthenticated", "pkix-fallback",
+	"pkix-usages-usable", "enforce-ee-name", "enforce-ee-expiry",
+	"no-ta-namecheck", "no-cname-expansion", "tlsa-at-original-only",
+	"no-original-fallback", "weakest-digest", "sni-mx-name",
+	"cleartext-retry", "permfail-as-tempfail", "nodata-as-failure",
+    "dane-only"};
     unsigned seen = 0;
     size_t  i;
     char    buf[512];
@@ -514,6 +801,37 @@ START_TEST(mutant_names)
 		     "no-dane,no-sni");
     rc_mutant_list(seen, buf, 8);		/* truncation is safe */
     ck_assert_uint_eq(strlen(buf), 7);
+}
+END_TEST
+
+START_TEST(mutant_usage_layout)
+{
+    char   *text = 0;
+    size_t  len = 0;
+    FILE   *fp = open_memstream(&text, &len);
+    char   *line;
+    char   *save = 0;
+    int     names = 0;
+
+    ck_assert_ptr_nonnull(fp);
+    rc_mutant_usage(fp);
+    fclose(fp);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(0, "\n", &save)) {
+	ck_assert_msg(strlen(line) <= 79, "line too long: %s", line);
+	if (strncmp(line, "  --mutant=", 11) == 0) {
+	    char    name[64];
+
+	    /* tests/killmatrix.sh reads the names in this form. */
+	    ck_assert_int_eq(sscanf(line, "  --mutant=%63[a-z0-9-]", name), 1);
+	    ck_assert_msg(rc_mutant_parse(name) != 0, "unknown %s", name);
+	    ck_assert_msg(line[38] != ' ' && line[37] == ' ', "doc column: %s", line);
+	    names++;
+	} else {
+	    ck_assert_msg(strspn(line, " ") == 38, "bad continuation: %s", line);
+	}
+    }
+    ck_assert_int_eq(names, rc_mutant_count());
+    free(text);
 }
 END_TEST
 
@@ -672,6 +990,9 @@ static EVP_PKEY *tx_ca_key;
 static X509 *tx_ca;
 static EVP_PKEY *tx_key;
 static EVP_PKEY *tx_evil_key;
+static const char *tx_mxhost;		/* MX host name given to rc_tls */
+static const char *tx_cafile;		/* CA file for rc_tls_ctx_create() */
+static X509_STORE *tx_pkix;		/* PKIX store for the handshake */
 
 /* tx_cert - make a certificate; ISSUER NULL means self-signed */
 
@@ -716,6 +1037,9 @@ static void tx_setup(void)
     tx_key = EVP_EC_gen("P-256");
     tx_evil_key = EVP_EC_gen("P-256");
     tx_ca = tx_cert(tx_ca_key, tx_ca_key, 0, "Danelab CA", 0, 1, -86400, 86400);
+    tx_mxhost = "mx1.foo.danelab.";
+    tx_cafile = 0;
+    tx_pkix = 0;
     rc_log_init(0, 1);
     signal(SIGPIPE, SIG_IGN);
 }
@@ -835,8 +1159,11 @@ static int tx_run(const TX_SERVER *srv, RC_LEVEL level, const RC_TLSA *tlsa,
     tp.nrefids = 2;
     tp.tlsa = tlsa;
     tp.ntlsa = ntlsa;
+    tp.mxhost = tx_mxhost;
     tp.mutants = mutants;
-    ctx = rc_tls_ctx_create(mutants, err, sizeof(err));
+    tp.checks = rc_policy_tls_checks(mutants);
+    tp.pkix = tx_pkix;
+    ctx = rc_tls_ctx_create(mutants, tx_cafile, err, sizeof(err));
     ck_assert_ptr_nonnull(ctx);
     ssl = rc_tls_handshake(ctx, sv[0], &tp, res);
     n = read(pp[0], sni, snilen - 1);
@@ -850,6 +1177,18 @@ static int tx_run(const TX_SERVER *srv, RC_LEVEL level, const RC_TLSA *tlsa,
     waitpid(pid, &status, 0);
     SSL_CTX_free(ctx);
     return (ssl != 0);
+}
+
+/* tx_rec_len - fill one TLSA record with data of any length */
+
+static void tx_rec_len(RC_TLSA *rec, int u, int s, int m, unsigned char *data,
+		               size_t len)
+{
+    rec->usage = (unsigned char) u;
+    rec->selector = (unsigned char) s;
+    rec->mtype = (unsigned char) m;
+    rec->data = data;
+    rec->len = len;
 }
 
 /* tx_rec - fill one TLSA record */
@@ -887,7 +1226,7 @@ START_TEST(tls_dane_ee)
     ck_assert_int_eq(res.mtype, 1);
     ck_assert_str_eq(sni, "mx1.foo.danelab");
     ck_assert_str_eq(res.sni, "mx1.foo.danelab");
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth, 0, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth, 0, 0, &why), 1);
 
     /* Rollover RRset {wrong, right}: one match suffices. */
     tx_rec(&rec[0], 3, 1, 1, wrong);
@@ -899,7 +1238,7 @@ START_TEST(tls_dane_ee)
     ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, rec, 1, 0, &res, sni, sizeof(sni)), 1);
     ck_assert_int_eq(res.verify_ok && res.dane_depth >= 0, 0);
     ck_assert_ptr_nonnull(strstr(res.error, "TLSA"));
-    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth, 0, 0, &why), 0);
     X509_free(leaf);
 }
 END_TEST
@@ -1023,6 +1362,370 @@ START_TEST(tls_old_versions)
 }
 END_TEST
 
+START_TEST(tls_dane_ee_mutants)
+{
+    X509   *named = tx_cert(tx_key, tx_key, 0, "whatever", "DNS:unrelated.example", 0,
+			    -86400, 86400);
+    X509   *expired = tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", "DNS:mx1.foo.danelab",
+			      0, -3 * 86400, -2 * 86400);
+    X509   *future = tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", "DNS:mx1.foo.danelab",
+			     0, 86400, 2 * 86400);
+    TX_SERVER s_named = {named, tx_key, 0, 0};
+    TX_SERVER s_expired = {expired, tx_key, 0, 0};
+    TX_SERVER s_future = {future, tx_key, 0, 0};
+    unsigned char md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+
+    tx_spki_hash(tx_key, md);
+    tx_rec(&rec, 3, 1, 1, md);
+
+    /* RFC 7672 3.2.1: no name checks for DANE-EE; enforce-ee-name has them. */
+    ck_assert_int_eq(tx_run(&s_named, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok && res.dane_depth == 0, 1);
+    ck_assert_int_eq(tx_run(&s_named, RC_LEVEL_DANE, &rec, 1, RC_MUT_ENFORCE_EE_NAME,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+
+    /* RFC 7672 3.1.1: no date checks; enforce-ee-expiry has them. */
+    ck_assert_int_eq(tx_run(&s_expired, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok && res.dane_depth == 0, 1);
+    ck_assert_int_eq(tx_run(&s_future, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok && res.dane_depth == 0, 1);
+    ck_assert_int_eq(tx_run(&s_expired, RC_LEVEL_DANE, &rec, 1, RC_MUT_ENFORCE_EE_EXPIRY,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_ptr_nonnull(strstr(res.error, "expired"));
+    ck_assert_int_eq(tx_run(&s_future, RC_LEVEL_DANE, &rec, 1, RC_MUT_ENFORCE_EE_EXPIRY,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_ptr_nonnull(strstr(res.error, "not yet valid"));
+    /* The expiry mutant leaves a valid leaf alone. */
+    ck_assert_int_eq(tx_run(&s_named, RC_LEVEL_DANE, &rec, 1, RC_MUT_ENFORCE_EE_EXPIRY,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    X509_free(named);
+    X509_free(expired);
+    X509_free(future);
+}
+END_TEST
+
+START_TEST(tls_dane_ta_namecheck_mutant)
+{
+    X509   *leaf = tx_cert(tx_key, tx_ca_key, tx_ca, "leaf", "DNS:evil.danelab", 0,
+			   -86400, 86400);
+    TX_SERVER srv = {leaf, tx_key, tx_ca, 0};
+    unsigned char md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+
+    tx_cert_hash(tx_ca, md);
+    tx_rec(&rec, 2, 0, 1, md);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_NO_TA_NAMECHECK, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    ck_assert_int_eq(res.dane_depth, 1);
+    /* The SNI is still the base domain. */
+    ck_assert_str_eq(sni, "mx1.foo.danelab");
+    X509_free(leaf);
+}
+END_TEST
+
+START_TEST(tls_dane_ta_presence)
+{
+    /* The server sends its leaf only, not the trust anchor (RFC 7671 5.2.2). */
+    X509   *leaf = tx_cert(tx_key, tx_ca_key, tx_ca, "leaf", "DNS:mx1.foo.danelab", 0,
+			   -86400, 86400);
+    TX_SERVER srv = {leaf, tx_key, 0, 0};
+    unsigned char *ca_der = 0;
+    unsigned char *ca_spki = 0;
+    int     ca_len = i2d_X509(tx_ca, &ca_der);
+    int     spki_len = i2d_PUBKEY(tx_ca_key, &ca_spki);
+    unsigned char cert_md[32];
+    unsigned char spki_md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+    static const struct {
+	int     s, m;
+	int     ok;
+    } cases[] = {
+	{0, 0, 1},				/* 2 0 0: the TA is in DNS */
+	{1, 0, 1},				/* 2 1 0: key signed the leaf (5.2.3) */
+	{0, 1, 0},				/* 2 0 1: digest of a cert not sent */
+	{1, 1, 0},				/* 2 1 1: digest of a key not sent */
+    };
+    size_t  i;
+
+    tx_cert_hash(tx_ca, cert_md);
+    tx_spki_hash(tx_ca_key, spki_md);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	if (cases[i].m == 0)
+	    tx_rec_len(&rec, 2, cases[i].s, 0, cases[i].s ? ca_spki : ca_der,
+		       cases[i].s ? (size_t) spki_len : (size_t) ca_len);
+	else
+	    tx_rec(&rec, 2, cases[i].s, 1, cases[i].s ? spki_md : cert_md);
+	ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+	ck_assert_msg((res.verify_ok && res.dane_depth >= 0) == cases[i].ok,
+		      "2 %d %d: verify_ok=%d depth=%d %s", cases[i].s, cases[i].m,
+		      res.verify_ok, res.dane_depth, res.error);
+    }
+
+    /* With the anchor in the chain the digests work. */
+    srv.chain = tx_ca;
+    tx_rec(&rec, 2, 0, 1, cert_md);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    OPENSSL_free(ca_der);
+    OPENSSL_free(ca_spki);
+    X509_free(leaf);
+}
+END_TEST
+
+START_TEST(tls_digest_agility)
+{
+    X509   *leaf = tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", 0, 0, -86400, 86400);
+    TX_SERVER srv = {leaf, tx_key, 0, 0};
+    unsigned char *der = 0;
+    int     len = i2d_PUBKEY(tx_key, &der);
+    unsigned char good256[32];
+    unsigned char good512[64];
+    unsigned char bad512[64];
+    unsigned char bad256[32];
+    unsigned int n;
+    RC_TLSA rec[2];
+    RC_TLS_RESULT res;
+    char    sni[256];
+
+    tx_spki_hash(tx_key, good256);
+    tx_spki_hash(tx_evil_key, bad256);
+    ck_assert_int_eq(EVP_Digest(der, len, good512, &n, EVP_sha512(), 0), 1);
+    memset(bad512, 0x42, sizeof(bad512));
+
+    /* {3 1 1 match, 3 1 2 no match}: the SHA-256 record is ignored. */
+    tx_rec(&rec[0], 3, 1, 1, good256);
+    tx_rec_len(&rec[1], 3, 1, 2, bad512, 64);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, rec, 2, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, rec, 2, RC_MUT_WEAKEST_DIGEST, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    ck_assert_int_eq(res.mtype, 1);
+
+    /* {3 1 1 no match, 3 1 2 match}: delivered either way. */
+    tx_rec(&rec[0], 3, 1, 1, bad256);
+    tx_rec_len(&rec[1], 3, 1, 2, good512, 64);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, rec, 2, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    ck_assert_int_eq(res.mtype, 2);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, rec, 2, RC_MUT_WEAKEST_DIGEST, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    OPENSSL_free(der);
+    X509_free(leaf);
+}
+END_TEST
+
+START_TEST(tls_accept_any_cert)
+{
+    X509   *leaf = tx_cert(tx_evil_key, tx_evil_key, 0, "mx1.foo.danelab", 0, 0,
+			   -86400, 86400);
+    TX_SERVER srv = {leaf, tx_evil_key, 0, 0};
+    unsigned char md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+    const char *why;
+
+    tx_spki_hash(tx_key, md);
+    tx_rec(&rec, 3, 1, 1, md);
+
+    /* accept-any-cert: records never reach TLS; SNI still sent. */
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_ACCEPT_ANY_CERT, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.added, 0);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_str_eq(sni, "mx1.foo.danelab");
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth,
+					  res.pkix_ok, RC_MUT_ACCEPT_ANY_CERT, &why), 1);
+
+    /* accept-unauthenticated: the records are checked, fail, ignored. */
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_ACCEPT_UNAUTH, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.added, 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_ptr_nonnull(strstr(res.error, "TLSA"));
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth,
+					  res.pkix_ok, RC_MUT_ACCEPT_UNAUTH, &why), 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth,
+					  res.pkix_ok, 0, &why), 0);
+    X509_free(leaf);
+}
+END_TEST
+
+/* tx_ca_file - the test CA as a PEM file; caller unlinks */
+
+static void tx_ca_file(char *path, size_t len)
+{
+    FILE   *fp;
+    int     fd;
+
+    snprintf(path, len, "/tmp/check_refclient.XXXXXX");
+    ck_assert_int_ge(fd = mkstemp(path), 0);
+    ck_assert_ptr_nonnull(fp = fdopen(fd, "w"));
+    ck_assert_int_eq(PEM_write_X509(fp, tx_ca), 1);
+    fclose(fp);
+}
+
+START_TEST(tls_pkix_mutants)
+{
+    X509   *leaf = tx_cert(tx_evil_key, tx_ca_key, tx_ca, "mx1.foo.danelab",
+			   "DNS:mx1.foo.danelab", 0, -86400, 86400);
+    X509   *other = tx_cert(tx_evil_key, tx_ca_key, tx_ca, "other", "DNS:other.danelab",
+			    0, -86400, 86400);
+    TX_SERVER srv = {leaf, tx_evil_key, tx_ca, 0};
+    TX_SERVER srv_other = {other, tx_evil_key, tx_ca, 0};
+    unsigned char md[32];
+    unsigned char leaf_md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+    char    path[64];
+    char    err[256];
+    const char *why;
+
+    tx_ca_file(path, sizeof(path));
+    tx_pkix = rc_tls_pkix_load(path, err, sizeof(err));
+    ck_assert_msg(tx_pkix != 0, "%s", err);
+    ck_assert_ptr_null(rc_tls_pkix_load("/nonexistent/ca.pem", err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/ca.pem"));
+
+    /* TLSA names another key; the chain is PKIX-valid for the host name. */
+    tx_spki_hash(tx_key, md);
+    tx_rec(&rec, 3, 1, 1, md);
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    ck_assert_int_eq(res.pkix_ok, 1);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth,
+					  res.pkix_ok, 0, &why), 0);
+    ck_assert_int_eq(rc_policy_tls_accept(RC_LEVEL_DANE, res.verify_ok, res.dane_depth,
+					  res.pkix_ok, RC_MUT_PKIX_FALLBACK, &why), 1);
+    /* PKIX checks the name too. */
+    ck_assert_int_eq(tx_run(&srv_other, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.pkix_ok, 0);
+    ck_assert_ptr_nonnull(strstr(res.pkix_error, "mismatch"));
+    X509_STORE_free(tx_pkix);
+    tx_pkix = 0;
+
+    /*
+     * pkix-usages-usable: a PKIX-EE(1) record is enforced with the CA file
+     * in the TLS store; without it the same record cannot authenticate.
+     */
+    tx_spki_hash(tx_evil_key, leaf_md);
+    tx_rec(&rec, 1, 1, 1, leaf_md);
+    tx_cafile = path;
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_PKIX_USAGES_USABLE,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 1);
+    ck_assert_int_eq(res.usage, 1);
+    tx_cafile = 0;
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_PKIX_USAGES_USABLE,
+			    &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    /* The correct client's store stays empty even when given a CA file. */
+    tx_cafile = path;
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_int_eq(res.verify_ok, 0);
+    tx_cafile = 0;
+
+    X509_STORE_free(rc_tls_pkix_load(path, err, sizeof(err)));
+    unlink(path);
+    X509_free(leaf);
+    X509_free(other);
+}
+END_TEST
+
+START_TEST(tls_sni_mx_name)
+{
+    X509   *leaf = tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", 0, 0, -86400, 86400);
+    TX_SERVER srv = {leaf, tx_key, 0, 0};
+    unsigned char md[32];
+    RC_TLSA rec;
+    RC_TLS_RESULT res;
+    char    sni[256];
+
+    tx_spki_hash(tx_key, md);
+    tx_rec(&rec, 3, 1, 1, md);
+    tx_mxhost = "mail.foo.danelab.";
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, 0, &res, sni, sizeof(sni)), 1);
+    ck_assert_str_eq(sni, "mx1.foo.danelab");
+    ck_assert_int_eq(tx_run(&srv, RC_LEVEL_DANE, &rec, 1, RC_MUT_SNI_MX_NAME, &res,
+			    sni, sizeof(sni)), 1);
+    ck_assert_str_eq(sni, "mail.foo.danelab");
+    ck_assert_int_eq(res.verify_ok, 1);
+    X509_free(leaf);
+}
+END_TEST
+
+START_TEST(tls_match_and_info)
+{
+    X509   *leaf = tx_cert(tx_key, tx_ca_key, tx_ca, "mx1.foo.danelab",
+			   "DNS:mx1.foo.danelab", 0, -86400, 86400);
+    unsigned char *cder = 0;
+    unsigned char *sder = 0;
+    int     clen = i2d_X509(leaf, &cder);
+    int     slen = i2d_PUBKEY(tx_key, &sder);
+    unsigned char c256[32];
+    unsigned char s256[32];
+    unsigned char s512[64];
+    unsigned int n;
+    RC_TLSA rec;
+    RC_TLS_CERT_INFO ci;
+    char    hex[65];
+    int     i;
+
+    tx_cert_hash(leaf, c256);
+    tx_spki_hash(tx_key, s256);
+    ck_assert_int_eq(EVP_Digest(sder, slen, s512, &n, EVP_sha512(), 0), 1);
+    tx_rec_len(&rec, 3, 0, 0, cder, clen);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 1);
+    tx_rec_len(&rec, 3, 1, 0, sder, slen);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 1);
+    tx_rec(&rec, 3, 0, 1, c256);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 1);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, tx_ca), 0);
+    tx_rec(&rec, 2, 1, 1, s256);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 1);
+    tx_rec_len(&rec, 3, 1, 2, s512, 64);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 1);
+    tx_rec_len(&rec, 3, 1, 2, s512, 63);
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 0);
+    tx_rec(&rec, 3, 2, 1, s256);			/* unknown selector */
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 0);
+    tx_rec(&rec, 3, 1, 9, s256);			/* unknown matching type */
+    ck_assert_int_eq(rc_tls_tlsa_match(&rec, leaf), 0);
+
+    rc_tls_cert_info(leaf, &ci);
+    ck_assert_ptr_nonnull(strstr(ci.subject, "CN=mx1.foo.danelab"));
+    ck_assert_ptr_nonnull(strstr(ci.issuer, "CN=Danelab CA"));
+    for (i = 0; i < 32; i++)
+	snprintf(hex + 2 * i, 3, "%02x", s256[i]);
+    ck_assert_str_eq(ci.spki_sha256, hex);
+    for (i = 0; i < 32; i++)
+	snprintf(hex + 2 * i, 3, "%02x", c256[i]);
+    ck_assert_str_eq(ci.cert_sha256, hex);
+    ck_assert_int_eq(ci.expired, 0);
+    ck_assert_uint_gt(strlen(ci.not_after), 10);
+    OPENSSL_free(cder);
+    OPENSSL_free(sder);
+    X509_free(leaf);
+}
+END_TEST
+
 /* refclient_suite - all refclient tests */
 
 Suite  *refclient_suite(void)
@@ -1044,6 +1747,11 @@ Suite  *refclient_suite(void)
     tcase_add_test(tc, addr_usable_table);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("agility");
+    tcase_add_test(tc, tlsa_usable_pkix_mutant);
+    tcase_add_test(tc, digest_agility);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("mx-order");
     tcase_add_test(tc, mx_order);
     tcase_add_test(tc, mx_null);
@@ -1051,16 +1759,22 @@ Suite  *refclient_suite(void)
 
     tc = tcase_create("base-domain");
     tcase_add_test(tc, base_domain_choice);
+    tcase_add_test(tc, base_domain_cname_mutants);
     tcase_add_test(tc, reference_ids);
     tcase_add_test(tc, name_helpers);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("session");
     tcase_add_test(tc, session_decisions);
+    tcase_add_test(tc, tls_checks_table);
+    tcase_add_test(tc, tls_accept_mutants);
+    tcase_add_test(tc, sni_mutants);
+    tcase_add_test(tc, local_policy_mutants);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mutants");
     tcase_add_test(tc, mutant_names);
+    tcase_add_test(tc, mutant_usage_layout);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("message");
@@ -1077,6 +1791,14 @@ Suite  *refclient_suite(void)
     tcase_add_test(tc, tls_dane_ta_expired_leaf);
     tcase_add_test(tc, tls_sni_policy);
     tcase_add_test(tc, tls_old_versions);
+    tcase_add_test(tc, tls_dane_ee_mutants);
+    tcase_add_test(tc, tls_dane_ta_namecheck_mutant);
+    tcase_add_test(tc, tls_dane_ta_presence);
+    tcase_add_test(tc, tls_digest_agility);
+    tcase_add_test(tc, tls_accept_any_cert);
+    tcase_add_test(tc, tls_pkix_mutants);
+    tcase_add_test(tc, tls_sni_mx_name);
+    tcase_add_test(tc, tls_match_and_info);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("dns-rdata");

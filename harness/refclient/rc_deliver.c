@@ -54,6 +54,27 @@ int     rc_deliver_exit(RC_OUT_STATUS status)
     }
 }
 
+/* rc_deliver_params - TLS parameters of one planned host */
+
+void    rc_deliver_params(const RC_JOB *job, const RC_ROUTE *route,
+			          const RC_HOST *host, const char **refids,
+			          RC_TLS_PARAMS *tp)
+{
+    memset(tp, 0, sizeof(*tp));
+    tp->level = host->level;
+    tp->base = host->base[0] ? host->base : host->name;
+    tp->mxhost = host->name;
+    tp->refids = refids;
+    tp->nrefids = rc_policy_refids(tp->base, host->name,
+				   host->chain_secure ? host->canon : 0,
+				   route->domain, route->mx_resolved, refids);
+    tp->tlsa = host->tlsa;
+    tp->ntlsa = host->ntlsa;
+    tp->mutants = job->mutants;
+    tp->checks = rc_policy_tls_checks(job->mutants);
+    tp->pkix = job->pkix;
+}
+
 /* rc_deliver_host - try every address of one planned host */
 
 static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
@@ -65,17 +86,19 @@ static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
     RC_SESS_RESULT res;
     int     i;
 
-    memset(&tp, 0, sizeof(tp));
-    tp.level = host->level;
-    tp.base = host->base[0] ? host->base : host->name;
-    tp.refids = refids;
-    tp.nrefids = rc_policy_refids(tp.base, host->name, route->domain,
-				  route->mx_resolved, refids);
-    tp.tlsa = host->tlsa;
-    tp.ntlsa = host->ntlsa;
-    tp.mutants = job->mutants;
+    rc_deliver_params(job, route, host, refids, &tp);
     for (i = 0; i < host->naddrs; i++) {
 	rc_session_run(job, host->name, host->addrs[i], &tp, &res);
+	if (res.status == RC_SESS_TEMPFAIL
+	    && rc_policy_cleartext_retry(tp.level, res.starttls_sent,
+					 res.tls_done, job->mutants)) {
+	    RC_JOB retry = *job;
+
+	    rc_log_info("%s[%s]: TLS failed (%s), retrying in clear (mutant cleartext-retry)",
+			host->name, host->addrs[i], res.reason);
+	    retry.no_starttls = 1;
+	    rc_session_run(&retry, host->name, host->addrs[i], &tp, &res);
+	}
 	switch (res.status) {
 	case RC_SESS_DELIVERED:
 	    out->status = RC_OUT_DELIVERED;
@@ -92,6 +115,7 @@ static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
 		     host->name, host->addrs[i], res.reason);
 	    return (1);
 	case RC_SESS_TEMPFAIL:
+	case RC_SESS_ACCEPTABLE:		/* not in delivery mode */
 	    rc_deliver_reason(reasons, rlen, "%s[%s]: %s", host->name,
 			      host->addrs[i], res.reason);
 	    break;
@@ -111,7 +135,7 @@ void    rc_deliver(RC_DNS *dns, const RC_JOB *job, const char *domain,
 
     reasons[0] = 0;
     memset(out, 0, sizeof(*out));
-    rc_route_nexthop(dns, domain, job->mutants, &route);
+    rc_route_nexthop(dns, domain, job->mutants, 0, &route);
     switch (route.action) {
     case RC_MX_BOUNCE:
 	out->status = RC_OUT_BOUNCED;

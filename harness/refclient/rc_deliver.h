@@ -16,9 +16,15 @@
  *	"deferred REASONS" or "bounced REASON".
  *
  *	rc_deliver_exit() maps an outcome to the exit status (0, 75, 69).
+ *
+ *	rc_deliver_params() fills the TLS parameters of one planned host:
+ *	level, TLSA base domain, reference identifiers (into REFIDS, an
+ *	array of RC_POLICY_MAX_REFIDS), records, checks. The parameters
+ *	point into ROUTE, HOST and REFIDS.
  *--*/
 
 #include "refclient/rc_dns.h"
+#include "refclient/rc_route.h"
 #include "refclient/rc_session.h"
 
 typedef enum {
@@ -35,5 +41,8 @@ typedef struct {
 extern void rc_deliver(RC_DNS *, const RC_JOB *, const char *domain,
 		               RC_OUTCOME *);
 extern int rc_deliver_exit(RC_OUT_STATUS);
+extern void rc_deliver_params(const RC_JOB *, const RC_ROUTE *,
+			              const RC_HOST *, const char **refids,
+			              RC_TLS_PARAMS *);
 
 #endif

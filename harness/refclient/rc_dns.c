@@ -331,19 +331,6 @@ void    rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
 	answer->sec = RC_SEC_INSECURE;
 }
 
-/* rc_dns_first_hop_secure - is NAME a secure CNAME? */
-
-int     rc_dns_first_hop_secure(RC_DNS *dns, const char *name)
-{
-    RC_DNS_ANSWER answer;
-    int     secure;
-
-    rc_dns_lookup(dns, name, RC_DNS_T_CNAME, &answer);
-    secure = (answer.sec == RC_SEC_SECURE && answer.ans == RC_ANS_DATA);
-    rc_dns_answer_free(&answer);
-    return (secure);
-}
-
 /* rc_dns_answer_free - release answer data */
 
 void    rc_dns_answer_free(RC_DNS_ANSWER *answer)

@@ -23,8 +23,7 @@
  *	validator permissive mode (only for the ignore-bogus mutant): bogus
  *	data comes back, marked insecure; its answers are never secure.
  *	With the no-dnssec mutant the main context itself is permissive
- *	and every answer is insecure. rc_dns_first_hop_secure() says whether
- *	NAME is itself a secure CNAME (RFC 7672 2.2.2).
+ *	and every answer is insecure.
  *	rc_dns_answer_free() releases what an answer holds.
  *
  *	rc_dns_parse_mx() and rc_dns_parse_tlsa() return malloc()ed arrays
@@ -69,7 +68,6 @@ extern void rc_dns_lookup(RC_DNS *, const char *name, int rrtype,
 			          RC_DNS_ANSWER *);
 extern void rc_dns_lookup_unvalidated(RC_DNS *, const char *name,
 				              int rrtype, RC_DNS_ANSWER *);
-extern int rc_dns_first_hop_secure(RC_DNS *, const char *name);
 extern void rc_dns_answer_free(RC_DNS_ANSWER *);
 
 extern int rc_dns_name_str(const unsigned char *wire, size_t len,

@@ -33,6 +33,21 @@
 #define RC_MUT_NO_DNSSEC		(1U << 7)
 #define RC_MUT_UNUSABLE_AS_ABSENT	(1U << 8)
 #define RC_MUT_ALLOW_TLS10		(1U << 9)
+#define RC_MUT_ACCEPT_UNAUTH		(1U << 10)
+#define RC_MUT_PKIX_FALLBACK		(1U << 11)
+#define RC_MUT_PKIX_USAGES_USABLE	(1U << 12)
+#define RC_MUT_ENFORCE_EE_NAME		(1U << 13)
+#define RC_MUT_ENFORCE_EE_EXPIRY	(1U << 14)
+#define RC_MUT_NO_TA_NAMECHECK		(1U << 15)
+#define RC_MUT_NO_CNAME_EXPANSION	(1U << 16)
+#define RC_MUT_TLSA_ORIGINAL_FIRST	(1U << 17)
+#define RC_MUT_NO_ORIGINAL_FALLBACK	(1U << 18)
+#define RC_MUT_WEAKEST_DIGEST		(1U << 19)
+#define RC_MUT_SNI_MX_NAME		(1U << 20)
+#define RC_MUT_CLEARTEXT_RETRY		(1U << 21)
+#define RC_MUT_PERMFAIL_AS_TEMPFAIL	(1U << 22)
+#define RC_MUT_NODATA_AS_FAILURE	(1U << 23)
+#define RC_MUT_DANE_ONLY		(1U << 24)
 
 extern unsigned rc_mutant_parse(const char *name);
 extern const char *rc_mutant_name(unsigned flag);

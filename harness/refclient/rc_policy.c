@@ -92,14 +92,10 @@ static int rc_policy_der_ok(const RC_TLSA *rec)
     return (ok);
 }
 
-/* rc_policy_tlsa_class - is this TLSA record usable for SMTP? */
+/* rc_policy_tlsa_fields - selector, matching type and data of one record */
 
-RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
+static RC_TLSA_CLASS rc_policy_tlsa_fields(const RC_TLSA *rec)
 {
-    if (rec->usage == 0 || rec->usage == 1)
-	return (RC_TLSA_PKIX_USAGE);
-    if (rec->usage > 3)
-	return (RC_TLSA_BAD_USAGE);
     if (rec->selector > 1)
 	return (RC_TLSA_BAD_SELECTOR);
     switch (rec->mtype) {
@@ -114,6 +110,67 @@ RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
     default:
 	return (RC_TLSA_BAD_MTYPE);
     }
+}
+
+/* rc_policy_tlsa_class - is this TLSA record usable for SMTP? */
+
+RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
+{
+    if (rec->usage == 0 || rec->usage == 1)
+	return (RC_TLSA_PKIX_USAGE);
+    if (rec->usage > 3)
+	return (RC_TLSA_BAD_USAGE);
+    return (rc_policy_tlsa_fields(rec));
+}
+
+/* rc_policy_tlsa_usable - RFC 7672 3.1.3: usable here, with mutants */
+
+int     rc_policy_tlsa_usable(const RC_TLSA *rec, unsigned mutants,
+			              RC_TLSA_CLASS *cls)
+{
+    *cls = rc_policy_tlsa_class(rec);
+    if (*cls == RC_TLSA_USABLE)
+	return (1);
+    if (*cls == RC_TLSA_PKIX_USAGE && (mutants & RC_MUT_PKIX_USAGES_USABLE)
+	&& rc_policy_tlsa_fields(rec) == RC_TLSA_USABLE)
+	return (1);
+    return (0);
+}
+
+/* rc_policy_mtype_rank - digest strength for agility; 0 for Full(0) */
+
+static int rc_policy_mtype_rank(int mtype)
+{
+    return (mtype == 2 ? 2 : mtype == 1 ? 1 : 0);
+}
+
+/* rc_policy_tlsa_agility - RFC 7671 9: drop weaker digests per usage/selector */
+
+int     rc_policy_tlsa_agility(const RC_TLSA *recs, int n, unsigned mutants,
+			               int *keep)
+{
+    int     best[4][2];
+    int     kept = 0;
+    int     i;
+
+    memset(best, 0, sizeof(best));
+    for (i = 0; i < n; i++) {
+	const RC_TLSA *t = recs + i;
+	int     rank = rc_policy_mtype_rank(t->mtype);
+
+	if (t->usage < 4 && t->selector < 2 && rank > best[t->usage][t->selector])
+	    best[t->usage][t->selector] = rank;
+    }
+    for (i = 0; i < n; i++) {
+	const RC_TLSA *t = recs + i;
+	int     rank = rc_policy_mtype_rank(t->mtype);
+
+	keep[i] = (mutants & RC_MUT_WEAKEST_DIGEST) || rank == 0
+	    || t->usage > 3 || t->selector > 1
+	    || rank == best[t->usage][t->selector];
+	kept += keep[i];
+    }
+    return (kept);
 }
 
 /* rc_policy_tlsa_class_str - why a record is (un)usable */
@@ -158,6 +215,10 @@ RC_LEVEL rc_policy_tlsa_level(RC_SEC sec, RC_ANS ans, int n_usable,
 	return (RC_LEVEL_OPPORTUNISTIC);
     }
     if (ans != RC_ANS_DATA) {
+	if (mutants & RC_MUT_NODATA_AS_FAILURE) {
+	    *why = "no TLSA records, treated as a failed lookup (mutant nodata-as-failure)";
+	    return (RC_LEVEL_UNUSABLE);
+	}
 	*why = "no TLSA records (secure denial)";
 	return (RC_LEVEL_OPPORTUNISTIC);
     }
@@ -289,7 +350,8 @@ int     rc_policy_tlsa_bases(const char *host, const char *canon,
 			             int first_hop_secure, unsigned mutants,
 			             const char **bases, const char **why)
 {
-    int     cname = (canon != 0 && !rc_policy_name_eq(host, canon));
+    int     cname = (canon != 0 && *canon != 0
+		     && !rc_policy_name_eq(host, canon));
 
     if (mutants & RC_MUT_NO_DANE) {
 	*why = "no TLSA lookup (mutant no-dane)";
@@ -299,19 +361,44 @@ int     rc_policy_tlsa_bases(const char *host, const char *canon,
 	*why = "MX insecure: no TLSA lookup, no DANE";
 	return (0);
     }
-    if (addr_secure) {
-	*why = cname ? "secure CNAME chain: TLSA at expanded name, then original"
-	    : "addresses secure: TLSA lookup";
-	if (cname) {
-	    bases[0] = canon;
-	    bases[1] = host;
-	    return (2);
-	}
+    if (addr_secure && !cname) {
+	*why = "addresses secure: TLSA lookup";
 	bases[0] = host;
 	return (1);
     }
+    if (addr_secure) {
+
+	/*
+	 * RFC 7672 2.2.2, RFC 7671 7: the whole chain is secure. The fully
+	 * expanded name first, the original name when it has no TLSA.
+	 */
+	if (mutants & RC_MUT_NO_CNAME_EXPANSION) {
+	    *why = "secure CNAME chain: TLSA at the original name only (mutant no-cname-expansion)";
+	    bases[0] = host;
+	    return (1);
+	}
+	if (mutants & RC_MUT_NO_ORIGINAL_FALLBACK) {
+	    *why = "secure CNAME chain: TLSA at the expanded name only (mutant no-original-fallback)";
+	    bases[0] = canon;
+	    return (1);
+	}
+	if (mutants & RC_MUT_TLSA_ORIGINAL_FIRST) {
+	    *why = "secure CNAME chain: TLSA at the original name first (mutant tlsa-at-original-only)";
+	    bases[0] = host;
+	    bases[1] = canon;
+	    return (2);
+	}
+	*why = "secure CNAME chain: TLSA at the expanded name, then the original";
+	bases[0] = canon;
+	bases[1] = host;
+	return (2);
+    }
     if (cname && first_hop_secure) {
-	*why = "secure CNAME to insecure target: TLSA at original name only";
+	if (mutants & RC_MUT_NO_ORIGINAL_FALLBACK) {
+	    *why = "secure CNAME to an insecure target: no TLSA lookup (mutant no-original-fallback)";
+	    return (0);
+	}
+	*why = "secure CNAME to an insecure target: TLSA at the original name only";
 	bases[0] = host;
 	return (1);
     }
@@ -320,15 +407,16 @@ int     rc_policy_tlsa_bases(const char *host, const char *canon,
 	bases[0] = host;
 	return (1);
     }
-    *why = "addresses insecure: no TLSA lookup, no DANE";
+    *why = cname ? "insecure CNAME: no TLSA lookup, no DANE"
+	: "addresses insecure: no TLSA lookup, no DANE";
     return (0);
 }
 
 /* rc_policy_refids - RFC 7672 3.2.2: DANE-TA reference identifiers */
 
 int     rc_policy_refids(const char *base, const char *mxhost,
-			         const char *nexthop, int mx_resolved,
-			         const char **refids)
+			         const char *canon, const char *nexthop,
+			         int mx_resolved, const char **refids)
 {
     const char *cand[RC_POLICY_MAX_REFIDS];
     int     ncand = 0;
@@ -338,10 +426,10 @@ int     rc_policy_refids(const char *base, const char *mxhost,
 
     cand[ncand++] = base;
     cand[ncand++] = mxhost;
-    if (mx_resolved)
-	cand[ncand++] = nexthop;
+    cand[ncand++] = canon;
+    cand[ncand++] = mx_resolved ? nexthop : 0;
     for (i = 0; i < ncand; i++) {
-	if (cand[i] == 0)
+	if (cand[i] == 0 || *cand[i] == 0)
 	    continue;
 	for (j = 0; j < n; j++)
 	    if (rc_policy_name_eq(refids[j], cand[i]))
@@ -372,20 +460,49 @@ RC_ACTION rc_policy_no_starttls(RC_LEVEL level, unsigned mutants,
 
 /* rc_policy_sni - RFC 7672 8.1: SNI = TLSA base domain with DANE */
 
-const char *rc_policy_sni(RC_LEVEL level, const char *base, unsigned mutants)
+const char *rc_policy_sni(RC_LEVEL level, const char *base,
+			          const char *mxhost, unsigned mutants)
 {
     if (level != RC_LEVEL_DANE || (mutants & RC_MUT_NO_SNI))
 	return (0);
+    if ((mutants & RC_MUT_SNI_MX_NAME) && mxhost != 0)
+	return (mxhost);
     return (base);
+}
+
+/* rc_policy_tls_checks - what the TLS layer must verify with DANE */
+
+unsigned rc_policy_tls_checks(unsigned mutants)
+{
+    unsigned checks = RC_CHECK_VERIFY | RC_CHECK_TA_NAMES | RC_CHECK_AGILITY;
+
+    if (mutants & RC_MUT_ACCEPT_ANY_CERT)
+	checks &= ~RC_CHECK_VERIFY;
+    if (mutants & RC_MUT_NO_TA_NAMECHECK)
+	checks &= ~RC_CHECK_TA_NAMES;
+    if (mutants & RC_MUT_WEAKEST_DIGEST)
+	checks &= ~RC_CHECK_AGILITY;
+    if (mutants & RC_MUT_ENFORCE_EE_NAME)
+	checks |= RC_CHECK_EE_NAMES;
+    if (mutants & RC_MUT_ENFORCE_EE_EXPIRY)
+	checks |= RC_CHECK_EE_DATES;
+    if (mutants & RC_MUT_PKIX_USAGES_USABLE)
+	checks |= RC_CHECK_PKIX_STORE;
+    if (mutants & RC_MUT_PKIX_FALLBACK)
+	checks |= RC_CHECK_PKIX_FALLBACK;
+    return (checks);
 }
 
 /* rc_policy_tls_accept - may the session go on after the handshake? */
 
 int     rc_policy_tls_accept(RC_LEVEL level, int verify_ok, int dane_depth,
-			             unsigned mutants, const char **why)
+			             int pkix_ok, unsigned mutants,
+			             const char **why)
 {
     if (level != RC_LEVEL_DANE) {
-	*why = "no authentication required";
+	*why = level == RC_LEVEL_MANDATORY ?
+	    "TLS mandatory, no authentication (only unusable TLSA records)"
+	    : "no authentication required (opportunistic TLS)";
 	return (1);
     }
     if (verify_ok && dane_depth >= 0) {
@@ -393,7 +510,15 @@ int     rc_policy_tls_accept(RC_LEVEL level, int verify_ok, int dane_depth,
 	return (1);
     }
     if (mutants & RC_MUT_ACCEPT_ANY_CERT) {
-	*why = "verification failure ignored (mutant accept-any-cert)";
+	*why = "certificate not verified (mutant accept-any-cert)";
+	return (1);
+    }
+    if ((mutants & RC_MUT_PKIX_FALLBACK) && pkix_ok) {
+	*why = "DANE failed, chain accepted by PKIX (mutant pkix-fallback)";
+	return (1);
+    }
+    if (mutants & RC_MUT_ACCEPT_UNAUTH) {
+	*why = "DANE failed, delivering over unauthenticated TLS (mutant accept-unauthenticated)";
 	return (1);
     }
     *why = "DANE authentication failed: host unusable";
@@ -402,13 +527,36 @@ int     rc_policy_tls_accept(RC_LEVEL level, int verify_ok, int dane_depth,
 
 /* rc_policy_reply_class - SMTP reply code: 2 ok, 4 try next host, 5 bounce */
 
-int     rc_policy_reply_class(int code)
+int     rc_policy_reply_class(int code, unsigned mutants)
 {
     if (code >= 200 && code < 400)
 	return (2);
     if (code >= 500 && code < 600)
-	return (5);
+	return ((mutants & RC_MUT_PERMFAIL_AS_TEMPFAIL) ? 4 : 5);
     return (4);
+}
+
+/* rc_policy_host_level - last word on a host's level (local policy) */
+
+RC_LEVEL rc_policy_host_level(RC_LEVEL level, unsigned mutants,
+			              const char **why)
+{
+    if ((mutants & RC_MUT_DANE_ONLY) && level != RC_LEVEL_DANE
+	&& level != RC_LEVEL_UNUSABLE) {
+	*why = "no usable TLSA records, DANE required (mutant dane-only)";
+	return (RC_LEVEL_UNUSABLE);
+    }
+    *why = 0;
+    return (level);
+}
+
+/* rc_policy_cleartext_retry - reconnect in clear after a TLS failure? */
+
+int     rc_policy_cleartext_retry(RC_LEVEL level, int starttls_sent,
+				          int tls_done, unsigned mutants)
+{
+    (void) level;				/* the defect: ignoring it */
+    return ((mutants & RC_MUT_CLEARTEXT_RETRY) && starttls_sent && !tls_done);
 }
 
 /* rc_policy_name_eq - compare domain names, case and final dot ignored */

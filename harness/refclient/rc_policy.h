@@ -64,6 +64,17 @@ typedef enum {
 
 extern RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *);
 extern const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS);
+extern int rc_policy_tlsa_usable(const RC_TLSA *, unsigned mutants,
+				         RC_TLSA_CLASS *);
+
+/*
+ * Digest algorithm agility (RFC 7671 9): among usable records, per
+ * (usage, selector), only Full(0) records and the strongest digest type
+ * present (SHA2-512 over SHA2-256) take part in matching. KEEP[i] is set
+ * to 1 for the records that do; the count is returned.
+ */
+extern int rc_policy_tlsa_agility(const RC_TLSA *, int n, unsigned mutants,
+				          int *keep);
 
 /*
  * What a host requires of TLS. RC_LEVEL_UNUSABLE: skip the host.
@@ -109,6 +120,15 @@ extern int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans,
 				         RC_SEC aaaa_sec, RC_ANS aaaa_ans,
 				         int *secure, const char **why);
 
+/*
+ * rc_policy_tlsa_bases() lists where to look up TLSA, in order, for HOST
+ * (as found in the MX record) whose addresses were found at CANON (the
+ * CNAME-expanded name, NULL or "" when none): nothing without a secure
+ * MX RRset or secure addresses; HOST; CANON then HOST for a chain secure
+ * to the end; HOST only when the first hop (FIRST_HOP_SECURE) is secure
+ * but the chain ends insecure (RFC 7672 2.2.2, RFC 7671 7). The first
+ * name with secure TLSA records is the TLSA base domain.
+ */
 #define RC_POLICY_MAX_BASES	2
 
 extern int rc_policy_tlsa_bases(const char *host, const char *canon,
@@ -116,11 +136,17 @@ extern int rc_policy_tlsa_bases(const char *host, const char *canon,
 				        int first_hop_secure, unsigned mutants,
 				        const char **bases, const char **why);
 
-#define RC_POLICY_MAX_REFIDS	3
+/*
+ * DANE-TA(2) reference identifiers: the TLSA base domain, the MX host
+ * name as found in the MX record, the fully expanded name when the whole
+ * CNAME chain is secure (CANON, NULL otherwise) and, for MX-resolved
+ * delivery, the next-hop domain. Duplicates are dropped.
+ */
+#define RC_POLICY_MAX_REFIDS	4
 
 extern int rc_policy_refids(const char *base, const char *mxhost,
-			            const char *nexthop, int mx_resolved,
-			            const char **refids);
+			            const char *canon, const char *nexthop,
+			            int mx_resolved, const char **refids);
 
 /*
  * SMTP session decisions.
@@ -133,10 +159,37 @@ typedef enum {
 extern RC_ACTION rc_policy_no_starttls(RC_LEVEL, unsigned mutants,
 				               const char **why);
 extern const char *rc_policy_sni(RC_LEVEL, const char *base,
-				         unsigned mutants);
+				         const char *mxhost, unsigned mutants);
+
+/*
+ * What the TLS layer verifies for a DANE host (bit mask). The correct
+ * client: RC_CHECK_VERIFY | RC_CHECK_TA_NAMES | RC_CHECK_AGILITY.
+ */
+#define RC_CHECK_VERIFY		(1U << 0)	/* hand TLSA records to TLS */
+#define RC_CHECK_TA_NAMES	(1U << 1)	/* DANE-TA(2) name checks */
+#define RC_CHECK_AGILITY	(1U << 2)	/* ignore weaker digests */
+#define RC_CHECK_EE_NAMES	(1U << 3)	/* DANE-EE(3) name checks (wrong) */
+#define RC_CHECK_EE_DATES	(1U << 4)	/* DANE-EE(3) leaf dates (wrong) */
+#define RC_CHECK_PKIX_STORE	(1U << 5)	/* --ca-file in the TLS store (wrong) */
+#define RC_CHECK_PKIX_FALLBACK	(1U << 6)	/* PKIX after a DANE failure (wrong) */
+
+extern unsigned rc_policy_tls_checks(unsigned mutants);
 extern int rc_policy_tls_accept(RC_LEVEL, int verify_ok, int dane_depth,
-				        unsigned mutants, const char **why);
-extern int rc_policy_reply_class(int code);
+				        int pkix_ok, unsigned mutants,
+				        const char **why);
+extern int rc_policy_reply_class(int code, unsigned mutants);
+
+/*
+ * rc_policy_host_level() may override the level from DNS (a local
+ * policy; only the dane-only mutant does), with a reason in why (NULL
+ * when unchanged). rc_policy_cleartext_retry() says whether to reconnect
+ * without STARTTLS after STARTTLS was sent and TLS failed (never, for the
+ * correct client).
+ */
+extern RC_LEVEL rc_policy_host_level(RC_LEVEL, unsigned mutants,
+				             const char **why);
+extern int rc_policy_cleartext_retry(RC_LEVEL, int starttls_sent,
+				             int tls_done, unsigned mutants);
 
 /*
  * Name helpers.

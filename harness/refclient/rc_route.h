@@ -13,11 +13,19 @@
  *	with the action (use MX hosts, implicit MX, bounce, defer), the MX
  *	security status and the hosts in delivery order (preference, then
  *	name). rc_route_host() completes one host: address lookups, TLSA
- *	base domain choice, TLSA lookup and the resulting TLS level
- *	(RC_LEVEL_UNUSABLE with a reason in why when the host must be
- *	skipped). Every decision is logged. These two functions are the
- *	whole DNS/DANE side; they make no SMTP connection, so a diagnostic
- *	mode can call them for every host.
+ *	base domain choice, TLSA lookup, digest agility and the resulting
+ *	TLS level (RC_LEVEL_UNUSABLE with a reason in why when the host must
+ *	be skipped). Every decision is logged. These two functions are the
+ *	whole DNS/DANE side; they make no SMTP connection, so the --check
+ *	mode calls them for every host.
+ *
+ *	Every lookup made is also recorded (RC_LOOKUP, in order) with its
+ *	security status and a one-line result, and every record of the
+ *	TLSA RRset that decided the level is kept with its class
+ *	(RC_TLSA_INFO), for the --check report. With DIAG set,
+ *	rc_route_nexthop() and rc_route_host() also walk CNAME chains hop
+ *	by hop (one CNAME query per hop) so that the report can show the
+ *	status of each hop; the delivery path asks only what it needs.
  *
  *	rc_route_free() releases everything ROUTE owns.
  *--*/
@@ -26,20 +34,44 @@
 #include "refclient/rc_policy.h"
 
 #define RC_ROUTE_ADDRLEN	64
+#define RC_ROUTE_MAX_HOPS	8
+
+typedef struct {
+    char    type[8];			/* MX, CNAME, A, AAAA, TLSA */
+    char    name[RC_DNS_NAMELEN + 16];	/* query name */
+    RC_SEC  sec;
+    RC_ANS  ans;
+    int     unvalidated;		/* mutant ignore-bogus refetch */
+    char    result[512];		/* records, or NODATA, or reason */
+} RC_LOOKUP;
+
+typedef struct {
+    RC_TLSA rec;			/* data malloc()ed */
+    RC_TLSA_CLASS cls;
+    int     usable;			/* counts for the TLS level */
+    int     used;			/* handed to TLS (after agility) */
+} RC_TLSA_INFO;
 
 typedef struct {
     char    name[RC_DNS_NAMELEN];	/* host name, absolute */
     int     pref;
     /* Filled in by rc_route_host(). */
     RC_LEVEL level;
+    char    level_why[512];		/* why this level */
     char    why[512];			/* why the host is unusable */
     char    canon[RC_DNS_NAMELEN];	/* CNAME-expanded name, or "" */
+    int     chain_secure;		/* CNAME chain and addresses secure */
     int     addr_secure;
     char  (*addrs)[RC_ROUTE_ADDRLEN];	/* IPv4 first, then IPv6 */
     int     naddrs;
     char    base[RC_DNS_NAMELEN];	/* TLSA base domain, or "" */
-    RC_TLSA *tlsa;			/* usable records, data malloc()ed */
+    RC_TLSA *tlsa;			/* records for TLS, data malloc()ed */
     int     ntlsa;
+    RC_TLSA_INFO *tinfo;		/* the deciding RRset, all records */
+    int     ntinfo;
+    char    tlsa_name[RC_DNS_NAMELEN + 16];	/* its owner, or "" */
+    RC_LOOKUP *lookups;
+    int     nlookups;
 } RC_HOST;
 
 typedef struct {
@@ -48,12 +80,15 @@ typedef struct {
     char    why[512];
     int     mx_secure;
     int     mx_resolved;		/* hosts came from MX records */
+    int     diag;			/* walk CNAME chains for the report */
     RC_HOST *hosts;
     int     nhosts;
+    RC_LOOKUP *lookups;			/* the MX lookup (and CNAMEs) */
+    int     nlookups;
 } RC_ROUTE;
 
 extern void rc_route_nexthop(RC_DNS *, const char *domain, unsigned mutants,
-			             RC_ROUTE *);
+			             int diag, RC_ROUTE *);
 extern void rc_route_host(RC_DNS *, const RC_ROUTE *, RC_HOST *, int port,
 			          unsigned mutants);
 extern void rc_route_free(RC_ROUTE *);
