@@ -188,15 +188,21 @@ static int wait_fakemx(dh_world *w, int fd)
     return rc;
 }
 
-/* dh_world_start - all daemons up and answering; the fake MX daemon
- * loads its certificates while the DNS comes up */
+/* dh_world_start_fakemx - start it early: it loads its certificates
+ * while the zones are signed and the DNS comes up */
+int dh_world_start_fakemx(dh_world *w)
+{
+    w->fakemx_ready = spawn_fakemx(w);
+    return w->fakemx_ready < 0 ? -1 : 0;
+}
+
+/* dh_world_start - DNS daemons up and answering, fake MX ready */
 int dh_world_start(dh_world *w)
 {
+    int fd = w->fakemx_ready;
     double t0 = dh_now();
-    int fd = spawn_fakemx(w);
 
-    if (fd < 0)
-        return -1;
+    w->fakemx_ready = -1;
     if (start_dns(w) < 0) {
         close(fd);
         return -1;

@@ -375,9 +375,14 @@ static const char *abs_path(const char *p)
 static dh_world *bring_up(dh_scenario **v, size_t n, const char *rundir,
                           const char *libexec, const char **errp)
 {
-    dh_world *w = dh_world_build(v, n, rundir, libexec);
+    dh_world *w = dh_world_plan(v, n, rundir, libexec);
 
-    dh_info("world built in %.3f s (%zu scenario zones)", w->t_build, n);
+    if (dh_world_start_fakemx(w) < 0) {
+        *errp = "the fake MX daemon did not start";
+        return w;
+    }
+    dh_world_zones(w);
+    dh_info("world built in %.3f s (%zu scenarios)", w->t_build, n);
     if (dh_sandbox_resolv_conf(w->resolv_path) < 0) {
         *errp = "cannot install the sandbox resolv.conf";
         return w;

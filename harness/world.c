@@ -691,21 +691,18 @@ static dh_zone *tld(const char *origin)
     return z;
 }
 
-/* dh_world_build - plan, PKI, zones, configuration files */
-dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
-                         const char *libexec)
+/* dh_world_plan - run folder, PKI, every scenario's plan, fakemx.conf */
+dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
+                        const char *libexec)
 {
     dh_world *w = dh_calloc(1, sizeof(*w));
     unsigned char rnd[4];
-    zone_set zs = {NULL, 0};
-    dh_zone *root;
-    dh_buf nsdconf;
-    char *ds, err[512];
+    char *p;
     size_t i;
-    double t0 = dh_now();
     static const char *dirs[] = {"pki", "zones", "nsd", "unbound",
                                  "adapter", "scenarios"};
 
+    w->t0 = dh_now();
     w->rundir = dh_strdup(rundir);
     w->libexec = dh_strdup(libexec);
     RAND_bytes(rnd, sizeof(rnd));
@@ -717,16 +714,34 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         free(d);
     }
     w->pki = dh_pki_new();
-    ds = dh_asprintf("%s/pki/root.pem", rundir);
-    dh_x509_write(w->pki->root, ds);
-    free(ds);
-    ds = dh_asprintf("%s/pki/intermediate.pem", rundir);
-    dh_x509_write(w->pki->intermediate, ds);
-    free(ds);
+    p = dh_asprintf("%s/pki/root.pem", rundir);
+    dh_x509_write(w->pki->root, p);
+    free(p);
+    p = dh_asprintf("%s/pki/intermediate.pem", rundir);
+    dh_x509_write(w->pki->intermediate, p);
+    free(p);
     w->pkix_ca_path = dh_asprintf("%s/pki/public-ca.pem", rundir);
     dh_x509_write(w->pki->attacker_ca, w->pkix_ca_path);
     w->nscn = n;
     w->scn = dh_calloc(n, sizeof(*w->scn));
+    for (i = 0; i < n; i++)
+        plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
+    write_fakemx_conf(w);
+    w->events_path = dh_asprintf("%s/events.jsonl", rundir);
+    dh_debug("world: plan, PKI, fake MX configuration: %.3f s",
+             dh_now() - w->t0);
+    return w;
+}
+
+/* dh_world_zones - every zone: records, delegations, signing, faults;
+ * NSD's and Unbound's configurations */
+void dh_world_zones(dh_world *w)
+{
+    zone_set zs = {NULL, 0};
+    dh_zone *root;
+    dh_buf nsdconf;
+    char *ds, err[512];
+    size_t i;
 
     root = set_add(&zs, dh_zone_new(".", 1, DH_DENIAL_NSEC, DH_NS_NAME), NULL,
                    NULL);
@@ -742,20 +757,18 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
         add_or_die(root, ds);
         free(ds);
     }
-    for (i = 0; i < n; i++) {
-        plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
+    for (i = 0; i < w->nscn; i++)
         build_scenario_zones(w, &zs, &w->scn[i]);
-    }
-    dh_debug("world: plan, PKI and zone records: %.3f s", dh_now() - t0);
+    dh_debug("world: zone records: %.3f s", dh_now() - w->t0);
     for (i = 0; i < zs.n; i++)
         if (dh_zone_sign(zs.v[i].zone, err, sizeof(err)) < 0) {
             if (zs.v[i].ws == NULL)
                 dh_fatal("signing %s: %s", zs.v[i].zone->origin, err);
             scn_fail(zs.v[i].ws, "%s", err);
         }
-    for (i = 0; i < n; i++)
+    for (i = 0; i < w->nscn; i++)
         apply_faults(&zs, &w->scn[i]);
-    dh_debug("world: signed %zu zones: %.3f s", zs.n, dh_now() - t0);
+    dh_debug("world: signed %zu zones: %.3f s", zs.n, dh_now() - w->t0);
 
     dh_buf_init(&nsdconf);
     for (i = 0; i < zs.n; i++) {
@@ -764,7 +777,7 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
 
         if (zs.v[i].decl && zs.v[i].decl->server != DH_SERVER_OK)
             continue; /* delegated to a lame server: NSD must not serve it */
-        path = dh_asprintf("%s/zones/%szone", rundir,
+        path = dh_asprintf("%s/zones/%szone", w->rundir,
                            strcmp(z->origin, ".") == 0 ? "root." : z->origin);
         if (dh_zone_write(z, path) < 0)
             dh_fatal("cannot write %s", path);
@@ -779,11 +792,8 @@ dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
     for (i = 0; i < zs.n; i++)
         dh_zone_free(zs.v[i].zone);
     free(zs.v);
-    write_fakemx_conf(w);
-    dh_debug("world: files written: %.3f s", dh_now() - t0);
-    w->events_path = dh_asprintf("%s/events.jsonl", rundir);
-    w->t_build = dh_now() - t0;
-    return w;
+    w->t_build = dh_now() - w->t0;
+    dh_debug("world: files written: %.3f s", w->t_build);
 }
 
 /* dh_world_free - release the plan (daemons must be stopped first) */

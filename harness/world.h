@@ -1,11 +1,13 @@
 /*
  * world.h - the run's miniature Internet: its plan, files and daemons.
  *
- * dh_world_build() turns the scenarios into a plan (addresses, names,
- * tokens), generates the PKI, the zones (signed, broken on purpose where
- * the scenario says so) and the daemon configurations under rundir.
- * dh_world_start() starts NSD, Unbound and the fake MX daemon inside the
- * sandbox and waits until a validated answer comes back.  A fixture that
+ * dh_world_plan() turns the scenarios into a plan (addresses, names,
+ * tokens) and generates the PKI and the fake MX configuration, so that
+ * dh_world_start_fakemx() can start loading certificates while
+ * dh_world_zones() builds the zones (signed, broken on purpose where the
+ * scenario says so) and the DNS daemons' configurations.  dh_world_start()
+ * starts NSD and Unbound inside the sandbox and waits until a validated
+ * answer comes back and the fake MX daemon is ready.  A fixture that
  * cannot be built is not fatal to the run: that scenario's `error' is set
  * (its verdict is ERROR) and it is left out of the world.
  */
@@ -67,11 +69,18 @@ typedef struct {
     char *unbound_log;  /* resolver log (queries) */
     char *libexec;      /* folder of dane-fakemx */
     pid_t nsd, unbound, fakemx, lamedns;
-    double t_build, t_start; /* seconds spent */
+    int fakemx_ready; /* read end of the fake MX daemon's ready pipe */
+    double t0;        /* when planning began */
+    double t_build;   /* planning and zones, seconds */
+    double t_start;   /* from then until everything answered */
 } dh_world;
 
-dh_world *dh_world_build(dh_scenario **v, size_t n, const char *rundir,
-                         const char *libexec);
+dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
+                        const char *libexec);
+/* Start the fake MX daemon (it needs only the plan): 0 or -1. */
+int dh_world_start_fakemx(dh_world *w);
+void dh_world_zones(dh_world *w);
+/* Start the DNS daemons and wait until everything answers: 0 or -1. */
 int dh_world_start(dh_world *w);
 void dh_world_stop(dh_world *w);
 void dh_world_free(dh_world *w);
