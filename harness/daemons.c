@@ -95,6 +95,20 @@ static int start_dns(dh_world *w)
         wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) < 0)
         goto out;
     dh_debug("DNS daemons listening after %.3f s", dh_now() - t0);
+    /* NSD answers only once every zone is loaded; Unbound must not ask it
+     * anything before that, or it marks the server down and SERVFAILs. */
+    for (;;) {
+        dh_lookup_direct(DH_NS_ADDR, DH_TLD, "SOA", &l);
+        if (l.ok && l.rcode == 0 && l.secure)
+            break;
+        if (dh_proc_done(w->nsd, NULL) || dh_now() > end) {
+            dh_warn("NSD does not answer for %s (%s); see %s", DH_TLD,
+                    l.ok ? "not authoritative" : l.why, nsdlog);
+            goto out;
+        }
+        dh_proc_reap(0);
+    }
+    dh_debug("NSD authoritative after %.3f s", dh_now() - t0);
     ctx = dh_resolver_new(w->ta_path);
     for (;;) {
         dh_lookup_do(ctx, DH_TLD, "SOA", &l);

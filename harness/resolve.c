@@ -69,32 +69,36 @@ const char *dh_lookup_state(const dh_lookup *l)
     return l->secure ? "secure" : "insecure";
 }
 
-/* dh_lookup_plain - see resolve.h */
-void dh_lookup_plain(const char *name, const char *type, dh_lookup *out)
+/* query - one query with ldns; rd: recursion desired */
+static void query(const char *server, const char *name, const char *type,
+                  int rd, dh_lookup *out)
 {
     ldns_resolver *res = ldns_resolver_new();
-    ldns_rdf *ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, DH_RESOLVER_ADDR);
+    ldns_rdf *ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, server);
     ldns_rdf *src = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, DH_SELFCHECK_ADDR);
     ldns_rdf *qname = ldns_dname_new_frm_str(name);
     ldns_pkt *pkt = NULL;
     ldns_status st;
+    struct timeval tv = {0, 300000};
 
     memset(out, 0, sizeof(*out));
     ldns_resolver_push_nameserver(res, ns);
     ldns_resolver_set_source(res, src);
     ldns_resolver_set_dnssec(res, true);
-    ldns_resolver_set_recursive(res, true);
+    ldns_resolver_set_recursive(res, rd ? true : false);
     ldns_resolver_set_retry(res, 1);
     ldns_resolver_set_fail(res, false);
+    if (!rd)
+        ldns_resolver_set_timeout(res, tv);
     st = ldns_resolver_send(&pkt, res, qname, ldns_get_rr_type_by_name(type),
-                            LDNS_RR_CLASS_IN, LDNS_RD);
+                            LDNS_RR_CLASS_IN, rd ? LDNS_RD : 0);
     if (st != LDNS_STATUS_OK || pkt == NULL) {
         snprintf(out->why, sizeof(out->why), "%s",
                  ldns_get_errorstr_by_id(st));
     } else {
         out->ok = 1;
         out->rcode = ldns_pkt_get_rcode(pkt);
-        out->secure = ldns_pkt_ad(pkt);
+        out->secure = rd ? ldns_pkt_ad(pkt) : ldns_pkt_aa(pkt);
         out->havedata = ldns_pkt_ancount(pkt) > 0;
         out->nxdomain = out->rcode == LDNS_RCODE_NXDOMAIN;
     }
@@ -102,4 +106,17 @@ void dh_lookup_plain(const char *name, const char *type, dh_lookup *out)
     ldns_rdf_deep_free(ns);
     ldns_rdf_deep_free(qname);
     ldns_resolver_deep_free(res);
+}
+
+/* dh_lookup_direct - see resolve.h */
+void dh_lookup_direct(const char *server, const char *name, const char *type,
+                      dh_lookup *out)
+{
+    query(server, name, type, 0, out);
+}
+
+/* dh_lookup_plain - see resolve.h */
+void dh_lookup_plain(const char *name, const char *type, dh_lookup *out)
+{
+    query(DH_RESOLVER_ADDR, name, type, 1, out);
 }

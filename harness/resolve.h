@@ -31,6 +31,10 @@ struct ub_ctx *dh_resolver_new(const char *ta_path);
  * set, CD clear) to the sandbox resolver.  secure = the AD bit;
  * bogus/servfail both show as rcode SERVFAIL. */
 void dh_lookup_plain(const char *name, const char *type, dh_lookup *out);
+/* One non-recursive query straight to server (an authoritative one),
+ * with a short timeout; out->secure holds the AA bit. */
+void dh_lookup_direct(const char *server, const char *name, const char *type,
+                      dh_lookup *out);
 void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
                   dh_lookup *out);
 /* "secure", "insecure", "bogus", "servfail", "error" */
