@@ -93,12 +93,14 @@ bench: all
 	@bench/bench.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)/adapters $(DESTDIR)$(DATADIR)/scenarios
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXEC)/adapters $(DESTDIR)$(DATADIR)/scenarios \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/dane-harness $(B)/dane-smtp-send $(DESTDIR)$(BINDIR)/
 	install -m 755 $(B)/dane-fakemx $(DESTDIR)$(LIBEXEC)/
 	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
 	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(DESTDIR)$(LIBEXEC)/adapters/
 	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 docs/dane-smtp-send.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build build-san
