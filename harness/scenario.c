@@ -186,7 +186,8 @@ static int count_attr(parse_ctx *pc, const char *w, const char *val, int *out)
     return 0;
 }
 
-/* parse_host - "host NAME persona=P [persona6=P] [v4=N] [v6=N]" */
+/* parse_host - "host NAME persona=P [persona6=P] [v4=N] [v6=N]
+ * [stall=SECS]" */
 static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
     char *label = next_word(&rest), *w;
@@ -218,9 +219,16 @@ static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
         } else if (strcmp(w, "v6") == 0) {
             if (count_attr(pc, w, eq, &h.nv6) < 0)
                 return -1;
+        } else if (strcmp(w, "stall") == 0) {
+            char *end;
+
+            h.stall = strtod(eq, &end);
+            if (*eq == 0 || *end || h.stall <= 0 || h.stall > 600)
+                return perr(pc, "stall takes seconds, more than 0, at most "
+                                "600");
         } else {
             return perr(pc, "unknown host attribute '%s' (known: persona, "
-                            "persona6, v4, v6)",
+                            "persona6, v4, v6, stall)",
                         w);
         }
     }

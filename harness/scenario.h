@@ -85,6 +85,7 @@ typedef struct {
     const dh_persona *persona6; /* of its IPv6 addresses */
     int nv4;                    /* number of IPv4 addresses (default 1) */
     int nv6;                    /* number of IPv6 addresses (default 0) */
+    double stall;               /* greeting delay in seconds, or 0 */
     int line;
 } dh_host;
 

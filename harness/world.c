@@ -628,6 +628,20 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
     free(p);
 }
 
+/* put_options - a persona's fakemx options; a host's stall replaces the
+ * persona's greeting delay */
+static void put_options(dh_buf *b, const char *options, double stall)
+{
+    char *copy = dh_strdup(options), *save = NULL, *w;
+
+    for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        if (stall <= 0 || strncmp(w, "greeting-delay=", 15) != 0)
+            dh_buf_printf(b, " %s", w);
+    if (stall > 0)
+        dh_buf_printf(b, " greeting-delay=%g", stall);
+    free(copy);
+}
+
 /* write_fakemx_conf - one "listen" line per planned address */
 static void write_fakemx_conf(dh_world *w)
 {
@@ -650,9 +664,10 @@ static void write_fakemx_conf(dh_world *w)
                 const dh_persona *pe = h->addrs[k].persona;
                 dh_chain_files *cf = &h->chains[pe->chain];
 
-                dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s %s",
-                              h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name,
-                              pe->options);
+                dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s",
+                              h->addrs[k].addr, ws->sc->id, h->fqdn,
+                              pe->name);
+                put_options(&b, pe->options, h->host->stall);
                 if (pe->chain == DH_CHAIN_SNI)
                     dh_buf_printf(&b,
                                   " cert=%s key=%s sni-name=%s sni-cert=%s "

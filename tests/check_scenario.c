@@ -115,6 +115,8 @@ static const struct {
     {12, "dnssec half", "ee-ok.scn:12:", "signed"},
     {13, "host mx1 persona=honest v6=9", "ee-ok.scn:13:", "from 0 to 8"},
     {13, "host mx1 persona=honest v4=0", "ee-ok.scn:13:", "no address"},
+    {13, "host mx1 persona=honest stall=601", "ee-ok.scn:13:", "at most 600"},
+    {13, "host mx1 persona=honest stall=x", "ee-ok.scn:13:", "seconds"},
     {13, "host mx1 persona=honest colour=red", "ee-ok.scn:13:",
      "unknown host attribute"},
     {13, "host mx1@otherlab persona=honest", "ee-ok.scn:13:", "host name"},
