@@ -9,10 +9,11 @@ status=0
 for client in refclient postfix; do
     build/dane-harness run --client "$client" \
         --json "build/reports/$client.json" \
-        --junit "build/reports/$client.xml"
+        --junit "build/reports/$client.xml" \
+        --html "build/reports/$client.html"
     rc=$?
     [ $rc -gt $status ] && status=$rc
 done
 echo
-echo "reports: build/reports/{refclient,postfix}.{json,xml}"
+echo "reports: build/reports/{refclient,postfix}.{json,xml,html}"
 exit $status

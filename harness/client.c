@@ -28,7 +28,8 @@ static char **split_words(const char *s, size_t *n)
     char **v = NULL;
     size_t k = 0;
 
-    for (w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+    for (w = strtok_r(copy, " \t", &save); w;
+         w = strtok_r(NULL, " \t", &save)) {
         v = dh_realloc(v, (k + 2) * sizeof(*v));
         v[k++] = dh_strdup(w);
     }
@@ -215,8 +216,7 @@ static char *write_message(const dh_world *w, const dh_world_scn *ws,
     char *text;
 
     dh_mkdir_p(dir, 0755);
-    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000",
-             gmtime(&now));
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
     *rcpt = dh_asprintf("postmaster@%s", ws->domain);
     text = dh_asprintf("From: <%s>\r\nTo: <%s>\r\n"
                        "Subject: dane-harness scenario %s\r\n"
@@ -298,10 +298,10 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
             args[2] = r->msg;
             args[3] = NULL;
             r->argv = verb_argv(c, "send", args);
-            r->out = dh_asprintf("%s/scenarios/%s/send.out", w->rundir,
-                                 ws->sc->id);
-            err = dh_asprintf("%s/scenarios/%s/send.err", w->rundir,
-                              ws->sc->id);
+            r->out =
+                dh_asprintf("%s/scenarios/%s/send.out", w->rundir, ws->sc->id);
+            err =
+                dh_asprintf("%s/scenarios/%s/send.err", w->rundir, ws->sc->id);
             name = dh_asprintf("send %s", ws->sc->id);
             memset(&req, 0, sizeof(req));
             req.name = name;

@@ -20,7 +20,7 @@ typedef struct {
     char **extra;  /* extra words, NULL-terminated */
     char *version; /* what the adapter's "version" printed */
     int parallel;
-    int ipv6; /* capability: can deliver over IPv6 */
+    int ipv6;       /* capability: can deliver over IPv6 */
     double timeout; /* seconds per send */
 } dh_client;
 

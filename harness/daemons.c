@@ -120,8 +120,7 @@ static int start_dns(dh_world *w)
         if (dh_now() > end) {
             dh_warn("the fake DNS does not validate: %s SOA is %s (%s); "
                     "see %s and %s",
-                    DH_TLD, dh_lookup_state(&l), l.why, nsdlog,
-                    w->unbound_log);
+                    DH_TLD, dh_lookup_state(&l), l.why, nsdlog, w->unbound_log);
             break;
         }
     }
@@ -144,8 +143,8 @@ static int spawn_fakemx(dh_world *w)
     char *conf = dh_asprintf("%s/fakemx.conf", w->rundir);
     char *log = dh_asprintf("%s/fakemx.log", w->rundir);
     char fdarg[16];
-    char *argv[] = {exe, "--config", conf, "--events", w->events_path,
-                    "--ready-fd", fdarg, NULL};
+    char *argv[] = {exe,          "--config", conf, "--events", w->events_path,
+                    "--ready-fd", fdarg,      NULL};
     dh_spawn_req req = {"dane-fakemx", argv, NULL, log, NULL, -1, NULL};
 
     if (pipe2(fds, O_CLOEXEC) < 0)

@@ -90,8 +90,7 @@ static void serve_udp(lame_fd *f)
     unsigned char m[4096];
     struct sockaddr_storage from;
     socklen_t fl = sizeof(from);
-    ssize_t n = recvfrom(f->fd, m, sizeof(m), 0, (struct sockaddr *)&from,
-                         &fl);
+    ssize_t n = recvfrom(f->fd, m, sizeof(m), 0, (struct sockaddr *)&from, &fl);
     size_t out;
 
     if (n <= 0 || f->rcode == RCODE_SILENT)

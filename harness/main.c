@@ -2,7 +2,8 @@
  * main.c - the dane-harness command line.
  *
  *   dane-harness run --client CLIENT [--json FILE] [--junit FILE]
- *                    [--tap FILE] [--scenarios DIR] [--only ID,...]
+ *                    [--tap FILE] [--html FILE] [--scenarios DIR]
+ *                    [--only ID,...]
  *                    [--jobs N] [--timeout SECS] [--keep DIR] [-v]
  *   dane-harness list [--scenarios DIR] [--long | --requirements |
  *                     --personas]
@@ -37,6 +38,7 @@ typedef struct {
     const char *json;
     const char *junit;
     const char *tap;
+    const char *html;
     const char *scenarios;
     const char *only;
     const char *keep;
@@ -53,25 +55,25 @@ static char exe_dir[PATH_MAX];
 /* usage - print help; exit with status */
 static void usage(FILE *f, int status)
 {
-    fprintf(f,
-            "usage: dane-harness run --client CLIENT [--json FILE] "
-            "[--junit FILE] [--tap FILE]\n"
-            "                        [--scenarios DIR] [--only ID,...] "
-            "[--jobs N] [--timeout SECS]\n"
-            "                        [--keep DIR] [-v]\n"
-            "       dane-harness list [--scenarios DIR] [--long | "
-            "--requirements | --personas]\n"
-            "       dane-harness shell [--scenarios DIR] [--only ID,...] "
-            "[-- COMMAND ARGS]\n"
-            "\n"
-            "CLIENT is a bundled adapter name (refclient, postfix) or the "
-            "path of an\n"
-            "adapter, followed by extra words passed to it, e.g.\n"
-            "  --client \"refclient --mutant=no-dane\"\n"
-            "Runs need root: the harness builds its own network, mount and "
-            "PID namespaces.\n"
-            "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
-            "harness error.\n");
+    fprintf(f, "usage: dane-harness run --client CLIENT [--json FILE] "
+               "[--junit FILE] [--tap FILE]\n"
+               "                        [--html FILE]\n"
+               "                        [--scenarios DIR] [--only ID,...] "
+               "[--jobs N] [--timeout SECS]\n"
+               "                        [--keep DIR] [-v]\n"
+               "       dane-harness list [--scenarios DIR] [--long | "
+               "--requirements | --personas]\n"
+               "       dane-harness shell [--scenarios DIR] [--only ID,...] "
+               "[-- COMMAND ARGS]\n"
+               "\n"
+               "CLIENT is a bundled adapter name (refclient, postfix) or the "
+               "path of an\n"
+               "adapter, followed by extra words passed to it, e.g.\n"
+               "  --client \"refclient --mutant=no-dane\"\n"
+               "Runs need root: the harness builds its own network, mount and "
+               "PID namespaces.\n"
+               "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
+               "harness error.\n");
     exit(status);
 }
 
@@ -129,6 +131,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"json", required_argument, NULL, 'j'},
         {"junit", required_argument, NULL, 'J'},
         {"tap", required_argument, NULL, 'T'},
+        {"html", required_argument, NULL, 'H'},
         {"scenarios", required_argument, NULL, 's'},
         {"only", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'p'},
@@ -161,6 +164,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'T':
             o->tap = optarg;
+            break;
+        case 'H':
+            o->html = optarg;
             break;
         case 's':
             o->scenarios = optarg;
@@ -255,8 +261,7 @@ static dh_scenario **load_scenarios(const options *o, size_t *n)
             for (i = 0; i < k && strcmp(v[i]->id, w) != 0; i++)
                 ;
             if (i == k) {
-                fprintf(stderr, "dane-harness: --only: no scenario '%s'\n",
-                        w);
+                fprintf(stderr, "dane-harness: --only: no scenario '%s'\n", w);
                 exit(2);
             }
         }
@@ -417,6 +422,7 @@ static int cmd_run(options *o)
     o->json = abs_path(o->json);
     o->junit = abs_path(o->junit);
     o->tap = abs_path(o->tap);
+    o->html = abs_path(o->html);
     v = load_scenarios(o, &n);
     if (dh_client_open(&client, o->client, libexec, err, sizeof(err)) < 0) {
         fprintf(stderr, "dane-harness: %s\n", err);
@@ -458,8 +464,7 @@ static int cmd_run(options *o)
 
         r->ws = &w->scn[i];
         dh_obs_init(&r->obs);
-        dh_obs_load_events(&r->obs, w->events_path, v[i]->id,
-                           w->scn[i].token);
+        dh_obs_load_events(&r->obs, w->events_path, v[i]->id, w->scn[i].token);
         dh_obs_load_queries(&r->obs, w->unbound_log, origins,
                             DH_SELFCHECK_ADDR);
         in.sc = v[i];
@@ -483,6 +488,8 @@ static int cmd_run(options *o)
         dh_report_junit(o->junit, &rep);
     if (o->tap)
         dh_report_tap(o->tap, &rep);
+    if (o->html)
+        dh_report_html(o->html, &rep);
     if (o->keep)
         printf("run folder kept: %s\n", rundir);
     fflush(stdout);

@@ -12,18 +12,18 @@
 #define DH_PERSONA_H
 
 typedef enum {
-    DH_CHAIN_OWN,          /* the host's leaf (its own key) + intermediate */
-    DH_CHAIN_LEAF_ONLY,    /* the leaf alone: the intermediate is missing */
-    DH_CHAIN_FULL,         /* leaf + intermediate + root (trust anchor) */
-    DH_CHAIN_EXPIRED,      /* own key, leaf expired a day ago */
+    DH_CHAIN_OWN,           /* the host's leaf (its own key) + intermediate */
+    DH_CHAIN_LEAF_ONLY,     /* the leaf alone: the intermediate is missing */
+    DH_CHAIN_FULL,          /* leaf + intermediate + root (trust anchor) */
+    DH_CHAIN_EXPIRED,       /* own key, leaf expired a day ago */
     DH_CHAIN_NOT_YET_VALID, /* own key, leaf valid from tomorrow */
-    DH_CHAIN_WRONG_NAME,   /* own key, leaf for another name */
-    DH_CHAIN_WILDCARD,     /* own key, leaf for *.<parent domain> */
-    DH_CHAIN_REISSUED,     /* own key, another certificate (serial, dates) */
-    DH_CHAIN_SELF_SIGNED,  /* attacker: right name, wrong key, self-signed */
-    DH_CHAIN_ATTACKER_CA,  /* attacker: right name, issued by attacker CA */
-    DH_CHAIN_DUAL,         /* own ECDSA chain and an RSA chain */
-    DH_CHAIN_SNI,          /* own chain only for SNI = host name */
+    DH_CHAIN_WRONG_NAME,    /* own key, leaf for another name */
+    DH_CHAIN_WILDCARD,      /* own key, leaf for *.<parent domain> */
+    DH_CHAIN_REISSUED,      /* own key, another certificate (serial, dates) */
+    DH_CHAIN_SELF_SIGNED,   /* attacker: right name, wrong key, self-signed */
+    DH_CHAIN_ATTACKER_CA,   /* attacker: right name, issued by attacker CA */
+    DH_CHAIN_DUAL,          /* own ECDSA chain and an RSA chain */
+    DH_CHAIN_SNI,           /* own chain only for SNI = host name */
     DH_CHAIN_KINDS
 } dh_chain_kind;
 

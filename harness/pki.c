@@ -111,13 +111,13 @@ dh_pki *dh_pki_new(void)
     p->root = make_cert("dane-harness root CA", p->root_key, NULL, NULL, 1,
                         -DAY, 3650 * DAY);
     p->int_key = new_key(0);
-    p->intermediate = make_cert("dane-harness issuing CA", p->int_key,
-                                p->root, p->root_key, 1, -DAY, 365 * DAY);
+    p->intermediate = make_cert("dane-harness issuing CA", p->int_key, p->root,
+                                p->root_key, 1, -DAY, 365 * DAY);
     p->attacker_key = new_key(0);
     p->attacker_ca_key = new_key(0);
-    p->attacker_ca = make_cert("Trusted Public Root CA (attacker)",
-                               p->attacker_ca_key, NULL, NULL, 1, -DAY,
-                               3650 * DAY);
+    p->attacker_ca =
+        make_cert("Trusted Public Root CA (attacker)", p->attacker_ca_key, NULL,
+                  NULL, 1, -DAY, 3650 * DAY);
     return p;
 }
 
@@ -152,12 +152,12 @@ dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req)
     }
     switch (req->issuer) {
     case DH_ISSUER_INTERMEDIATE:
-        c->leaf = make_cert(cn, c->key, pki->intermediate, pki->int_key, 0,
-                            nb, na);
+        c->leaf =
+            make_cert(cn, c->key, pki->intermediate, pki->int_key, 0, nb, na);
         break;
     case DH_ISSUER_ATTACKER_CA:
-        c->leaf = make_cert(cn, c->key, pki->attacker_ca,
-                            pki->attacker_ca_key, 0, nb, na);
+        c->leaf = make_cert(cn, c->key, pki->attacker_ca, pki->attacker_ca_key,
+                            0, nb, na);
         break;
     case DH_ISSUER_SELF:
         c->leaf = make_cert(cn, c->key, NULL, NULL, 0, nb, na);

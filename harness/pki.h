@@ -18,7 +18,7 @@
 typedef struct {
     EVP_PKEY *key;
     X509 *leaf;
-    STACK_OF(X509) *chain; /* sent after the leaf; may be empty */
+    STACK_OF(X509) * chain; /* sent after the leaf; may be empty */
 } dh_cert;
 
 typedef struct {

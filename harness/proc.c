@@ -36,8 +36,8 @@ void dh_proc_init(void)
 /* redirect - open path for appending onto fd in the child */
 static void redirect(const char *path, int fd)
 {
-    int f = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
-                 0644);
+    int f =
+        open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0644);
 
     if (f < 0)
         _exit(126);
@@ -225,8 +225,7 @@ int dh_run(const dh_spawn_req *req, double timeout)
     if (pid < 0)
         return -1;
     if (!dh_proc_wait(pid, timeout, &st)) {
-        dh_warn("%s did not finish within %.0f s; killed", req->name,
-                timeout);
+        dh_warn("%s did not finish within %.0f s; killed", req->name, timeout);
         dh_proc_kill(pid);
         dh_proc_wait(pid, 5.0, NULL);
         return -1;

@@ -55,8 +55,8 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
             w = strlen(r->results[i].ws->sc->id);
     fprintf(f, "\ndane-harness %s: RFC 7672 conformance of %s (%s)\n\n",
             DH_VERSION, r->client->spec, r->client->version);
-    fprintf(f, "%-*s  %-14s  %-20s  %s\n", (int)w, "SCENARIO", "VERDICT",
-            "RFC", "REASON");
+    fprintf(f, "%-*s  %-14s  %-20s  %s\n", (int)w, "SCENARIO", "VERDICT", "RFC",
+            "REASON");
     for (i = 0; i < r->n; i++) {
         const dh_result *res = &r->results[i];
         char label[32];
@@ -75,8 +75,9 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
         put_col(f, res->ws->sc->rfc, 20);
         fprintf(f, "  %s\n", res->verdict.reason);
     }
-    fprintf(f, "\n%zu scenarios: %zu PASS, %zu FAIL, %zu ERROR, %zu HANG, "
-               "%zu CRASH, %zu SKIP",
+    fprintf(f,
+            "\n%zu scenarios: %zu PASS, %zu FAIL, %zu ERROR, %zu HANG, "
+            "%zu CRASH, %zu SKIP",
             r->n, counts[DH_V_PASS], counts[DH_V_FAIL], counts[DH_V_ERROR],
             counts[DH_V_HANG], counts[DH_V_CRASH], counts[DH_V_SKIP]);
     if (r->world)
@@ -100,9 +101,9 @@ static json_t *conn_json(const dh_conn_obs *c)
                         json_boolean(c->starttls_offered));
     json_object_set_new(o, "starttls_used", json_boolean(c->starttls_cmd));
     json_object_set_new(o, "tls_ok", json_boolean(c->tls_ok));
-    json_object_set_new(o, "tls_version", c->tls_version
-                                              ? json_string(c->tls_version)
-                                              : json_null());
+    json_object_set_new(o, "tls_version",
+                        c->tls_version ? json_string(c->tls_version)
+                                       : json_null());
     json_object_set_new(o, "sni", c->sni ? json_string(c->sni) : json_null());
     if (c->tls_error)
         json_object_set_new(o, "tls_error", json_string(c->tls_error));
@@ -173,9 +174,9 @@ int dh_report_json(const char *path, const dh_report *r)
     json_object_set_new(root, "duration", json_real(r->duration));
     json_object_set_new(cl, "spec", json_string(r->client->spec));
     json_object_set_new(cl, "adapter", json_string(r->client->path));
-    json_object_set_new(cl, "version", json_string(r->client->version
-                                                       ? r->client->version
-                                                       : "unknown"));
+    json_object_set_new(
+        cl, "version",
+        json_string(r->client->version ? r->client->version : "unknown"));
     json_object_set_new(root, "client", cl);
     if (r->world) {
         json_object_set_new(root, "world_build_seconds",
@@ -246,8 +247,9 @@ int dh_report_junit(const char *path, const dh_report *r)
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
                "  <testsuite name=\"dane-harness: ");
     xml_escape(f, r->client->spec);
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-               "skipped=\"%zu\" time=\"%.3f\">\n",
+    fprintf(f,
+            "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+            "skipped=\"%zu\" time=\"%.3f\">\n",
             r->n, fails, errors, skipped, r->duration);
     for (i = 0; i < r->n; i++) {
         const dh_result *res = &r->results[i];
@@ -308,6 +310,149 @@ int dh_report_tap(const char *path, const dh_report *r)
                 res->ws->sc->id, label, res->verdict.reason,
                 res->verdict.kind == DH_V_SKIP ? " # SKIP" : "");
     }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* html - text escaped for HTML */
+static void html(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+/* html_conn - one observed connection as a list item */
+static void html_conn(FILE *f, const dh_conn_obs *c)
+{
+    fputs("<li><code>", f);
+    html(f, c->host);
+    fputs("</code> ", f);
+    html(f, c->addr);
+    fputs(", persona <code>", f);
+    html(f, c->persona);
+    fprintf(f, "</code>: STARTTLS %s%s",
+            c->starttls_offered ? "offered" : "not offered",
+            c->starttls_cmd ? ", used" : "");
+    if (c->starttls_cmd) {
+        fprintf(f, "; TLS %s", c->tls_ok ? "ok" : "failed");
+        if (c->tls_version) {
+            fputs(" ", f);
+            html(f, c->tls_version);
+        }
+        fputs(", SNI ", f);
+        html(f, c->sni ? c->sni : "(none)");
+        if (c->tls_error) {
+            fputs(" (", f);
+            html(f, c->tls_error);
+            fputs(")", f);
+        }
+    }
+    fprintf(f, "; %s%s</li>\n",
+            c->message ? "<b>message received</b>"
+                       : (c->mail ? "MAIL FROM, no message" : "no message"),
+            c->quit ? ", QUIT" : "");
+}
+
+/* dh_report_html - one self-contained page for people */
+int dh_report_html(const char *path, const dh_report *r)
+{
+    FILE *f = fopen(path, "w");
+    size_t i, j, counts[DH_V_SKIP + 1] = {0};
+    char ts[64];
+    time_t t = (time_t)r->started;
+
+    if (f == NULL) {
+        dh_warn("cannot write %s", path);
+        return -1;
+    }
+    for (i = 0; i < r->n; i++)
+        counts[r->results[i].verdict.kind]++;
+    strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<title>dane-harness: ",
+          f);
+    html(f, r->client->spec);
+    fputs("</title>\n<style>body{font-family:sans-serif;margin:2em}"
+          "table{border-collapse:collapse}td,th{padding:.3em .6em;"
+          "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
+          ".PASS{color:#070}.FAIL{color:#b00;font-weight:bold}"
+          ".ERROR,.HANG,.CRASH{color:#a60;font-weight:bold}.SKIP{color:#777}"
+          "details{margin:.2em 0}code{font-size:90%}</style></head><body>\n",
+          f);
+    fputs("<h1>RFC 7672 conformance of <code>", f);
+    html(f, r->client->spec);
+    fputs("</code></h1>\n<p>", f);
+    html(f, r->client->version ? r->client->version : "unknown");
+    fprintf(f,
+            "; dane-harness %s; %s; %zu scenarios: %zu PASS, %zu FAIL, "
+            "%zu ERROR, %zu HANG, %zu CRASH, %zu SKIP; run %.1f s</p>\n",
+            DH_VERSION, ts, r->n, counts[DH_V_PASS], counts[DH_V_FAIL],
+            counts[DH_V_ERROR], counts[DH_V_HANG], counts[DH_V_CRASH],
+            counts[DH_V_SKIP], r->duration);
+    if (r->harness_error) {
+        fputs("<p class=\"ERROR\">harness error: ", f);
+        html(f, r->harness_error);
+        fputs("</p>\n", f);
+    }
+    fputs("<table><tr><th>scenario</th><th>verdict</th><th>RFC</th>"
+          "<th>reason and evidence</th></tr>\n",
+          f);
+    for (i = 0; i < r->n; i++) {
+        const dh_result *res = &r->results[i];
+        const dh_scenario *sc = res->ws->sc;
+        char label[32];
+
+        verdict_label(&res->verdict, label, sizeof(label));
+        fprintf(f, "<tr><td><code>%s</code></td><td class=\"%s\">%s</td><td>",
+                sc->id, dh_verdict_name(res->verdict.kind), label);
+        html(f, sc->rfc);
+        fputs("</td><td>", f);
+        html(f, res->verdict.reason);
+        fputs("<details><summary>", f);
+        html(f, sc->title);
+        fputs("</summary><p>", f);
+        html(f, sc->description ? sc->description : "");
+        fputs("</p><p>Requirements: ", f);
+        html(f, sc->requirement);
+        fprintf(f, "; expected: %s; severity if failed: %s.</p>",
+                dh_expect_name(sc->expect), dh_severity_name(sc->severity));
+        fputs("<p>The client said: <code>", f);
+        html(f, res->attempt.outcome_line ? res->attempt.outcome_line
+                                          : "(nothing)");
+        fputs("</code></p>", f);
+        if (res->obs.nconns) {
+            fputs("<p>Connections seen by the fake MX servers:</p><ul>", f);
+            for (j = 0; j < res->obs.nconns; j++)
+                html_conn(f, &res->obs.conns[j]);
+            fputs("</ul>", f);
+        }
+        if (res->obs.nqueries) {
+            fputs("<p>DNS queries the client made:</p><ul>", f);
+            for (j = 0; j < res->obs.nqueries; j++) {
+                fputs("<li><code>", f);
+                html(f, res->obs.queries[j]);
+                fputs("</code></li>", f);
+            }
+            fputs("</ul>", f);
+        }
+        fputs("</details></td></tr>\n", f);
+    }
+    fputs("</table></body></html>\n", f);
     return fclose(f) == 0 ? 0 : -1;
 }
 

@@ -1,5 +1,6 @@
 /*
- * report.h - the conformance report: console table, JSON, JUnit XML, TAP.
+ * report.h - the conformance report: console table, JSON, JUnit XML, TAP,
+ * HTML.
  *
  * A dh_result ties one scenario to its verdict and evidence.  The report
  * functions only read; they return 0, or -1 when a file cannot be
@@ -35,6 +36,7 @@ void dh_report_console(FILE *f, const dh_report *r, int color);
 int dh_report_json(const char *path, const dh_report *r);
 int dh_report_junit(const char *path, const dh_report *r);
 int dh_report_tap(const char *path, const dh_report *r);
+int dh_report_html(const char *path, const dh_report *r);
 /* 0 no FAIL/HANG/CRASH and no ERROR; 1 any FAIL/HANG/CRASH; else 2. */
 int dh_report_exit_status(const dh_report *r);
 

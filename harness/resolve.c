@@ -20,8 +20,8 @@ struct ub_ctx *dh_resolver_new(const char *ta_path)
         (rc = ub_ctx_add_ta_file(ctx, ta_path)) != 0 ||
         (rc = ub_ctx_set_option(ctx, "val-sig-skew-min:", "0")) != 0 ||
         (rc = ub_ctx_set_option(ctx, "val-sig-skew-max:", "0")) != 0 ||
-        (rc = ub_ctx_set_option(ctx, "outgoing-interface:",
-                                DH_SELFCHECK_ADDR)) != 0 ||
+        (rc = ub_ctx_set_option(
+             ctx, "outgoing-interface:", DH_SELFCHECK_ADDR)) != 0 ||
         (rc = ub_ctx_set_option(ctx, "do-ip6:", "no")) != 0)
         dh_fatal("libunbound: %s", ub_strerror(rc));
     return ctx;
@@ -93,8 +93,7 @@ static void query(const char *server, const char *name, const char *type,
     st = ldns_resolver_send(&pkt, res, qname, ldns_get_rr_type_by_name(type),
                             LDNS_RR_CLASS_IN, rd ? LDNS_RD : 0);
     if (st != LDNS_STATUS_OK || pkt == NULL) {
-        snprintf(out->why, sizeof(out->why), "%s",
-                 ldns_get_errorstr_by_id(st));
+        snprintf(out->why, sizeof(out->why), "%s", ldns_get_errorstr_by_id(st));
     } else {
         out->ok = 1;
         out->rcode = ldns_pkt_get_rcode(pkt);

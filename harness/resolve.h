@@ -15,7 +15,6 @@
 
 #include "names.h"
 
-
 typedef struct {
     int ok;       /* the lookup itself worked */
     int rcode;    /* DNS rcode */

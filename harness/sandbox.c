@@ -145,8 +145,8 @@ int dh_sandbox_enter(const char *rundir, int keep)
                  strerror(errno));
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         dh_fatal("cannot make mounts private: %s", strerror(errno));
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              NULL) < 0)
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+        0)
         dh_warn("cannot mount /proc for the sandbox: %s", strerror(errno));
     if (!keep && mount("dane-harness", rundir, "tmpfs", MS_NOSUID | MS_NODEV,
                        "mode=0755,size=1g") < 0)

@@ -227,8 +227,9 @@ static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
                 return perr(pc, "stall takes seconds, more than 0, at most "
                                 "600");
         } else {
-            return perr(pc, "unknown host attribute '%s' (known: persona, "
-                            "persona6, v4, v6, stall)",
+            return perr(pc,
+                        "unknown host attribute '%s' (known: persona, "
+                        "persona6, v4, v6, stall)",
                         w);
         }
     }
@@ -256,8 +257,9 @@ static int parse_name_type(parse_ctx *pc, const char *key, char **rest,
     if (*owner == NULL || *type == NULL)
         return perr(pc, "'%s' needs NAME TYPE ...", key);
     if (!valid_name(*owner))
-        return perr(pc, "bad name '%s' (relative to the zone, @ for the "
-                        "apex, NAME@%s for the second TLD)",
+        return perr(pc,
+                    "bad name '%s' (relative to the zone, @ for the "
+                    "apex, NAME@%s for the second TLD)",
                     *owner, DH_TLD2_KEY);
     if (!valid_type(*type))
         return perr(pc, "bad RR type '%s' (use the mnemonic, e.g. TLSA)",
@@ -339,8 +341,9 @@ static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
     else if (state && strcmp(state, "servfail") == 0)
         c.state = DH_DNS_SERVFAIL;
     else
-        return perr(pc, "unknown DNS state '%s' (known: secure, insecure, "
-                        "bogus, servfail)",
+        return perr(pc,
+                    "unknown DNS state '%s' (known: secure, insecure, "
+                    "bogus, servfail)",
                     state ? state : "");
     ex = next_word(&rest);
     c.exist = c.state == DH_DNS_SECURE || c.state == DH_DNS_INSECURE
@@ -354,8 +357,9 @@ static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
         else if (strcmp(ex, "nodata") == 0)
             c.exist = DH_EXIST_NODATA;
         else
-            return perr(pc, "unknown qualifier '%s' (known: nxdomain, "
-                            "nodata)",
+            return perr(pc,
+                        "unknown qualifier '%s' (known: nxdomain, "
+                        "nodata)",
                         ex);
     }
     if (next_word(&rest))
@@ -428,8 +432,9 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
             free(q.type);
             free(q.name2);
             free(q.type2);
-            return perr(pc, "unexpected '%s' (only severity=security|"
-                            "interop|advisory may follow)",
+            return perr(pc,
+                        "unexpected '%s' (only severity=security|"
+                        "interop|advisory may follow)",
                         w);
         }
     }
@@ -458,10 +463,11 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
         n = sscanf(inner, "%63s %127s %15s %7s", word, arg, num, extra);
         free(inner);
         if (n < 2 || n > 3)
-            return perr(pc, "bad placeholder '%.*s' (forms: {addr HOST [N]}, "
-                            "{addr6 HOST [N]}, {tlsa HOST [rsa]}, "
-                            "{tlsa ta:root|intermediate|attacker-ca}, "
-                            "{name NAME})",
+            return perr(pc,
+                        "bad placeholder '%.*s' (forms: {addr HOST [N]}, "
+                        "{addr6 HOST [N]}, {tlsa HOST [rsa]}, "
+                        "{tlsa ta:root|intermediate|attacker-ca}, "
+                        "{name NAME})",
                         (int)(close - open + 1), open);
         if (strcmp(word, "name") == 0) {
             if (n != 2 || !valid_name(arg))
@@ -471,22 +477,25 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
         }
         if (strcmp(word, "addr") && strcmp(word, "addr6") &&
             strcmp(word, "tlsa"))
-            return perr(pc, "unknown placeholder '%s' (known: addr, addr6, "
-                            "tlsa, name)",
+            return perr(pc,
+                        "unknown placeholder '%s' (known: addr, addr6, "
+                        "tlsa, name)",
                         word);
         if (strcmp(word, "tlsa") == 0 && strncmp(arg, "ta:", 3) == 0) {
-            if (n != 2 || (strcmp(arg + 3, "root") &&
-                           strcmp(arg + 3, "intermediate") &&
-                           strcmp(arg + 3, "attacker-ca")))
-                return perr(pc, "{tlsa %s}: the CAs are ta:root, "
-                                "ta:intermediate and ta:attacker-ca",
+            if (n != 2 ||
+                (strcmp(arg + 3, "root") && strcmp(arg + 3, "intermediate") &&
+                 strcmp(arg + 3, "attacker-ca")))
+                return perr(pc,
+                            "{tlsa %s}: the CAs are ta:root, "
+                            "ta:intermediate and ta:attacker-ca",
                             arg);
             s = close + 1;
             continue;
         }
         if ((h = dh_scenario_host(sc, arg)) == NULL)
-            return perr(pc, "placeholder names host '%s', which no 'host' "
-                            "line declares (hosts come before %%zone)",
+            return perr(pc,
+                        "placeholder names host '%s', which no 'host' "
+                        "line declares (hosts come before %%zone)",
                         arg);
         if (strcmp(word, "tlsa") == 0) {
             if (n == 3 && strcmp(num, "rsa") != 0)
@@ -497,11 +506,12 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
             int have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
 
             if (k < 1 || k > have)
-                return perr(pc, "host '%s' has %d %s address(es); {%s %s %s} "
-                                "asks for number %d",
+                return perr(pc,
+                            "host '%s' has %d %s address(es); {%s %s %s} "
+                            "asks for number %d",
                             arg, have,
-                            strcmp(word, "addr") == 0 ? "IPv4" : "IPv6",
-                            word, arg, n == 3 ? num : "1", k);
+                            strcmp(word, "addr") == 0 ? "IPv4" : "IPv6", word,
+                            arg, n == 3 ? num : "1", k);
         }
         s = close + 1;
     }
@@ -547,8 +557,9 @@ static int zone_attr(parse_ctx *pc, dh_zone_decl *z, char *w)
         else
             return perr(pc, "denial= takes nsec, nsec3 or nsec3-optout");
     } else {
-        return perr(pc, "unknown zone attribute '%s' (known: dnssec, server, "
-                        "denial)",
+        return perr(pc,
+                    "unknown zone attribute '%s' (known: dnssec, server, "
+                    "denial)",
                     w);
     }
     return 0;
@@ -572,9 +583,10 @@ static int parse_zone_line(parse_ctx *pc, dh_scenario *sc, char *rest)
     dh_zone_decl *z;
 
     if (name == NULL || strchr(name, '='))
-        return perr(pc, "'%%zone' needs the zone's name: @ for the apex "
-                        "(%%zone @), a child (%%zone sub) or the second TLD "
-                        "(%%zone @%s)",
+        return perr(pc,
+                    "'%%zone' needs the zone's name: @ for the apex "
+                    "(%%zone @), a child (%%zone sub) or the second TLD "
+                    "(%%zone @%s)",
                     DH_TLD2_KEY);
     if (!valid_name(name))
         return perr(pc, "bad zone name '%s'", name);
@@ -614,8 +626,9 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         if (set_once(pc, &sc->id, key, val) < 0)
             return -1;
         if (!valid_id(sc->id))
-            return perr(pc, "bad id '%s': lower-case letters, digits and "
-                            "hyphens, at most %d characters",
+            return perr(pc,
+                        "bad id '%s': lower-case letters, digits and "
+                        "hyphens, at most %d characters",
                         sc->id, MAX_ID_LEN);
         return 0;
     }
@@ -636,8 +649,9 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         if (pc->have_severity++)
             return perr(pc, "'severity' given twice");
         if (severity_of(val, &sc->severity) < 0)
-            return perr(pc, "unknown severity '%s' (known: security, "
-                            "interop, advisory)",
+            return perr(pc,
+                        "unknown severity '%s' (known: security, "
+                        "interop, advisory)",
                         val);
         return 0;
     }
@@ -655,13 +669,14 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         else if (w && strcmp(w, "bounce") == 0)
             sc->expect = DH_EXPECT_BOUNCE;
         else
-            return perr(pc, "unknown expectation '%s' (known: deliver, "
-                            "no-delivery, deliver-or-defer, bounce)",
+            return perr(pc,
+                        "unknown expectation '%s' (known: deliver, "
+                        "no-delivery, deliver-or-defer, bounce)",
                         w ? w : "");
         if ((w = next_word(&val)) != NULL) {
-            if (strcmp(w, "via") != 0 || (sc->expect != DH_EXPECT_DELIVER &&
-                                          sc->expect !=
-                                              DH_EXPECT_DELIVER_OR_DEFER))
+            if (strcmp(w, "via") != 0 ||
+                (sc->expect != DH_EXPECT_DELIVER &&
+                 sc->expect != DH_EXPECT_DELIVER_OR_DEFER))
                 return perr(pc, "only 'expect deliver' and 'expect "
                                 "deliver-or-defer' take 'via HOST...'");
             pc->expect_line = pc->line;
@@ -837,8 +852,8 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
         t = trim(line);
         if (*t == 0 || *t == '#' || (pc.in_zone && *t == ';'))
             continue;
-        if (strncmp(t, "%zone", 5) == 0 && (t[5] == 0 || t[5] == ' ' ||
-                                            t[5] == '\t')) {
+        if (strncmp(t, "%zone", 5) == 0 &&
+            (t[5] == 0 || t[5] == ' ' || t[5] == '\t')) {
             pc.in_zone = 1;
             if (t[5] == 0) {
                 if (sc->zones[0].line) {
@@ -1026,8 +1041,7 @@ char *dh_name_abs(const char *name, const char *id)
     if (at && strcmp(at + 1, DH_TLD2_KEY) == 0) {
         if (at == name)
             return dh_asprintf("%s.%s", id, DH_TLD2);
-        return dh_asprintf("%.*s.%s.%s", (int)(at - name), name, id,
-                           DH_TLD2);
+        return dh_asprintf("%.*s.%s.%s", (int)(at - name), name, id, DH_TLD2);
     }
     return dh_asprintf("%s.%s.%s", name, id, DH_TLD);
 }

@@ -105,9 +105,9 @@ typedef struct {
 } dh_check;
 
 typedef enum {
-    DH_QEXPECT_QUERY,    /* the client must ask NAME TYPE */
-    DH_QEXPECT_NO_QUERY, /* the client must not ask NAME TYPE */
-    DH_QEXPECT_BEFORE,   /* NAME TYPE asked before NAME2 TYPE2 (if both) */
+    DH_QEXPECT_QUERY,      /* the client must ask NAME TYPE */
+    DH_QEXPECT_NO_QUERY,   /* the client must not ask NAME TYPE */
+    DH_QEXPECT_BEFORE,     /* NAME TYPE asked before NAME2 TYPE2 (if both) */
     DH_QEXPECT_NO_CONNECT, /* no connection to host NAME */
 } dh_qexpect_kind;
 
@@ -149,8 +149,8 @@ typedef struct {
     size_t nvia;
     int expect_tls;   /* 1: delivery must use STARTTLS */
     char *expect_sni; /* header-style name, or NULL */
-    char *recipient; /* header-style name of the recipient domain, or NULL
-                      * for the apex */
+    char *recipient;  /* header-style name of the recipient domain, or NULL
+                       * for the apex */
     int requires_ipv6;
     dh_host *hosts;
     size_t nhosts;

@@ -60,8 +60,8 @@ static int plain_agrees(const dh_lookup *p, dh_dnsstate want, char *why,
 
 /* expect_state - one declared state checked both ways */
 static void expect_state(struct ub_ctx *ctx, dh_world_scn *ws,
-                         const char *owner, const char *type,
-                         dh_dnsstate want, dh_existence exist, int line)
+                         const char *owner, const char *type, dh_dnsstate want,
+                         dh_existence exist, int line)
 {
     char *name = dh_name_abs(owner, ws->sc->id);
     dh_lookup l, p;
@@ -82,11 +82,11 @@ static void expect_state(struct ub_ctx *ctx, dh_world_scn *ws,
         goto out;
     }
     if (exist != DH_EXIST_ANY && existence_of(&l) != exist) {
-        ws->error = dh_asprintf(
-            "self-check: %s %s is %s %s, but %s:%d declares %s %s", name,
-            type, dh_dnsstate_name(got), dh_existence_name(existence_of(&l)),
-            ws->sc->file, line, dh_dnsstate_name(want),
-            dh_existence_name(exist));
+        ws->error =
+            dh_asprintf("self-check: %s %s is %s %s, but %s:%d declares %s %s",
+                        name, type, dh_dnsstate_name(got),
+                        dh_existence_name(existence_of(&l)), ws->sc->file, line,
+                        dh_dnsstate_name(want), dh_existence_name(exist));
         goto out;
     }
     dh_lookup_plain(name, type, &p);

@@ -79,8 +79,7 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
         dh_conn_obs *c;
 
         if (ev == NULL) {
-            dh_warn("%s: unreadable event line skipped: %s", path,
-                    jerr.text);
+            dh_warn("%s: unreadable event line skipped: %s", path, jerr.text);
             continue;
         }
         sc = jstr(ev, "scenario");
@@ -109,8 +108,8 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
                 if (json_is_array(chain) && json_array_size(chain) > 0 &&
                     json_is_string(json_array_get(chain, 0))) {
                     free(c->leaf_sha256);
-                    c->leaf_sha256 = dh_strdup(
-                        json_string_value(json_array_get(chain, 0)));
+                    c->leaf_sha256 =
+                        dh_strdup(json_string_value(json_array_get(chain, 0)));
                 }
             }
         } else if (strcmp(type, "mail") == 0) {
@@ -159,8 +158,8 @@ int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
         size_t i;
 
         if (info == NULL ||
-            sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type,
-                   klass) != 4 ||
+            sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type, klass) !=
+                4 ||
             strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0)
             continue;
         for (i = 0; origins[i] && !under(name, origins[i]); i++)
@@ -199,11 +198,10 @@ void dh_obs_free(dh_obs *o)
 }
 
 /* verdict - build a verdict with a formatted reason */
-static dh_verdict verdict(dh_verdict_kind k, dh_severity sev,
-                          const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static dh_verdict verdict(dh_verdict_kind k, dh_severity sev,
-                          const char *fmt, ...)
+static dh_verdict verdict(dh_verdict_kind k, dh_severity sev, const char *fmt,
+                          ...) __attribute__((format(printf, 3, 4)));
+static dh_verdict verdict(dh_verdict_kind k, dh_severity sev, const char *fmt,
+                          ...)
 {
     dh_verdict v;
     va_list ap;
@@ -322,8 +320,7 @@ static dh_verdict check_qexpects(const dh_scenario *sc, const dh_obs *o)
 }
 
 /* delivered_ok - PASS/FAIL for a delivery to an allowed host */
-static dh_verdict delivered_ok(const dh_scenario *sc,
-                               const dh_conn_obs *good)
+static dh_verdict delivered_ok(const dh_scenario *sc, const dh_conn_obs *good)
 {
     char *sni = sc->expect_sni ? dh_name_abs(sc->expect_sni, sc->id) : NULL;
     dh_verdict v;
@@ -352,8 +349,7 @@ static dh_verdict delivered_ok(const dh_scenario *sc,
 }
 
 /* dh_judge - see verdict.h */
-dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
-                    const dh_attempt *a)
+dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
 {
     const dh_scenario *sc = in->sc;
     const dh_conn_obs *good = NULL;
@@ -370,37 +366,34 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
         if (!c->message)
             continue;
         if (!allowed(sc, c))
-            return verdict(
-                DH_V_FAIL, DH_SEV_SECURITY,
-                "message delivered to %s (%s, persona %s) %s", c->host,
-                c->addr ? c->addr : "?", c->persona ? c->persona : "?",
-                c->message_tls ? "over TLS" : "in cleartext");
-        if (sc->expect == DH_EXPECT_NO_DELIVERY ||
-            sc->expect == DH_EXPECT_BOUNCE)
-            return verdict(DH_V_FAIL, sc->severity,
-                           "message delivered to %s (%s, persona %s) %s%s; it "
-                           "must not be delivered",
+            return verdict(DH_V_FAIL, DH_SEV_SECURITY,
+                           "message delivered to %s (%s, persona %s) %s",
                            c->host, c->addr ? c->addr : "?",
                            c->persona ? c->persona : "?",
-                           c->message_tls ? "over " : "in cleartext",
-                           c->message_tls && c->tls_version ? c->tls_version
-                                                            : "");
+                           c->message_tls ? "over TLS" : "in cleartext");
+        if (sc->expect == DH_EXPECT_NO_DELIVERY ||
+            sc->expect == DH_EXPECT_BOUNCE)
+            return verdict(
+                DH_V_FAIL, sc->severity,
+                "message delivered to %s (%s, persona %s) %s%s; it "
+                "must not be delivered",
+                c->host, c->addr ? c->addr : "?", c->persona ? c->persona : "?",
+                c->message_tls ? "over " : "in cleartext",
+                c->message_tls && c->tls_version ? c->tls_version : "");
         if (good == NULL)
             good = c;
     }
     if (a->hang)
         return verdict(DH_V_HANG, sc->severity,
-                       "no outcome within %.0f s: adapter killed",
-                       a->seconds);
+                       "no outcome within %.0f s: adapter killed", a->seconds);
     if (a->signal)
-        return verdict(DH_V_CRASH, sc->severity,
-                       "adapter killed by signal %d", a->signal);
+        return verdict(DH_V_CRASH, sc->severity, "adapter killed by signal %d",
+                       a->signal);
     if (!a->ran)
         return verdict(DH_V_ERROR, sc->severity, "the client was not run");
     if (a->exit_status != 0)
-        return verdict(DH_V_ERROR, sc->severity,
-                       "adapter failed (exit %d): %s", a->exit_status,
-                       said(a));
+        return verdict(DH_V_ERROR, sc->severity, "adapter failed (exit %d): %s",
+                       a->exit_status, said(a));
     if (good == NULL && a->outcome == DH_OUT_DELIVERED)
         return verdict(DH_V_ERROR, sc->severity,
                        "the client reports delivery but no fake server "
@@ -419,11 +412,9 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
         break;
     case DH_EXPECT_BOUNCE:
         v = a->outcome == DH_OUT_BOUNCED
-                ? verdict(DH_V_PASS, sc->severity, "not delivered; %s",
-                          said(a))
+                ? verdict(DH_V_PASS, sc->severity, "not delivered; %s", said(a))
                 : verdict(DH_V_FAIL, sc->severity,
-                          "not delivered, but not bounced either: %s",
-                          said(a));
+                          "not delivered, but not bounced either: %s", said(a));
         break;
     default: /* DH_EXPECT_NO_DELIVERY */
         v = a->outcome == DH_OUT_BOUNCED
@@ -456,7 +447,7 @@ void dh_verdict_free(dh_verdict *v)
 /* dh_verdict_name - text form */
 const char *dh_verdict_name(dh_verdict_kind k)
 {
-    static const char *names[] = {"PASS", "FAIL", "ERROR",
+    static const char *names[] = {"PASS", "FAIL",  "ERROR",
                                   "HANG", "CRASH", "SKIP"};
 
     return names[k];
@@ -479,8 +470,7 @@ dh_outcome dh_outcome_parse(const char *line)
 /* dh_outcome_name - text form */
 const char *dh_outcome_name(dh_outcome o)
 {
-    static const char *names[] = {"none", "delivered", "deferred",
-                                  "bounced"};
+    static const char *names[] = {"none", "delivered", "deferred", "bounced"};
 
     return names[o];
 }

@@ -34,9 +34,9 @@ typedef enum {
 /* What the adapter's send call did. */
 typedef struct {
     int ran;
-    int hang;          /* killed after its timeout */
-    int signal;        /* killed by this signal (crash), else 0 */
-    int exit_status;   /* when it exited */
+    int hang;        /* killed after its timeout */
+    int signal;      /* killed by this signal (crash), else 0 */
+    int exit_status; /* when it exited */
     dh_outcome outcome;
     char *outcome_line; /* first line of stdout */
     double seconds;
@@ -56,8 +56,8 @@ typedef struct {
     char *sni;
     char *tls_error;
     char *leaf_sha256;
-    int mail;      /* MAIL FROM seen */
-    int message;   /* a message with this scenario's token arrived */
+    int mail;    /* MAIL FROM seen */
+    int message; /* a message with this scenario's token arrived */
     int message_tls;
     int quit;
 } dh_conn_obs;

@@ -27,8 +27,8 @@
 
 typedef struct {
     dh_zone *zone;
-    dh_world_scn *ws;          /* NULL for the root and the TLDs */
-    const dh_zone_decl *decl;  /* NULL for the root and the TLDs */
+    dh_world_scn *ws;         /* NULL for the root and the TLDs */
+    const dh_zone_decl *decl; /* NULL for the root and the TLDs */
 } zone_ent;
 
 typedef struct {
@@ -112,8 +112,8 @@ static X509 *ta_cert(dh_world *w, const char *name)
 }
 
 /* expand - placeholders of one zone line; new string or NULL + err */
-static char *expand(dh_world *w, dh_world_scn *ws, const char *line,
-                    char *err, size_t errlen)
+static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
+                    size_t errlen)
 {
     dh_buf out;
     const char *s = line, *open;
@@ -143,8 +143,8 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line,
             const char *a = nth_addr(h, word[4] == '6', *num ? atoi(num) : 1);
 
             if (a == NULL)
-                dh_panic("placeholder {%s %s %s}: no such address", word,
-                         arg, num);
+                dh_panic("placeholder {%s %s %s}: no such address", word, arg,
+                         num);
             dh_buf_puts(&out, a);
         } else {
             int sel, mt;
@@ -159,10 +159,10 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line,
                 dh_buf_free(&out);
                 return NULL;
             }
-            hex = dh_tlsa_data(h ? (strcmp(num, "rsa") == 0 ? h->rsa->leaf
-                                                             : h->own->leaf)
-                                 : ta_cert(w, arg + 3),
-                               sel, mt);
+            hex = dh_tlsa_data(
+                h ? (strcmp(num, "rsa") == 0 ? h->rsa->leaf : h->own->leaf)
+                  : ta_cert(w, arg + 3),
+                sel, mt);
             dh_buf_puts(&out, hex);
             free(hex);
         }
@@ -173,13 +173,13 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line,
 }
 
 static const char *chain_names[DH_CHAIN_KINDS] = {
-    "own",      "leaf-only", "full",         "expired", "not-yet-valid",
-    "wrong-name", "wildcard", "reissued",    "self-signed",
-    "attacker-ca", "dual",    "sni"};
+    "own",           "leaf-only",   "full",     "expired",
+    "not-yet-valid", "wrong-name",  "wildcard", "reissued",
+    "self-signed",   "attacker-ca", "dual",     "sni"};
 
 /* write_chain - a chain's PEM files, named after the host and kind */
-static void write_chain(dh_chain_files *cf, const char *dir,
-                        const char *label, const char *kind)
+static void write_chain(dh_chain_files *cf, const char *dir, const char *label,
+                        const char *kind)
 {
     cf->chain_path = dh_asprintf("%s/%s.%s.chain.pem", dir, label, kind);
     cf->key_path = dh_asprintf("%s/%s.%s.key.pem", dir, label, kind);
@@ -259,8 +259,8 @@ static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
         dh_cert_chain_add(c, pki->root);
         break;
     case DH_CHAIN_EXPIRED:
-        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE,
-                  -30 * day, -day, 1);
+        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, -30 * day,
+                  -day, 1);
         dh_cert_chain_add(c, pki->intermediate);
         break;
     case DH_CHAIN_NOT_YET_VALID:
@@ -269,8 +269,8 @@ static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
         dh_cert_chain_add(c, pki->intermediate);
         break;
     case DH_CHAIN_WRONG_NAME:
-        c = issue(w, "wrong.invalid", h->own->key, DH_ISSUER_INTERMEDIATE, 0,
-                  0, 0);
+        c = issue(w, "wrong.invalid", h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0,
+                  0);
         dh_cert_chain_add(c, pki->intermediate);
         break;
     case DH_CHAIN_WILDCARD: {
@@ -470,8 +470,7 @@ static int has_fault(const dh_scenario *sc, const char *owner_abs,
 }
 
 /* build_scenario_zones - the scenario's zones and their delegations */
-static void build_scenario_zones(dh_world *w, zone_set *zs,
-                                 dh_world_scn *ws)
+static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
 {
     dh_scenario *sc = ws->sc;
     size_t first = zs->n, i, j;
@@ -571,8 +570,8 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
     dh_buf_free(&b);
 
     dh_buf_init(&b);
-    dh_buf_printf(&b, ". 3600000 IN NS %s\n%s 3600000 IN A %s\n",
-                  DH_NS_NAME, DH_NS_NAME, DH_NS_ADDR);
+    dh_buf_printf(&b, ". 3600000 IN NS %s\n%s 3600000 IN A %s\n", DH_NS_NAME,
+                  DH_NS_NAME, DH_NS_ADDR);
     p = dh_asprintf("%s/unbound/root.hints", w->rundir);
     dh_write_file(p, b.data, b.len, 0644);
     free(p);
@@ -665,8 +664,7 @@ static void write_fakemx_conf(dh_world *w)
                 dh_chain_files *cf = &h->chains[pe->chain];
 
                 dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s",
-                              h->addrs[k].addr, ws->sc->id, h->fqdn,
-                              pe->name);
+                              h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name);
                 put_options(&b, pe->options, h->host->stall);
                 if (pe->chain == DH_CHAIN_SNI)
                     dh_buf_printf(&b,
@@ -714,8 +712,8 @@ dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
     unsigned char rnd[4];
     char *p;
     size_t i;
-    static const char *dirs[] = {"pki", "zones", "nsd", "unbound",
-                                 "adapter", "scenarios"};
+    static const char *dirs[] = {"pki",     "zones",   "nsd",
+                                 "unbound", "adapter", "scenarios"};
 
     w->t0 = dh_now();
     w->rundir = dh_strdup(rundir);

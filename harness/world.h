@@ -33,24 +33,24 @@ typedef struct {
 
 typedef struct {
     const dh_host *host;
-    char *fqdn;   /* mx1.<id>.danelab. */
+    char *fqdn;              /* mx1.<id>.danelab. */
     dh_world_addr addrs[16]; /* IPv4 first, then IPv6 */
     size_t naddrs;
     dh_cert *own; /* the host's honest leaf (what {tlsa HOST} describes) */
     dh_cert *rsa; /* its RSA leaf, when a persona or {tlsa HOST rsa} needs
                    * one */
     dh_chain_files chains[DH_CHAIN_KINDS]; /* the ones its personas use */
-    dh_chain_files rsa_chain;   /* DH_CHAIN_DUAL's second chain */
+    dh_chain_files rsa_chain;              /* DH_CHAIN_DUAL's second chain */
     dh_chain_files sni_default; /* DH_CHAIN_SNI's wrong-SNI certificate */
 } dh_world_host;
 
 typedef struct {
     dh_scenario *sc;
-    int index;    /* 1-based */
+    int index;     /* 1-based */
     char *origin;  /* <id>.danelab. */
     char *origin2; /* <id>.mxlab. */
     char *domain;  /* <id>.danelab (recipient domain) */
-    char *token;  /* X-DH-Token of this scenario's message */
+    char *token;   /* X-DH-Token of this scenario's message */
     dh_world_host *hosts;
     size_t nhosts;
     char *error; /* fixture fault: verdict ERROR with this reason */

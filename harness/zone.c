@@ -134,8 +134,7 @@ int dh_zone_add(dh_zone *z, const char *text, char *err, size_t errlen)
         !ldns_dname_is_subdomain(ldns_rr_owner(rr), apex)) {
         char *o = ldns_rdf2str(ldns_rr_owner(rr));
 
-        snprintf(err, errlen, "owner %s is outside the zone %s", o,
-                 z->origin);
+        snprintf(err, errlen, "owner %s is outside the zone %s", o, z->origin);
         free(o);
         ldns_rr_free(rr);
         return -1;
@@ -215,8 +214,8 @@ static int rrsig_over(ldns_rr *rr, ldns_rdf *owner, ldns_rr_type t)
 }
 
 /* remove_if - drop (and free) the records drop() selects; how many */
-static size_t remove_if(ldns_zone *zone,
-                        int (*drop)(ldns_rr *, void *), void *arg)
+static size_t remove_if(ldns_zone *zone, int (*drop)(ldns_rr *, void *),
+                        void *arg)
 {
     ldns_rr_list *old = ldns_zone_rrs(zone), *keep = ldns_rr_list_new();
     size_t i, n = 0;
@@ -259,8 +258,7 @@ static ldns_rr_list *rrset_of(dh_zone *z, ldns_rdf *owner, ldns_rr_type t)
     if (t == LDNS_RR_TYPE_SOA &&
         ldns_dname_compare(ldns_rr_owner(ldns_zone_soa(z->signed_copy)),
                            owner) == 0)
-        ldns_rr_list_push_rr(set,
-                             ldns_rr_clone(ldns_zone_soa(z->signed_copy)));
+        ldns_rr_list_push_rr(set, ldns_rr_clone(ldns_zone_soa(z->signed_copy)));
     for (i = 0; i < ldns_rr_list_rr_count(all); i++) {
         ldns_rr *rr = ldns_rr_list_rr(all, i);
 
@@ -355,8 +353,7 @@ static int name_exists(dh_zone *z, ldns_rdf *name)
             ldns_dname_is_subdomain(o, name))
             return 1;
     }
-    return ldns_dname_compare(ldns_rr_owner(ldns_zone_soa(z->zone)),
-                              name) == 0;
+    return ldns_dname_compare(ldns_rr_owner(ldns_zone_soa(z->zone)), name) == 0;
 }
 
 /* collect_proofs - clones of the NSEC/NSEC3 records proving the denial */
@@ -492,9 +489,9 @@ int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
 
     if (!z->signed_zone || z->signed_copy == NULL || name == NULL || t == 0) {
         snprintf(err, errlen, "cannot break %s %s: %s", owner, type,
-                 name == NULL  ? "bad name"
-                 : t == 0      ? "unknown type"
-                               : "the zone is not signed");
+                 name == NULL ? "bad name"
+                 : t == 0     ? "unknown type"
+                              : "the zone is not signed");
         ldns_rdf_deep_free(name);
         return -1;
     }
@@ -526,8 +523,8 @@ int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
         rc = resign(z, name, t, signer, now + 2 * DAY, now + 30 * DAY);
         break;
     case DH_FAULT_WRONG_KEY: {
-        ldns_key *rogue = make_key(z->origin,
-                                   t == LDNS_RR_TYPE_DNSKEY ? 257 : 256);
+        ldns_key *rogue =
+            make_key(z->origin, t == LDNS_RR_TYPE_DNSKEY ? 257 : 256);
 
         rc = resign(z, name, t, rogue, ldns_key_inception(rogue),
                     ldns_key_expiration(rogue));
@@ -542,14 +539,15 @@ int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
 
         ldns_rr_list_deep_free(set);
         if (exists) {
-            snprintf(err, errlen, "%s %s exists: a denial fault needs a "
-                                  "name or type that does not",
+            snprintf(err, errlen,
+                     "%s %s exists: a denial fault needs a "
+                     "name or type that does not",
                      owner, type);
             ldns_rdf_deep_free(name);
             return -1;
         }
-        rc = kind == DH_FAULT_DENIAL_UNPROVEN ? unprove(z, &d)
-                                              : misprove(z, &d);
+        rc =
+            kind == DH_FAULT_DENIAL_UNPROVEN ? unprove(z, &d) : misprove(z, &d);
         break;
     }
     case DH_FAULT_DS_MISMATCH:

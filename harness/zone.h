@@ -27,7 +27,7 @@ typedef struct {
     ldns_zone *signed_copy; /* after dh_zone_sign() */
     ldns_key *ksk;
     ldns_key *zsk;
-    ldns_key_list *keys; /* owns ksk and zsk */
+    ldns_key_list *keys;  /* owns ksk and zsk */
     ldns_rdf *prev_owner; /* owner of the last record added */
 } dh_zone;
 

@@ -117,8 +117,8 @@ static const struct {
     {13, "host mx1 persona=honest v4=0", "ee-ok.scn:13:", "no address"},
     {13, "host mx1 persona=honest stall=601", "ee-ok.scn:13:", "at most 600"},
     {13, "host mx1 persona=honest stall=x", "ee-ok.scn:13:", "seconds"},
-    {13, "host mx1 persona=honest colour=red", "ee-ok.scn:13:",
-     "unknown host attribute"},
+    {13, "host mx1 persona=honest colour=red",
+     "ee-ok.scn:13:", "unknown host attribute"},
     {13, "host mx1@otherlab persona=honest", "ee-ok.scn:13:", "host name"},
     {13, "host mx1..x persona=honest", "ee-ok.scn:13:", "host name"},
     {9, "expect deliver via mx9", "ee-ok.scn:9:", "no such host"},
@@ -138,10 +138,9 @@ static const struct {
     {13, "host mx1 persona=grumpy", "ee-ok.scn:13:", "unknown persona"},
     {13, "host mx1", "ee-ok.scn:13:", "persona"},
     {14, "host mx1 persona=honest", "ee-ok.scn:14:", "declared twice"},
-    {15, "fault _25._tcp.mx1 TLSA explode", "ee-ok.scn:15:",
-     "unknown fault"},
-    {15, "fault _25._tcp.mx1 tlsa rrsig-corrupt", "ee-ok.scn:15:",
-     "bad RR type"},
+    {15, "fault _25._tcp.mx1 TLSA explode", "ee-ok.scn:15:", "unknown fault"},
+    {15, "fault _25._tcp.mx1 tlsa rrsig-corrupt",
+     "ee-ok.scn:15:", "bad RR type"},
     {16, "check @ MX wobbly", "ee-ok.scn:16:", "unknown DNS state"},
     {17, "colour blue", "ee-ok.scn:17:", "unknown key"},
     {22, "mx1 A {addr mx7}", "ee-ok.scn:22:", "mx7"},
@@ -169,9 +168,9 @@ START_TEST(test_missing_keys)
     static const struct {
         int line;
         const char *what;
-    } rows[] = {{2, "missing 'id'"},        {3, "missing 'title'"},
-                {4, "missing 'rfc'"},       {5, "missing 'requirement'"},
-                {6, "missing 'severity'"},  {9, "missing 'expect'"},
+    } rows[] = {{2, "missing 'id'"},       {3, "missing 'title'"},
+                {4, "missing 'rfc'"},      {5, "missing 'requirement'"},
+                {6, "missing 'severity'"}, {9, "missing 'expect'"},
                 {12, "missing 'dnssec'"}};
     size_t i;
 
@@ -269,9 +268,9 @@ START_TEST(test_bundled_catalog_loads)
     dh_scenario **v;
     size_t n;
 
-    ck_assert_msg(dh_scenario_load_dir(SCENARIO_DIR, &v, &n, err,
-                                       sizeof(err)) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        dh_scenario_load_dir(SCENARIO_DIR, &v, &n, err, sizeof(err)) == 0, "%s",
+        err);
     ck_assert_uint_ge(n, 5);
     ck_assert_int_lt(strcmp(v[0]->id, v[1]->id), 0);
     dh_scenario_free_all(v, n);

@@ -318,7 +318,8 @@ START_TEST(test_events_file)
     int fd = mkstemp(path);
     const char *text =
         "{\"scenario\":\"s\",\"conn\":1,\"event\":\"connect\",\"host\":"
-        "\"mx1.s.danelab.\",\"persona\":\"honest\",\"local\":\"127.1.1.1:25\"}\n"
+        "\"mx1.s.danelab.\",\"persona\":\"honest\",\"local\":\"127.1.1.1:25\"}"
+        "\n"
         "{\"scenario\":\"s\",\"conn\":1,\"event\":\"ehlo\","
         "\"starttls_offered\":true}\n"
         "{\"scenario\":\"s\",\"conn\":1,\"event\":\"tls\",\"ok\":true,"

@@ -28,7 +28,8 @@ run() {
     local name=$1 want=$2 client=$3
     shift 3
     "$H" run --client "$client" --tap "$T/$name.tap" --json "$T/$name.json" \
-        --junit "$T/$name.xml" "$@" >"$T/$name.out" 2>"$T/$name.err"
+        --junit "$T/$name.xml" --html "$T/$name.html" "$@" \
+        >"$T/$name.out" 2>"$T/$name.err"
     local rc=$?
     if [ "$rc" = "$want" ]; then
         ok "$name: exit $rc"
@@ -66,6 +67,11 @@ if python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).get
     ok "refclient: JUnit report parses"
 else
     bad "refclient: JUnit report malformed"
+fi
+if python3 -c 'import sys,html.parser; t=open(sys.argv[1]).read(); html.parser.HTMLParser().feed(t); assert t.count("<tr>") >= 6 and "</html>" in t' "$T/refclient.html" 2>/dev/null; then
+    ok "refclient: HTML report parses, one row per scenario"
+else
+    bad "refclient: HTML report malformed"
 fi
 
 # 2. Mutants fail exactly the scenarios aimed at their defect.
