@@ -26,6 +26,9 @@
 
 #define START_DEADLINE 10.0
 
+/* between two readiness probes that failed */
+static const struct timespec retry_pause = {0, 10000000};
+
 /* port_open - does addr:port accept a TCP connection now? */
 static int port_open(const char *addr, int port)
 {
@@ -123,6 +126,7 @@ static int start_dns(dh_world *w)
                     DH_TLD, dh_lookup_state(&l), l.why, nsdlog, w->unbound_log);
             break;
         }
+        nanosleep(&retry_pause, NULL);
     }
 out:
     if (ctx)

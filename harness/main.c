@@ -412,6 +412,7 @@ static int cmd_run(options *o)
     dh_world *w;
     dh_report rep;
     dh_result *res;
+    dh_obs_sink *sinks;
     const char *harness_error = NULL;
     int status;
 
@@ -457,16 +458,21 @@ static int cmd_run(options *o)
         dh_client_teardown(&client, w);
     }
     dh_world_stop(w);
+    sinks = dh_calloc(n, sizeof(*sinks));
+    for (i = 0; i < n; i++) {
+        res[i].ws = &w->scn[i];
+        dh_obs_init(&res[i].obs);
+        sinks[i].scenario = v[i]->id; /* v is sorted by id */
+        sinks[i].token = w->scn[i].token;
+        sinks[i].obs = &res[i].obs;
+    }
+    dh_obs_load_events(w->events_path, sinks, n);
+    dh_obs_load_queries(w->unbound_log, sinks, n, DH_SELFCHECK_ADDR);
+    free(sinks);
     for (i = 0; i < n; i++) {
         dh_result *r = &res[i];
-        const char *origins[] = {w->scn[i].origin, w->scn[i].origin2, NULL};
         dh_judge_in in;
 
-        r->ws = &w->scn[i];
-        dh_obs_init(&r->obs);
-        dh_obs_load_events(&r->obs, w->events_path, v[i]->id, w->scn[i].token);
-        dh_obs_load_queries(&r->obs, w->unbound_log, origins,
-                            DH_SELFCHECK_ADDR);
         in.sc = v[i];
         in.fixture_error = w->scn[i].error ? w->scn[i].error : harness_error;
         in.skip_reason = v[i]->requires_ipv6 && !client.ipv6

@@ -11,10 +11,13 @@
  */
 #include "verdict.h"
 
+#include <ctype.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 
+#include "names.h"
 #include "persona.h"
 #include "util.h"
 
@@ -63,9 +66,68 @@ static dh_conn_obs *conn_of(dh_obs *o, json_t *ev)
     return c;
 }
 
-/* dh_obs_load_events - the fake MX events of one scenario */
-int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
-                       const char *token)
+/* cmp_sink - bsearch order of sinks by scenario id */
+static int cmp_sink(const void *key, const void *elem)
+{
+    return strcmp(key, ((const dh_obs_sink *)elem)->scenario);
+}
+
+/* find_sink - the sink of a scenario id (sinks sorted by id), or NULL */
+static const dh_obs_sink *find_sink(const dh_obs_sink *sinks, size_t n,
+                                    const char *id)
+{
+    return bsearch(id, sinks, n, sizeof(*sinks), cmp_sink);
+}
+
+/* add_event - one fake MX event into a scenario's observations */
+static void add_event(dh_obs *o, json_t *ev, const char *type,
+                      const char *token)
+{
+    dh_conn_obs *c;
+
+    c = conn_of(o, ev);
+    if (strcmp(type, "ehlo") == 0) {
+        if (json_is_true(json_object_get(ev, "starttls_offered")))
+            c->starttls_offered = 1;
+    } else if (strcmp(type, "starttls") == 0) {
+        c->starttls_cmd = 1;
+    } else if (strcmp(type, "tls") == 0) {
+        c->tls_ok = json_is_true(json_object_get(ev, "ok"));
+        free(c->tls_version);
+        c->tls_version = jdup(ev, "version");
+        free(c->sni);
+        c->sni = jdup(ev, "sni");
+        free(c->tls_error);
+        c->tls_error = jdup(ev, "error");
+        {
+            json_t *chain = json_object_get(ev, "chain_sha256");
+
+            if (json_is_array(chain) && json_array_size(chain) > 0 &&
+                json_is_string(json_array_get(chain, 0))) {
+                free(c->leaf_sha256);
+                c->leaf_sha256 =
+                    dh_strdup(json_string_value(json_array_get(chain, 0)));
+            }
+        }
+    } else if (strcmp(type, "mail") == 0) {
+        c->mail = 1;
+    } else if (strcmp(type, "message") == 0) {
+        const char *t = jstr(ev, "token");
+
+        /* a message answered with an error (data-reply=4xx/5xx) was
+         * not accepted: it is not a delivery */
+        if (t && strcmp(t, token) == 0 &&
+            !json_is_false(json_object_get(ev, "accepted"))) {
+            c->message = 1;
+            c->message_tls = json_is_true(json_object_get(ev, "tls"));
+        }
+    } else if (strcmp(type, "disconnect") == 0) {
+        c->quit = json_is_true(json_object_get(ev, "quit"));
+    }
+}
+
+/* dh_obs_load_events - the fake MX events of every scenario, read once */
+int dh_obs_load_events(const char *path, const dh_obs_sink *sinks, size_t n)
 {
     char *text = dh_read_file(path, NULL), *line, *save = NULL;
 
@@ -76,7 +138,7 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
         json_error_t jerr;
         json_t *ev = json_loads(line, 0, &jerr);
         const char *sc, *type;
-        dh_conn_obs *c;
+        const dh_obs_sink *k;
 
         if (ev == NULL) {
             dh_warn("%s: unreadable event line skipped: %s", path, jerr.text);
@@ -84,68 +146,46 @@ int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
         }
         sc = jstr(ev, "scenario");
         type = jstr(ev, "event");
-        if (sc == NULL || type == NULL || strcmp(sc, scenario) != 0) {
-            json_decref(ev);
-            continue;
-        }
-        c = conn_of(o, ev);
-        if (strcmp(type, "ehlo") == 0) {
-            if (json_is_true(json_object_get(ev, "starttls_offered")))
-                c->starttls_offered = 1;
-        } else if (strcmp(type, "starttls") == 0) {
-            c->starttls_cmd = 1;
-        } else if (strcmp(type, "tls") == 0) {
-            c->tls_ok = json_is_true(json_object_get(ev, "ok"));
-            free(c->tls_version);
-            c->tls_version = jdup(ev, "version");
-            free(c->sni);
-            c->sni = jdup(ev, "sni");
-            free(c->tls_error);
-            c->tls_error = jdup(ev, "error");
-            {
-                json_t *chain = json_object_get(ev, "chain_sha256");
-
-                if (json_is_array(chain) && json_array_size(chain) > 0 &&
-                    json_is_string(json_array_get(chain, 0))) {
-                    free(c->leaf_sha256);
-                    c->leaf_sha256 =
-                        dh_strdup(json_string_value(json_array_get(chain, 0)));
-                }
-            }
-        } else if (strcmp(type, "mail") == 0) {
-            c->mail = 1;
-        } else if (strcmp(type, "message") == 0) {
-            const char *t = jstr(ev, "token");
-
-            /* a message answered with an error (data-reply=4xx/5xx) was
-             * not accepted: it is not a delivery */
-            if (t && strcmp(t, token) == 0 &&
-                !json_is_false(json_object_get(ev, "accepted"))) {
-                c->message = 1;
-                c->message_tls = json_is_true(json_object_get(ev, "tls"));
-            }
-        } else if (strcmp(type, "disconnect") == 0) {
-            c->quit = json_is_true(json_object_get(ev, "quit"));
-        }
+        k = sc && type ? find_sink(sinks, n, sc) : NULL;
+        if (k)
+            add_event(k->obs, ev, type, k->token);
         json_decref(ev);
     }
     free(text);
     return 0;
 }
 
-/* under - is name at or below origin (case-insensitive, absolute)? */
-static int under(const char *name, const char *origin)
+/* scenario_of - the scenario label of a name under either TLD, or
+ * NULL: "mx1.ID.danelab." -> "ID" (written into buf) */
+static const char *scenario_of(const char *name, char *buf, size_t len)
 {
-    size_t n = strlen(name), o = strlen(origin);
+    static const char *tlds[] = {"." DH_TLD, "." DH_TLD2};
+    size_t n = strlen(name), i;
 
-    if (n < o || strcasecmp(name + n - o, origin) != 0)
-        return 0;
-    return n == o || name[n - o - 1] == '.';
+    for (i = 0; i < 2; i++) {
+        size_t t = strlen(tlds[i]);
+        const char *end, *start;
+
+        if (n <= t || strcasecmp(name + n - t, tlds[i]) != 0)
+            continue;
+        end = name + n - t;
+        for (start = end; start > name && start[-1] != '.'; start--)
+            ;
+        if ((size_t)(end - start) >= len)
+            return NULL;
+        memcpy(buf, start, (size_t)(end - start));
+        buf[end - start] = 0;
+        for (char *p = buf; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        return buf;
+    }
+    return NULL;
 }
 
-/* dh_obs_load_queries - the client's queries below a scenario's origins */
-int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
-                        const char *const *origins, const char *exclude_addr)
+/* dh_obs_load_queries - the client's queries, read once, each given to
+ * the scenario whose zones it falls under */
+int dh_obs_load_queries(const char *unbound_log, const dh_obs_sink *sinks,
+                        size_t n, const char *exclude_addr)
 {
     char *text = dh_read_file(unbound_log, NULL), *line, *save = NULL;
 
@@ -153,19 +193,19 @@ int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
         return -1;
     for (line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
-        char addr[64], name[300], type[32], klass[16];
+        char addr[64], name[300], type[32], klass[16], id[64];
         char *info = strstr(line, " info: ");
-        size_t i;
+        const dh_obs_sink *k;
+        dh_obs *o;
 
         if (info == NULL ||
             sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type, klass) !=
                 4 ||
-            strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0)
+            strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0 ||
+            scenario_of(name, id, sizeof(id)) == NULL ||
+            (k = find_sink(sinks, n, id)) == NULL)
             continue;
-        for (i = 0; origins[i] && !under(name, origins[i]); i++)
-            ;
-        if (origins[i] == NULL)
-            continue;
+        o = k->obs;
         o->queries =
             dh_realloc(o->queries, (o->nqueries + 1) * sizeof(*o->queries));
         o->queries[o->nqueries++] = dh_asprintf("%s %s", name, type);

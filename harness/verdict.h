@@ -82,15 +82,22 @@ typedef struct {
     const char *skip_reason;   /* set: SKIP with this reason */
 } dh_judge_in;
 
+/* Where the observations of one scenario go. */
+typedef struct {
+    const char *scenario; /* id */
+    const char *token;    /* its message's X-DH-Token */
+    dh_obs *obs;
+} dh_obs_sink;
+
 void dh_obs_init(dh_obs *o);
-/* Add the events of one scenario from an events file.  A connection is
- * marked hostile from its persona (docs/scenario-format.md).  0 or -1. */
-int dh_obs_load_events(dh_obs *o, const char *path, const char *scenario,
-                       const char *token);
-/* The client's queries (not from exclude_addr) at or below any of the
- * NULL-terminated origins. */
-int dh_obs_load_queries(dh_obs *o, const char *unbound_log,
-                        const char *const *origins, const char *exclude_addr);
+/* Read the fake MX events once and give each scenario its own (sinks
+ * sorted by scenario id).  A connection is marked hostile from its
+ * persona (docs/scenario-format.md).  0, or -1 if the file is missing. */
+int dh_obs_load_events(const char *path, const dh_obs_sink *sinks, size_t n);
+/* Read the resolver's query log once and give each scenario the queries
+ * the client made (not from exclude_addr) for names under its zones. */
+int dh_obs_load_queries(const char *unbound_log, const dh_obs_sink *sinks,
+                        size_t n, const char *exclude_addr);
 void dh_obs_free(dh_obs *o);
 
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,

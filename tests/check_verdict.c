@@ -340,7 +340,16 @@ START_TEST(test_events_file)
     ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
     close(fd);
     dh_obs_init(&o);
-    ck_assert_int_eq(dh_obs_load_events(&o, path, "s", "tok"), 0);
+    {
+        dh_obs other;
+        dh_obs_sink sinks[] = {{"other", "tok", &other}, {"s", "tok", &o}};
+
+        dh_obs_init(&other);
+        ck_assert_int_eq(dh_obs_load_events(path, sinks, 2), 0);
+        /* the other scenario's event went to its own observations */
+        ck_assert_uint_eq(other.nconns, 1);
+        dh_obs_free(&other);
+    }
     unlink(path);
     ck_assert_uint_eq(o.nconns, 2);
     ck_assert_int_eq(o.conns[0].starttls_offered, 1);
@@ -367,6 +376,7 @@ START_TEST(test_queries_log)
         "[1] unbound[1:0] info: 127.0.0.3 s.danelab. SOA IN\n"
         "[1] unbound[1:0] info: 127.0.0.1 _25._tcp.mx1.s.danelab. TLSA IN\n"
         "[1] unbound[1:0] info: 127.0.0.1 xs.danelab. MX IN\n"
+        "[1] unbound[1:0] info: 127.0.0.1 mx1.S.mxlab. A IN\n"
         "[1] unbound[1:0] info: resolving s.danelab. MX\n";
     dh_obs o;
 
@@ -374,15 +384,15 @@ START_TEST(test_queries_log)
     close(fd);
     dh_obs_init(&o);
     {
-        const char *origins[] = {"s.danelab.", NULL};
+        dh_obs_sink sinks[] = {{"s", "tok", &o}};
 
-        ck_assert_int_eq(dh_obs_load_queries(&o, path, origins, "127.0.0.3"),
-                         0);
+        ck_assert_int_eq(dh_obs_load_queries(path, sinks, 1, "127.0.0.3"), 0);
     }
     unlink(path);
-    ck_assert_uint_eq(o.nqueries, 2);
+    ck_assert_uint_eq(o.nqueries, 3);
     ck_assert_str_eq(o.queries[0], "s.danelab. MX");
     ck_assert_str_eq(o.queries[1], "_25._tcp.mx1.s.danelab. TLSA");
+    ck_assert_str_eq(o.queries[2], "mx1.S.mxlab. A");
     dh_obs_free(&o);
 }
 END_TEST
