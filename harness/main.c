@@ -2,7 +2,8 @@
  * main.c - the dane-harness command line.
  *
  *   dane-harness run --client CLIENT [--json FILE] [--junit FILE]
- *                    [--tap FILE] [--html FILE] [--scenarios DIR]
+ *                    [--tap FILE] [--html FILE] [--expectations FILE]
+ *                    [--scenarios DIR]
  *                    [--only ID,...]
  *                    [--jobs N] [--timeout SECS] [--keep DIR] [-v]
  *   dane-harness list [--scenarios DIR] [--long | --requirements |
@@ -39,6 +40,7 @@ typedef struct {
     const char *junit;
     const char *tap;
     const char *html;
+    const char *expectations;
     const char *scenarios;
     const char *only;
     const char *keep;
@@ -57,7 +59,7 @@ static void usage(FILE *f, int status)
 {
     fprintf(f, "usage: dane-harness run --client CLIENT [--json FILE] "
                "[--junit FILE] [--tap FILE]\n"
-               "                        [--html FILE]\n"
+               "                        [--html FILE] [--expectations FILE]\n"
                "                        [--scenarios DIR] [--only ID,...] "
                "[--jobs N] [--timeout SECS]\n"
                "                        [--keep DIR] [-v]\n"
@@ -132,6 +134,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"junit", required_argument, NULL, 'J'},
         {"tap", required_argument, NULL, 'T'},
         {"html", required_argument, NULL, 'H'},
+        {"expectations", required_argument, NULL, 'E'},
         {"scenarios", required_argument, NULL, 's'},
         {"only", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'p'},
@@ -167,6 +170,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'H':
             o->html = optarg;
+            break;
+        case 'E':
+            o->expectations = optarg;
             break;
         case 's':
             o->scenarios = optarg;
@@ -413,6 +419,8 @@ static int cmd_run(options *o)
     dh_report rep;
     dh_result *res;
     dh_obs_sink *sinks;
+    dh_xfail *xfails = NULL;
+    size_t nxfails = 0;
     const char *harness_error = NULL;
     int status;
 
@@ -425,6 +433,19 @@ static int cmd_run(options *o)
     o->tap = abs_path(o->tap);
     o->html = abs_path(o->html);
     v = load_scenarios(o, &n);
+    if (o->expectations) {
+        const char **ids = dh_calloc(n + 1, sizeof(*ids));
+
+        for (i = 0; i < n; i++)
+            ids[i] = v[i]->id;
+        /* with --only, lines for scenarios left out are fine */
+        if (dh_xfail_load(o->expectations, o->only ? NULL : ids, &xfails,
+                          &nxfails, err, sizeof(err)) < 0) {
+            fprintf(stderr, "dane-harness: %s\n", err);
+            return 2;
+        }
+        free(ids);
+    }
     if (dh_client_open(&client, o->client, libexec, err, sizeof(err)) < 0) {
         fprintf(stderr, "dane-harness: %s\n", err);
         return 2;
@@ -480,7 +501,9 @@ static int cmd_run(options *o)
                                "the ipv6 capability"
                              : NULL;
         r->verdict = dh_judge(&in, &r->obs, &r->attempt);
+        dh_xfail_apply(xfails, nxfails, v[i]->id, &r->verdict);
     }
+    dh_xfail_free(xfails, nxfails);
     rep.client = &client;
     rep.world = w;
     rep.results = res;

@@ -12,6 +12,7 @@
 #include "verdict.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -487,8 +488,8 @@ void dh_verdict_free(dh_verdict *v)
 /* dh_verdict_name - text form */
 const char *dh_verdict_name(dh_verdict_kind k)
 {
-    static const char *names[] = {"PASS", "FAIL",  "ERROR",
-                                  "HANG", "CRASH", "SKIP"};
+    static const char *names[DH_V_KINDS] = {"PASS",  "FAIL", "ERROR", "HANG",
+                                            "CRASH", "SKIP", "XFAIL", "XPASS"};
 
     return names[k];
 }
@@ -513,4 +514,98 @@ const char *dh_outcome_name(dh_outcome o)
     static const char *names[] = {"none", "delivered", "deferred", "bounced"};
 
     return names[o];
+}
+
+/* dh_xfail_load - see verdict.h */
+int dh_xfail_load(const char *path, const char *const *known_ids,
+                  dh_xfail **out, size_t *n, char *err, size_t errlen)
+{
+    char *text = dh_read_file(path, NULL), *cur, *nl;
+    dh_xfail *v = NULL;
+    size_t k = 0;
+    int line = 0;
+
+    if (text == NULL) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    for (cur = text; cur && *cur; cur = nl ? nl + 1 : NULL) {
+        char id[128], word[16];
+        int used = 0;
+        size_t i;
+
+        line++;
+        if ((nl = strchr(cur, '\n')) != NULL)
+            *nl = 0;
+        while (*cur == ' ' || *cur == '\t')
+            cur++;
+        if (*cur == 0 || *cur == '#')
+            continue;
+        if (sscanf(cur, "%127s %15s %n", id, word, &used) < 2 ||
+            strcmp(word, "xfail") != 0) {
+            snprintf(err, errlen, "%s:%d: expected 'SCENARIO xfail REASON'",
+                     path, line);
+            goto fail;
+        }
+        for (i = 0; known_ids && known_ids[i] && strcmp(known_ids[i], id); i++)
+            ;
+        if (known_ids && known_ids[i] == NULL) {
+            snprintf(err, errlen, "%s:%d: no scenario '%s'", path, line, id);
+            goto fail;
+        }
+        v = dh_realloc(v, (k + 1) * sizeof(*v));
+        v[k].scenario = dh_strdup(id);
+        v[k].reason = dh_strdup(*(cur + used) ? cur + used : "known failure");
+        v[k].line = line;
+        v[k].used = 0;
+        k++;
+    }
+    free(text);
+    *out = v;
+    *n = k;
+    return 0;
+fail:
+    free(text);
+    dh_xfail_free(v, k);
+    return -1;
+}
+
+/* dh_xfail_free - release an expectations list */
+void dh_xfail_free(dh_xfail *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].scenario);
+        free(v[i].reason);
+    }
+    free(v);
+}
+
+/* dh_xfail_apply - FAIL/HANG/CRASH become XFAIL, PASS becomes XPASS */
+void dh_xfail_apply(const dh_xfail *v, size_t n, const char *scenario,
+                    dh_verdict *verdict)
+{
+    size_t i;
+    char *r;
+
+    for (i = 0; i < n && strcmp(v[i].scenario, scenario) != 0; i++)
+        ;
+    if (i == n)
+        return;
+    if (verdict->kind == DH_V_FAIL || verdict->kind == DH_V_HANG ||
+        verdict->kind == DH_V_CRASH) {
+        r = dh_asprintf("expected failure (%s): %s: %s", v[i].reason,
+                        dh_verdict_name(verdict->kind), verdict->reason);
+        verdict->kind = DH_V_XFAIL;
+    } else if (verdict->kind == DH_V_PASS) {
+        r = dh_asprintf("passes, but the expectations file says it fails "
+                        "(%s): remove the line: %s",
+                        v[i].reason, verdict->reason);
+        verdict->kind = DH_V_XPASS;
+    } else {
+        return;
+    }
+    free(verdict->reason);
+    verdict->reason = r;
 }

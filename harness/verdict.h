@@ -22,6 +22,9 @@ typedef enum {
     DH_V_HANG,
     DH_V_CRASH,
     DH_V_SKIP,
+    DH_V_XFAIL, /* a FAIL, HANG or CRASH the expectations file foresaw */
+    DH_V_XPASS, /* a PASS where the expectations file foresaw a failure */
+    DH_V_KINDS
 } dh_verdict_kind;
 
 typedef enum {
@@ -103,6 +106,24 @@ void dh_obs_free(dh_obs *o);
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
                     const dh_attempt *a);
 void dh_verdict_free(dh_verdict *v);
+
+/* A client's known failures: "SCENARIO xfail REASON..." lines. */
+typedef struct {
+    char *scenario;
+    char *reason;
+    int line;
+    int used;
+} dh_xfail;
+
+/* Parse an expectations file; 0, or -1 with "FILE:LINE: reason" in err
+ * (known_ids, NULL-terminated, are the scenario ids that exist; NULL:
+ * not checked). */
+int dh_xfail_load(const char *path, const char *const *known_ids,
+                  dh_xfail **out, size_t *n, char *err, size_t errlen);
+void dh_xfail_free(dh_xfail *v, size_t n);
+/* Apply an expectation to a verdict, if one names the scenario. */
+void dh_xfail_apply(const dh_xfail *v, size_t n, const char *scenario,
+                    dh_verdict *verdict);
 
 const char *dh_verdict_name(dh_verdict_kind k);
 dh_outcome dh_outcome_parse(const char *line);

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -397,6 +398,54 @@ START_TEST(test_queries_log)
 }
 END_TEST
 
+START_TEST(test_xfail_file)
+{
+    char path[] = "/tmp/check_xfail.XXXXXX";
+    int fd = mkstemp(path);
+    const char *text = "# comment\n\n  a xfail known bug #12\nb xfail\n";
+    const char *ids[] = {"a", "b", "c", NULL};
+    dh_xfail *v = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    dh_verdict fail = {DH_V_FAIL, DH_SEV_SECURITY, dh_strdup("leaked")};
+    dh_verdict pass = {DH_V_PASS, DH_SEV_SECURITY, dh_strdup("fine")};
+    dh_verdict err_v = {DH_V_ERROR, DH_SEV_SECURITY, dh_strdup("fixture")};
+
+    ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+    close(fd);
+    ck_assert_msg(dh_xfail_load(path, ids, &v, &n, err, sizeof(err)) == 0, "%s",
+                  err);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(v[0].reason, "known bug #12");
+    ck_assert_int_eq(v[0].line, 3);
+    dh_xfail_apply(v, n, "a", &fail);
+    ck_assert_int_eq(fail.kind, DH_V_XFAIL);
+    ck_assert_ptr_nonnull(strstr(fail.reason, "leaked"));
+    dh_xfail_apply(v, n, "b", &pass);
+    ck_assert_int_eq(pass.kind, DH_V_XPASS);
+    dh_xfail_apply(v, n, "a", &err_v); /* an ERROR stays an ERROR */
+    ck_assert_int_eq(err_v.kind, DH_V_ERROR);
+    dh_xfail_apply(v, n, "c", &err_v);
+    ck_assert_int_eq(err_v.kind, DH_V_ERROR);
+    dh_verdict_free(&fail);
+    dh_verdict_free(&pass);
+    dh_verdict_free(&err_v);
+    dh_xfail_free(v, n);
+
+    fd = open(path, O_WRONLY | O_TRUNC);
+    ck_assert_int_eq(write(fd, "a xfail x\nzz xfail y\n", 21), 21);
+    close(fd);
+    ck_assert_int_eq(dh_xfail_load(path, ids, &v, &n, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, ":2: no scenario 'zz'") != NULL, "%s", err);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    ck_assert_int_eq(write(fd, "a maybe\n", 8), 8);
+    close(fd);
+    ck_assert_int_eq(dh_xfail_load(path, ids, &v, &n, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, ":1: expected") != NULL, "%s", err);
+    unlink(path);
+}
+END_TEST
+
 static Suite *verdict_suite(void)
 {
     Suite *s = suite_create("verdict");
@@ -424,6 +473,7 @@ static Suite *verdict_suite(void)
     tcase_add_test(j, test_query_expectations);
     tcase_add_test(e, test_events_file);
     tcase_add_test(e, test_queries_log);
+    tcase_add_test(e, test_xfail_file);
     suite_add_tcase(s, j);
     suite_add_tcase(s, e);
     return s;
