@@ -326,7 +326,7 @@ static int cmd_list(const options *o)
         const dh_persona *p;
 
         for (p = dh_persona_all(); p->name; p++)
-            printf("%-18s %-8s %s\n", p->name, p->hostile ? "hostile" : "-",
+            printf("%-22s %-8s %s\n", p->name, p->hostile ? "hostile" : "-",
                    p->doc);
         return 0;
     }

@@ -23,6 +23,15 @@ static const dh_persona personas[] = {
      "the host's own key in a leaf for another name (wrong.invalid)"},
     {"wildcard-leaf", DH_CHAIN_WILDCARD, "starttls=offer", 0,
      "the host's own key in a leaf for *.<the host's parent domain>"},
+    {"partial-wildcard-leaf", DH_CHAIN_PARTIAL_WILDCARD, "starttls=offer", 0,
+     "the host's own key in a leaf for m*.<the host's parent domain>, a "
+     "partial-label wildcard"},
+    {"san-mismatch-leaf", DH_CHAIN_SAN_MISMATCH, "starttls=offer", 0,
+     "the host's own key in a leaf whose CN is the host name but whose "
+     "only SAN dNSName is another name (wrong.invalid)"},
+    {"nexthop-name-leaf", DH_CHAIN_NEXTHOP_NAME, "starttls=offer", 0,
+     "the host's own key in a leaf for the recipient (next-hop) domain, "
+     "not the MX host name"},
     {"reissued-leaf", DH_CHAIN_REISSUED, "starttls=offer", 0,
      "the host's own key in a newly issued certificate: a 3 1 x record "
      "still matches, a 3 0 x record of the old certificate does not"},

@@ -24,6 +24,9 @@ typedef enum {
     DH_CHAIN_ATTACKER_CA,   /* attacker: right name, issued by attacker CA */
     DH_CHAIN_DUAL,          /* own ECDSA chain and an RSA chain */
     DH_CHAIN_SNI,           /* own chain only for SNI = host name */
+    DH_CHAIN_PARTIAL_WILDCARD, /* own key, leaf for m*.<parent domain> */
+    DH_CHAIN_SAN_MISMATCH,     /* own key, CN = host name, SAN another name */
+    DH_CHAIN_NEXTHOP_NAME,     /* own key, leaf for the recipient domain */
     DH_CHAIN_KINDS
 } dh_chain_kind;
 

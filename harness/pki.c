@@ -44,8 +44,9 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 
 /* make_cert - certificate for subject CN with key, signed by issuer
  * (NULL: self-signed), valid from now+nb to now+na */
-static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
-                       EVP_PKEY *issuer_key, int is_ca, long nb, long na)
+static X509 *make_cert(const char *cn, const char *san_name, EVP_PKEY *key,
+                       X509 *issuer, EVP_PKEY *issuer_key, int is_ca, long nb,
+                       long na)
 {
     X509 *c = X509_new();
     X509_NAME *name;
@@ -83,7 +84,7 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
     } else {
         add_ext(c, ext_issuer, NID_basic_constraints, "CA:FALSE");
         add_ext(c, ext_issuer, NID_ext_key_usage, "serverAuth");
-        san = dh_asprintf("DNS:%s", cn);
+        san = dh_asprintf("DNS:%s", san_name ? san_name : cn);
         add_ext(c, ext_issuer, NID_subject_alt_name, san);
         free(san);
     }
@@ -108,16 +109,16 @@ dh_pki *dh_pki_new(void)
     dh_pki *p = dh_calloc(1, sizeof(*p));
 
     p->root_key = new_key(0);
-    p->root = make_cert("dane-harness root CA", p->root_key, NULL, NULL, 1,
-                        -DAY, 3650 * DAY);
+    p->root = make_cert("dane-harness root CA", NULL, p->root_key, NULL, NULL,
+                        1, -DAY, 3650 * DAY);
     p->int_key = new_key(0);
-    p->intermediate = make_cert("dane-harness issuing CA", p->int_key, p->root,
-                                p->root_key, 1, -DAY, 365 * DAY);
+    p->intermediate = make_cert("dane-harness issuing CA", NULL, p->int_key,
+                                p->root, p->root_key, 1, -DAY, 365 * DAY);
     p->attacker_key = new_key(0);
     p->attacker_ca_key = new_key(0);
     p->attacker_ca =
-        make_cert("Trusted Public Root CA (attacker)", p->attacker_ca_key, NULL,
-                  NULL, 1, -DAY, 3650 * DAY);
+        make_cert("Trusted Public Root CA (attacker)", NULL, p->attacker_ca_key,
+                  NULL, NULL, 1, -DAY, 3650 * DAY);
     return p;
 }
 
@@ -141,6 +142,7 @@ dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req)
 {
     dh_cert *c = dh_calloc(1, sizeof(*c));
     char *cn = strip_dot(req->dnsname);
+    char *san = req->san ? strip_dot(req->san) : NULL;
     long nb = req->times_set ? req->not_before : -DAY;
     long na = req->times_set ? req->not_after : 30 * DAY;
 
@@ -152,19 +154,20 @@ dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req)
     }
     switch (req->issuer) {
     case DH_ISSUER_INTERMEDIATE:
-        c->leaf =
-            make_cert(cn, c->key, pki->intermediate, pki->int_key, 0, nb, na);
+        c->leaf = make_cert(cn, san, c->key, pki->intermediate, pki->int_key, 0,
+                            nb, na);
         break;
     case DH_ISSUER_ATTACKER_CA:
-        c->leaf = make_cert(cn, c->key, pki->attacker_ca, pki->attacker_ca_key,
-                            0, nb, na);
+        c->leaf = make_cert(cn, san, c->key, pki->attacker_ca,
+                            pki->attacker_ca_key, 0, nb, na);
         break;
     case DH_ISSUER_SELF:
-        c->leaf = make_cert(cn, c->key, NULL, NULL, 0, nb, na);
+        c->leaf = make_cert(cn, san, c->key, NULL, NULL, 0, nb, na);
         break;
     }
     c->chain = sk_X509_new_null();
     free(cn);
+    free(san);
     return c;
 }
 

@@ -39,6 +39,7 @@ typedef enum {
 
 typedef struct {
     const char *dnsname; /* subject CN and SAN (trailing dot ignored) */
+    const char *san;     /* a different SAN dNSName, or NULL */
     EVP_PKEY *key;       /* NULL: a new ECDSA P-256 key */
     int rsa;             /* with key NULL: a new RSA-2048 key instead */
     dh_issuer issuer;

@@ -187,20 +187,30 @@ static void write_chain(dh_chain_files *cf, const char *dir, const char *label,
         dh_fatal("cannot write certificate files under %s", dir);
 }
 
-/* issue - one certificate for a host (key NULL: a new key) */
-static dh_cert *issue(dh_world *w, const char *name, EVP_PKEY *key,
-                      dh_issuer issuer, long nb, long na, int times_set)
+/* issue_san - one certificate for a host (key NULL: a new key), with a
+ * SAN other than its CN when san is set */
+static dh_cert *issue_san(dh_world *w, const char *name, const char *san,
+                          EVP_PKEY *key, dh_issuer issuer, long nb, long na,
+                          int times_set)
 {
     dh_issue_req req;
 
     memset(&req, 0, sizeof(req));
     req.dnsname = name;
+    req.san = san;
     req.key = key;
     req.issuer = issuer;
     req.not_before = nb;
     req.not_after = na;
     req.times_set = times_set;
     return dh_pki_issue(w->pki, &req);
+}
+
+/* issue - one certificate for a host, SAN = CN */
+static dh_cert *issue(dh_world *w, const char *name, EVP_PKEY *key,
+                      dh_issuer issuer, long nb, long na, int times_set)
+{
+    return issue_san(w, name, NULL, key, issuer, nb, na, times_set);
 }
 
 /* same_leaf - another dh_cert sharing the own leaf and key */
@@ -234,7 +244,8 @@ static dh_cert *rsa_leaf(dh_world *w, dh_world_host *h)
 
 /* make_chain - the chain of one kind for a host, and its files */
 static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
-                       const char *dir, const char *label)
+                       const char *dir, const char *label,
+                       const char *ws_domain)
 {
     dh_pki *pki = w->pki;
     dh_chain_files *cf = &h->chains[kind];
@@ -282,6 +293,24 @@ static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
         free(wild);
         break;
     }
+    case DH_CHAIN_PARTIAL_WILDCARD: {
+        const char *dot = strchr(h->fqdn, '.');
+        char *wild = dh_asprintf("m*%s", dot ? dot : ".");
+
+        c = issue(w, wild, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
+        dh_cert_chain_add(c, pki->intermediate);
+        free(wild);
+        break;
+    }
+    case DH_CHAIN_SAN_MISMATCH:
+        c = issue_san(w, h->fqdn, "wrong.invalid", h->own->key,
+                      DH_ISSUER_INTERMEDIATE, 0, 0, 0);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
+    case DH_CHAIN_NEXTHOP_NAME:
+        c = issue(w, ws_domain, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
+        dh_cert_chain_add(c, pki->intermediate);
+        break;
     case DH_CHAIN_REISSUED:
         c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, -2 * day,
                   60 * day, 1);
@@ -375,7 +404,8 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
         }
         h->own = issue(w, h->fqdn, NULL, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
         for (k = 0; k < (int)h->naddrs; k++)
-            make_chain(w, h, h->addrs[k].persona->chain, pkidir, file_label);
+            make_chain(w, h, h->addrs[k].persona->chain, pkidir, file_label,
+                       ws->domain);
         if (uses_rsa(sc, h->host->label))
             rsa_leaf(w, h);
         free(file_label);

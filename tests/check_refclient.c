@@ -775,7 +775,7 @@ START_TEST(mutant_names)
 	"no-ta-namecheck", "no-cname-expansion", "tlsa-at-original-only",
 	"no-original-fallback", "weakest-digest", "sni-mx-name",
 	"cleartext-retry", "permfail-as-tempfail", "nodata-as-failure",
-    "dane-only"};
+	"dane-only", "ta-base-name-only"};
     unsigned seen = 0;
     size_t  i;
     char    buf[512];

@@ -73,6 +73,8 @@ static const RC_MUTANT rc_mutant_table[] = {
     "a securely denied TLSA RRset (NODATA, NXDOMAIN) makes the host unusable, like a failed lookup"},
     {"dane-only", RC_MUT_DANE_ONLY,
     "DANE required for every destination: hosts without usable TLSA records are skipped"},
+    {"ta-base-name-only", RC_MUT_TA_BASE_NAME_ONLY,
+    "DANE-TA name checks accept only the TLSA base domain, not the next-hop domain or the MX name (RFC 7672 3.2.2)"},
 };
 
 #define RC_MUTANT_COUNT (sizeof(rc_mutant_table) / sizeof(rc_mutant_table[0]))

@@ -48,6 +48,7 @@
 #define RC_MUT_PERMFAIL_AS_TEMPFAIL	(1U << 22)
 #define RC_MUT_NODATA_AS_FAILURE	(1U << 23)
 #define RC_MUT_DANE_ONLY		(1U << 24)
+#define RC_MUT_TA_BASE_NAME_ONLY	(1U << 25)
 
 extern unsigned rc_mutant_parse(const char *name);
 extern const char *rc_mutant_name(unsigned flag);
