@@ -13,6 +13,7 @@
  * Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or harness
  * error (including a scenario ERROR when nothing failed).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -350,10 +351,39 @@ static int cmd_list(const options *o)
     return 0;
 }
 
-/* make_rundir - the run folder (a tmpfs inside the sandbox unless kept) */
+/* sweep_stale - remove the empty mount points that runs killed with
+ * SIGKILL left behind: /tmp/dane-harness.PID.* whose PID is gone (a live
+ * run's folder is never touched: its PID exists) */
+static void sweep_stale(void)
+{
+    DIR *d = opendir("/tmp");
+    struct dirent *de;
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        char *end, *path;
+        long pid;
+
+        if (strncmp(de->d_name, "dane-harness.", 13) != 0)
+            continue;
+        pid = strtol(de->d_name + 13, &end, 10);
+        if (end == de->d_name + 13 || *end != '.' || pid <= 0 ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        path = dh_asprintf("/tmp/%s", de->d_name);
+        rmdir(path); /* only ever succeeds on an empty folder */
+        free(path);
+    }
+    closedir(d);
+}
+
+/* make_rundir - the run folder (a tmpfs inside the sandbox unless kept);
+ * its name carries this process's PID so that a later run can tell a
+ * stale one */
 static char *make_rundir(const options *o)
 {
-    char tmpl[] = "/tmp/dane-harness.XXXXXX";
+    char tmpl[64];
     char *abs;
 
     if (o->keep) {
@@ -365,6 +395,9 @@ static char *make_rundir(const options *o)
         chmod(abs, 0755);
         return abs;
     }
+    sweep_stale();
+    snprintf(tmpl, sizeof(tmpl), "/tmp/dane-harness.%ld.XXXXXX",
+             (long)getpid());
     if (mkdtemp(tmpl) == NULL)
         dh_fatal("cannot create a run folder in /tmp: %s", strerror(errno));
     return dh_strdup(tmpl);
