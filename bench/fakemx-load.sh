@@ -115,7 +115,12 @@ echo "(b) $sessions concurrent sessions, EHLO each, hold, QUIT all"
 out=$(timeout 120 "$B/fakemx-load" hold 127.0.0.2 "$sessions" 30)
 echo "    client: $out"
 case $out in *" lost=0 "*) ;; *) rc=1 ;; esac
-sleep 0.5 # the daemon writes the last disconnect events as the sockets close
+# the daemon writes the last disconnect events as the sockets close: wait
+# for them (bounded), rather than for a fixed time
+for _ in $(seq 100); do
+	[ "$(grep -c '"event":"disconnect"' "$EV")" -ge "$sessions" ] && break
+	sleep 0.05
+done
 counts=$(python3 - "$EV" <<'PY'
 import json, sys
 n = {"connect": 0, "ehlo": 0, "disconnect-quit": 0, "other": 0}

@@ -412,14 +412,23 @@ make_message "$T/m5" tok-m5 user@slow.smoke.danelab
 timeout 60 "$ADAPTER" send sender@client.smoke.danelab user@slow.smoke.danelab "$T/m5" \
 	>"$T/send5.out" 2>"$T/send5.err" &
 send_pid=$!
-# Once the sink has the message (its DATA reply is delayed), kill the
-# smtp(8) processes of our private instance (this PID namespace) with SEGV.
-if wait_for 10 grep -qF tok-m5 "$W/maillog"; then
-	sleep 1
+# smtp_pids - the smtp(8) processes of our private instance (this PID
+# namespace); false when there is none yet
+smtp_pids() {
+	local exe found=1
 	for exe in /proc/[0-9]*/exe; do
 		[ "$(readlink "$exe" 2>/dev/null)" = "$daemon_dir/smtp" ] || continue
-		pid=${exe#/proc/}
-		kill -SEGV "${pid%/exe}" 2>/dev/null || true
+		exe=${exe#/proc/}
+		echo "${exe%/exe}"
+		found=0
+	done
+	return $found
+}
+# Once the message is queued and an smtp(8) process is delivering it (the
+# sink delays its DATA reply), kill the delivery agents with SEGV.
+if wait_for 10 grep -qF tok-m5 "$W/maillog" && wait_for 10 smtp_pids; then
+	for pid in $(smtp_pids); do
+		kill -SEGV "$pid" 2>/dev/null || true
 	done
 fi
 rc=0

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,13 @@
 typedef int (*fakemx_conf_setter)(struct fakemx_entry *e, const char *value,
                                   char *why, size_t whylen);
 
+/* A key either has its own setter, or (set == NULL) is a plain string
+ * copied into the entry's field at offset str. */
 struct fakemx_conf_key {
     const char *name;
     int required;
     fakemx_conf_setter set;
+    size_t str;
 };
 
 /* fakemx_conf_dup - store a copy of VALUE in *SLOT */
@@ -36,13 +40,6 @@ static int fakemx_conf_dup(char **slot, const char *value, char *why,
         return -1;
     }
     return 0;
-}
-
-/* fakemx_conf_set_scenario - scenario=ID */
-static int fakemx_conf_set_scenario(struct fakemx_entry *e, const char *value,
-                                    char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->scenario, value, why, whylen);
 }
 
 /* fakemx_conf_set_host - host=NAME, the name in greeting and EHLO */
@@ -58,13 +55,6 @@ static int fakemx_conf_set_host(struct fakemx_entry *e, const char *value,
     if (n > 1 && e->smtp_name[n - 1] == '.')
         e->smtp_name[n - 1] = 0;
     return 0;
-}
-
-/* fakemx_conf_set_persona - persona=NAME, recorded in events */
-static int fakemx_conf_set_persona(struct fakemx_entry *e, const char *value,
-                                   char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->persona, value, why, whylen);
 }
 
 /* fakemx_conf_word - index of VALUE in the NULL-terminated WORDS, or -1 */
@@ -231,75 +221,26 @@ static int fakemx_conf_set_tls_max(struct fakemx_entry *e, const char *value,
     return fakemx_conf_version("tls-max", &e->beh.tls_max, value, why, whylen);
 }
 
-/* fakemx_conf_set_cert - cert=PEM file, leaf first */
-static int fakemx_conf_set_cert(struct fakemx_entry *e, const char *value,
-                                char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->cert, value, why, whylen);
-}
-
-/* fakemx_conf_set_key - key=PEM private key file */
-static int fakemx_conf_set_key(struct fakemx_entry *e, const char *value,
-                               char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->key, value, why, whylen);
-}
-
-/* fakemx_conf_set_cert2 - cert2=PEM file: a second chain */
-static int fakemx_conf_set_cert2(struct fakemx_entry *e, const char *value,
-                                 char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->cert2, value, why, whylen);
-}
-
-/* fakemx_conf_set_key2 - key2=PEM private key of cert2 */
-static int fakemx_conf_set_key2(struct fakemx_entry *e, const char *value,
-                                char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->key2, value, why, whylen);
-}
-
-/* fakemx_conf_set_sni_name - sni-name=NAME that selects sni-cert */
-static int fakemx_conf_set_sni_name(struct fakemx_entry *e, const char *value,
-                                    char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->sni_name, value, why, whylen);
-}
-
-/* fakemx_conf_set_sni_cert - sni-cert=PEM file presented for sni-name */
-static int fakemx_conf_set_sni_cert(struct fakemx_entry *e, const char *value,
-                                    char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->sni_cert, value, why, whylen);
-}
-
-/* fakemx_conf_set_sni_key - sni-key=PEM private key of sni-cert */
-static int fakemx_conf_set_sni_key(struct fakemx_entry *e, const char *value,
-                                   char *why, size_t whylen)
-{
-    return fakemx_conf_dup(&e->sni_key, value, why, whylen);
-}
-
 static const struct fakemx_conf_key fakemx_conf_keys[] = {
-    {"scenario", 1, fakemx_conf_set_scenario},
-    {"host", 1, fakemx_conf_set_host},
-    {"persona", 1, fakemx_conf_set_persona},
-    {"starttls", 1, fakemx_conf_set_starttls},
-    {"cert", 0, fakemx_conf_set_cert},
-    {"key", 0, fakemx_conf_set_key},
-    {"tls-abort", 0, fakemx_conf_set_tls_abort},
-    {"greeting-delay", 0, fakemx_conf_set_greeting_delay},
-    {"ehlo-delay", 0, fakemx_conf_set_ehlo_delay},
-    {"mail-reply", 0, fakemx_conf_set_mail_reply},
-    {"rcpt-reply", 0, fakemx_conf_set_rcpt_reply},
-    {"data-reply", 0, fakemx_conf_set_data_reply},
-    {"tls-min", 0, fakemx_conf_set_tls_min},
-    {"tls-max", 0, fakemx_conf_set_tls_max},
-    {"cert2", 0, fakemx_conf_set_cert2},
-    {"key2", 0, fakemx_conf_set_key2},
-    {"sni-name", 0, fakemx_conf_set_sni_name},
-    {"sni-cert", 0, fakemx_conf_set_sni_cert},
-    {"sni-key", 0, fakemx_conf_set_sni_key},
+    {"scenario", 1, NULL, offsetof(struct fakemx_entry, scenario)},
+    {"host", 1, fakemx_conf_set_host, 0},
+    {"persona", 1, NULL, offsetof(struct fakemx_entry, persona)},
+    {"starttls", 1, fakemx_conf_set_starttls, 0},
+    {"cert", 0, NULL, offsetof(struct fakemx_entry, cert)},
+    {"key", 0, NULL, offsetof(struct fakemx_entry, key)},
+    {"tls-abort", 0, fakemx_conf_set_tls_abort, 0},
+    {"greeting-delay", 0, fakemx_conf_set_greeting_delay, 0},
+    {"ehlo-delay", 0, fakemx_conf_set_ehlo_delay, 0},
+    {"mail-reply", 0, fakemx_conf_set_mail_reply, 0},
+    {"rcpt-reply", 0, fakemx_conf_set_rcpt_reply, 0},
+    {"data-reply", 0, fakemx_conf_set_data_reply, 0},
+    {"tls-min", 0, fakemx_conf_set_tls_min, 0},
+    {"tls-max", 0, fakemx_conf_set_tls_max, 0},
+    {"cert2", 0, NULL, offsetof(struct fakemx_entry, cert2)},
+    {"key2", 0, NULL, offsetof(struct fakemx_entry, key2)},
+    {"sni-name", 0, NULL, offsetof(struct fakemx_entry, sni_name)},
+    {"sni-cert", 0, NULL, offsetof(struct fakemx_entry, sni_cert)},
+    {"sni-key", 0, NULL, offsetof(struct fakemx_entry, sni_key)},
 };
 
 #define FAKEMX_CONF_NKEYS                                                      \
@@ -439,6 +380,9 @@ static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
         snprintf(why, whylen, "empty value for key '%s'", word);
         return -1;
     }
+    if (k->set == NULL)
+        return fakemx_conf_dup((char **)((char *)e + k->str), eq + 1, why,
+                               whylen);
     return k->set(e, eq + 1, why, whylen);
 }
 
