@@ -230,6 +230,43 @@ int dh_world_start(dh_world *w)
     return 0;
 }
 
+/* dh_world_alive - NULL while every daemon of the world still runs;
+ * otherwise why not (new string), with the daemon's log on stderr.  A
+ * daemon that died during the run makes the observations incomplete, so
+ * the run is a harness error, never a client verdict. */
+char *dh_world_alive(dh_world *w)
+{
+    static const char *names[] = {"dane-fakemx", "NSD", "Unbound",
+                                  "the lame name servers"};
+    const char *logs[] = {"fakemx.log", "nsd/nsd.out", "unbound/unbound.out",
+                          "nsd/nsd.out"};
+    pid_t pids[] = {w->fakemx, w->nsd, w->unbound, w->lamedns};
+    size_t i;
+
+    dh_proc_reap(0);
+    for (i = 0; i < sizeof(pids) / sizeof(pids[0]); i++) {
+        int st;
+        char *log, *text;
+
+        if (pids[i] <= 0 || !dh_proc_done(pids[i], &st))
+            continue;
+        log = dh_asprintf("%s/%s", w->rundir, logs[i]);
+        text = dh_read_file(log, NULL);
+        dh_warn("%s ended during the run; its log (%s):\n%s", names[i], log,
+                text && *text ? text : "(empty)");
+        free(text);
+        free(log);
+        if (WIFSIGNALED(st))
+            return dh_asprintf("%s was killed by signal %d during the run: "
+                               "observations incomplete",
+                               names[i], WTERMSIG(st));
+        return dh_asprintf("%s exited (status %d) during the run: "
+                           "observations incomplete",
+                           names[i], WEXITSTATUS(st));
+    }
+    return NULL;
+}
+
 /* dh_world_stop - stop the daemons (the namespace would anyway) */
 void dh_world_stop(dh_world *w)
 {

@@ -452,6 +452,7 @@ static int cmd_run(options *o)
     dh_report rep;
     dh_result *res;
     dh_obs_sink *sinks;
+    char *died = NULL;
     dh_xfail *xfails = NULL;
     size_t nxfails = 0;
     const char *harness_error = NULL;
@@ -510,6 +511,7 @@ static int cmd_run(options *o)
             res[i].attempt = att[i];
         free(att);
         dh_client_teardown(&client, w);
+        harness_error = died = dh_world_alive(w);
     }
     dh_world_stop(w);
     sinks = dh_calloc(n, sizeof(*sinks));
@@ -564,6 +566,7 @@ static int cmd_run(options *o)
     }
     free(res);
     dh_world_free(w);
+    free(died);
     dh_client_close(&client);
     dh_scenario_free_all(v, n);
     free(rundir);

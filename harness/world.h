@@ -83,6 +83,8 @@ void dh_world_zones(dh_world *w);
 /* Start the DNS daemons and wait until everything answers: 0 or -1. */
 int dh_world_start(dh_world *w);
 void dh_world_stop(dh_world *w);
+/* NULL while every daemon still runs, else why not (new string). */
+char *dh_world_alive(dh_world *w);
 void dh_world_free(dh_world *w);
 
 /* Check each scenario's declared DNS states with libunbound, through the

@@ -142,6 +142,24 @@ expect hang dane-ee-honest HANG
 expect hang starttls-stripped CRASH
 expect hang tlsa-bogus-signature ERROR
 
+# 6b. A fake MX server that dies during the run makes the run a harness
+# error (every scenario ERROR, exit 2), never a client verdict.
+cat >"$T/killer-adapter" <<'ADAPTER'
+#!/bin/sh
+case "$1" in
+send) pkill -KILL -x dane-fakemx; echo "deferred the fake MX is gone" ;;
+version) echo "killer-adapter 1" ;;
+capabilities) echo parallel ;;
+esac
+ADAPTER
+chmod +x "$T/killer-adapter"
+run fakemx-died 2 "$T/killer-adapter" --only dane-ee-honest,starttls-stripped
+expect fakemx-died dane-ee-honest ERROR
+expect fakemx-died starttls-stripped ERROR
+grep -q "dane-fakemx was killed by signal 9 during the run" "$T/fakemx-died.out" &&
+    ok "fakemx-died: the reason names the daemon and the signal" ||
+    bad "fakemx-died: reason: $(grep dane-ee-honest "$T/fakemx-died.out")"
+
 # 7. kill -9 during a run: nothing is left behind, the host is unchanged.
 # Once with the run folder kept (so the daemons can be found by their
 # config paths), once on the default tmpfs.
