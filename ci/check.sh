@@ -67,8 +67,10 @@ sanitize | all)
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         # LeakSanitizer cannot follow the children of the sandboxed
         # PID 1 with ptrace; leak checks run in the unit tests only.
+        # Postfix stays in: a real MTA drives the sanitized fake MX in ways
+        # the reference client does not (it found a use-after-free).
         unit build-san " (asan+ubsan)"
-        ASAN_OPTIONS=detect_leaks=0:exitcode=99 DH_SKIP_POSTFIX=1 \
+        ASAN_OPTIONS=detect_leaks=0:exitcode=99 \
             integration build-san " (asan+ubsan)"
     else
         cat build-san.log

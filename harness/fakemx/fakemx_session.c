@@ -189,6 +189,11 @@ void fakemx_session_close(struct fakemx_session *s, const char *reason)
     evtimer_add(s->timer, &now);
 }
 
+static void fakemx_session_in_cb(struct evbuffer *,
+                                 const struct evbuffer_cb_info *, void *);
+static void fakemx_session_out_cb(struct evbuffer *,
+                                  const struct evbuffer_cb_info *, void *);
+
 /* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
 void fakemx_session_free(struct fakemx_session *s, const char *reason)
 {
@@ -207,6 +212,14 @@ void fakemx_session_free(struct fakemx_session *s, const char *reason)
         event_free(s->stall);
     if (s->ssl)
         SSL_set_app_data(s->ssl, 0);
+    /* The octet counters hang on the raw layer's buffers, which a TLS
+     * filter frees later (deferred): they must not outlive S. */
+    if (s->raw) {
+        evbuffer_remove_cb(bufferevent_get_input(s->raw), fakemx_session_in_cb,
+                           s);
+        evbuffer_remove_cb(bufferevent_get_output(s->raw),
+                           fakemx_session_out_cb, s);
+    }
     if (s->bev)
         bufferevent_free(s->bev); /* the socket, SSL and raw layer too */
     fakemx_tls_state_clear(&s->tls);
