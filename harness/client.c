@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "proc.h"
 #include "util.h"
 
@@ -247,7 +248,9 @@ static void finish(running *r, dh_attempt *a, int status, int hang)
     char *text = dh_read_file(r->out, NULL), *nl;
 
     a->ran = 1;
-    a->seconds = dh_now() - r->start;
+    a->t_start = r->start;
+    a->t_end = dh_now();
+    a->seconds = a->t_end - r->start;
     a->hang = hang;
     if (!hang && WIFSIGNALED(status))
         a->signal = WTERMSIG(status);
@@ -280,6 +283,7 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
         jobs = 1;
     snprintf(tmo, sizeof(tmo), "%.0f", c->timeout);
     setenv("DH_TIMEOUT", tmo, 1);
+    dh_inject_sends_begin(w);
     for (;;) {
         while (active < (size_t)jobs && next < w->nscn) {
             const dh_world_scn *ws = &w->scn[next];
@@ -309,12 +313,14 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
             req.out = r->out;
             req.err = err;
             req.keep_fd = -1;
+            dh_inject_send_begin(w, ws->sc->id);
             r->start = dh_now();
             r->pid = dh_spawn(&req);
             free(err);
             free(name);
             if (r->pid < 0) {
                 finish(r, &att[next], 127 << 8, 0);
+                dh_inject_send_end(w, ws->sc->id);
             } else {
                 active++;
             }
@@ -323,6 +329,7 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
         if (active == 0 && next >= w->nscn)
             break;
         dh_proc_reap(0.05);
+        dh_inject_poll(w);
         for (i = 0; i < next; i++) {
             running *r = &run[i];
             int st;
@@ -332,14 +339,17 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
             if (dh_proc_done(r->pid, &st)) {
                 kill(-r->pid, SIGKILL); /* leftovers of the adapter */
                 finish(r, &att[i], st, 0);
+                dh_inject_send_end(w, w->scn[i].sc->id);
                 active--;
             } else if (dh_now() - r->start > c->timeout) {
                 dh_proc_kill(r->pid);
                 dh_proc_wait(r->pid, 5.0, NULL);
                 finish(r, &att[i], 0, 1);
+                dh_inject_send_end(w, w->scn[i].sc->id);
                 active--;
             }
         }
     }
+    dh_inject_sends_end(w);
     free(run);
 }

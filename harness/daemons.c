@@ -267,11 +267,26 @@ char *dh_world_alive(dh_world *w)
     return NULL;
 }
 
-/* dh_world_stop - stop the daemons (the namespace would anyway) */
+/* dh_world_stop_fakemx - stop the fake MX daemon: it then writes the
+ * stop record of its events file */
+void dh_world_stop_fakemx(dh_world *w)
+{
+    dh_proc_stop(w->fakemx, 5.0);
+}
+
+/* dh_world_stop_resolver - stop Unbound: it then logs its end-of-service
+ * statistics, which close its log */
+void dh_world_stop_resolver(dh_world *w)
+{
+    dh_proc_stop(w->unbound, 5.0);
+}
+
+/* dh_world_stop - stop the daemons still running (the namespace would
+ * anyway) */
 void dh_world_stop(dh_world *w)
 {
-    dh_proc_stop(w->fakemx, 2.0);
-    dh_proc_stop(w->unbound, 2.0);
+    dh_world_stop_fakemx(w);
+    dh_world_stop_resolver(w);
     dh_proc_stop(w->nsd, 2.0);
     dh_proc_stop(w->lamedns, 2.0);
 }

@@ -26,7 +26,9 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "inject.h"
 #include "lamedns.h"
+#include "oracle.h"
 #include "proc.h"
 #include "report.h"
 #include "resolve.h"
@@ -45,6 +47,7 @@ typedef struct {
     const char *scenarios;
     const char *only;
     const char *keep;
+    const char *inject;
     int jobs;
     double timeout;
     int longlist;
@@ -58,25 +61,26 @@ static char exe_dir[PATH_MAX];
 /* usage - print help; exit with status */
 static void usage(FILE *f, int status)
 {
-    fprintf(f, "usage: dane-harness run --client CLIENT [--json FILE] "
-               "[--junit FILE] [--tap FILE]\n"
-               "                        [--html FILE] [--expectations FILE]\n"
-               "                        [--scenarios DIR] [--only ID,...] "
-               "[--jobs N] [--timeout SECS]\n"
-               "                        [--keep DIR] [-v]\n"
-               "       dane-harness list [--scenarios DIR] [--long | "
-               "--requirements | --personas]\n"
-               "       dane-harness shell [--scenarios DIR] [--only ID,...] "
-               "[-- COMMAND ARGS]\n"
-               "\n"
-               "CLIENT is a bundled adapter name (refclient, postfix) or the "
-               "path of an\n"
-               "adapter, followed by extra words passed to it, e.g.\n"
-               "  --client \"refclient --mutant=no-dane\"\n"
-               "Runs need root: the harness builds its own network, mount and "
-               "PID namespaces.\n"
-               "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
-               "harness error.\n");
+    fprintf(f,
+            "usage: dane-harness run --client CLIENT [--json FILE] "
+            "[--junit FILE] [--tap FILE]\n"
+            "                        [--html FILE] [--expectations FILE]\n"
+            "                        [--scenarios DIR] [--only ID,...] "
+            "[--jobs N] [--timeout SECS]\n"
+            "                        [--keep DIR] [--inject FAULT,...] [-v]\n"
+            "       dane-harness list [--scenarios DIR] [--long | "
+            "--requirements | --personas]\n"
+            "       dane-harness shell [--scenarios DIR] [--only ID,...] "
+            "[-- COMMAND ARGS]\n"
+            "\n"
+            "CLIENT is a bundled adapter name (refclient, postfix) or the "
+            "path of an\n"
+            "adapter, followed by extra words passed to it, e.g.\n"
+            "  --client \"refclient --mutant=no-dane\"\n"
+            "Runs need root: the harness builds its own network, mount and "
+            "PID namespaces.\n"
+            "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
+            "harness error.\n");
     exit(status);
 }
 
@@ -141,6 +145,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"jobs", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 't'},
         {"keep", required_argument, NULL, 'k'},
+        {"inject", required_argument, NULL, 'I'},
         {"long", no_argument, NULL, 'l'},
         {"requirements", no_argument, NULL, 'R'},
         {"personas", no_argument, NULL, 'P'},
@@ -183,6 +188,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'k':
             o->keep = optarg;
+            break;
+        case 'I':
+            o->inject = optarg;
             break;
         case 'l':
             o->longlist = 1;
@@ -441,7 +449,129 @@ static dh_world *bring_up(dh_scenario **v, size_t n, const char *rundir,
     return w;
 }
 
-/* cmd_run - the whole job: world, client, verdicts, reports */
+/* observe - after the sends: are the daemons still there, what did they
+ * see, and was the world as declared for every attempt?  Stops the
+ * daemons one by one so that each closes its evidence.  NULL, or the
+ * harness error (new string): the run then gives no client verdict. */
+static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
+{
+    char *harness_error = dh_world_alive(w), err[1024];
+    char **faults = dh_calloc(n, sizeof(*faults));
+    dh_obs_sink *sinks = dh_calloc(n, sizeof(*sinks));
+    dh_oracle_case *cases = dh_calloc(n, sizeof(*cases));
+    size_t i;
+
+    if (harness_error == NULL)
+        dh_world_selfcheck_after(w, faults);
+    for (i = 0; i < n; i++) {
+        res[i].ws = &w->scn[i];
+        dh_obs_init(&res[i].obs);
+        sinks[i].scenario = w->scn[i].sc->id; /* sorted by id */
+        sinks[i].token = w->scn[i].token;
+        sinks[i].obs = &res[i].obs;
+    }
+    dh_world_stop_fakemx(w);
+    if (dh_obs_load_events(w->events_path, sinks, n, run, err, sizeof(err)) <
+            0 &&
+        harness_error == NULL)
+        harness_error = dh_strdup(err);
+    dh_world_stop_resolver(w);
+    if (dh_obs_load_resolver(w->unbound_log, sinks, n, DH_SELFCHECK_ADDR, run,
+                             err, sizeof(err)) < 0 &&
+        harness_error == NULL)
+        harness_error = dh_strdup(err);
+    if (harness_error == NULL) {
+        for (i = 0; i < n; i++) {
+            cases[i].ws = &w->scn[i];
+            cases[i].obs = &res[i].obs;
+            cases[i].att = &res[i].attempt;
+        }
+        dh_oracle_judge(w, run, cases, n);
+        /* what went wrong during the attempt explains more than a state
+         * found wrong after it */
+        for (i = 0; i < n; i++) {
+            if (cases[i].fault) {
+                w->scn[i].fault = cases[i].fault;
+                free(faults[i]);
+            } else {
+                w->scn[i].fault = faults[i];
+            }
+        }
+    } else {
+        for (i = 0; i < n; i++)
+            free(faults[i]);
+    }
+    dh_world_stop(w);
+    free(cases);
+    free(sinks);
+    free(faults);
+    return harness_error;
+}
+
+/* judge - every scenario's verdict, against the expectations file */
+static void judge(dh_scenario **v, size_t n, const dh_world *w,
+                  const dh_client *client, const char *harness_error,
+                  const dh_xfail *xfails, size_t nxfails, dh_result *res)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const dh_world_scn *ws = &w->scn[i];
+        dh_judge_in in;
+
+        in.sc = v[i];
+        in.fixture_error = ws->error   ? ws->error
+                           : ws->fault ? ws->fault
+                                       : harness_error;
+        in.skip_reason = v[i]->requires_ipv6 && !client->ipv6
+                             ? "needs IPv6; the adapter does not declare "
+                               "the ipv6 capability"
+                             : NULL;
+        res[i].verdict = dh_judge(&in, &res[i].obs, &res[i].attempt);
+        dh_xfail_apply(xfails, nxfails, v[i]->id, &res[i].verdict);
+    }
+}
+
+/* write_reports - the console table and the files asked for */
+static void write_reports(const options *o, dh_report *rep)
+{
+    dh_report_console(stdout, rep, isatty(1));
+    if (o->json)
+        dh_report_json(o->json, rep);
+    if (o->junit)
+        dh_report_junit(o->junit, rep);
+    if (o->tap)
+        dh_report_tap(o->tap, rep);
+    if (o->html)
+        dh_report_html(o->html, rep);
+}
+
+/* load_expectations - the --expectations file, or exit 2 */
+static void load_expectations(const options *o, dh_scenario **v, size_t n,
+                              dh_xfail **xfails, size_t *nxfails)
+{
+    const char **ids;
+    char err[1024];
+    size_t i;
+
+    *xfails = NULL;
+    *nxfails = 0;
+    if (o->expectations == NULL)
+        return;
+    ids = dh_calloc(n + 1, sizeof(*ids));
+    for (i = 0; i < n; i++)
+        ids[i] = v[i]->id;
+    /* with --only, lines for scenarios left out are fine */
+    if (dh_xfail_load(o->expectations, o->only ? NULL : ids, xfails, nxfails,
+                      err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(ids);
+}
+
+/* cmd_run - the whole job: world, client, observations, verdicts,
+ * reports */
 static int cmd_run(options *o)
 {
     size_t n, i;
@@ -451,10 +581,10 @@ static int cmd_run(options *o)
     dh_world *w;
     dh_report rep;
     dh_result *res;
-    dh_obs_sink *sinks;
-    char *died = NULL;
-    dh_xfail *xfails = NULL;
-    size_t nxfails = 0;
+    dh_run_obs run;
+    char *failed = NULL;
+    dh_xfail *xfails;
+    size_t nxfails;
     const char *harness_error = NULL;
     int status;
 
@@ -466,20 +596,12 @@ static int cmd_run(options *o)
     o->junit = abs_path(o->junit);
     o->tap = abs_path(o->tap);
     o->html = abs_path(o->html);
-    v = load_scenarios(o, &n);
-    if (o->expectations) {
-        const char **ids = dh_calloc(n + 1, sizeof(*ids));
-
-        for (i = 0; i < n; i++)
-            ids[i] = v[i]->id;
-        /* with --only, lines for scenarios left out are fine */
-        if (dh_xfail_load(o->expectations, o->only ? NULL : ids, &xfails,
-                          &nxfails, err, sizeof(err)) < 0) {
-            fprintf(stderr, "dane-harness: %s\n", err);
-            return 2;
-        }
-        free(ids);
+    if (o->inject && dh_inject_parse(o->inject, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        return 2;
     }
+    v = load_scenarios(o, &n);
+    load_expectations(o, v, n, &xfails, &nxfails);
     if (dh_client_open(&client, o->client, libexec, err, sizeof(err)) < 0) {
         fprintf(stderr, "dane-harness: %s\n", err);
         return 2;
@@ -492,6 +614,7 @@ static int cmd_run(options *o)
     dh_proc_init();
     signal(SIGPIPE, SIG_IGN);
     memset(&rep, 0, sizeof(rep));
+    dh_run_obs_init(&run);
     rep.started = dh_now();
     w = bring_up(v, n, rundir, libexec, &harness_error);
     dh_client_env(w);
@@ -511,49 +634,24 @@ static int cmd_run(options *o)
             res[i].attempt = att[i];
         free(att);
         dh_client_teardown(&client, w);
-        harness_error = died = dh_world_alive(w);
+        harness_error = failed = observe(w, res, n, &run);
+    } else {
+        for (i = 0; i < n; i++)
+            res[i].ws = &w->scn[i];
+        dh_world_stop(w);
     }
-    dh_world_stop(w);
-    sinks = dh_calloc(n, sizeof(*sinks));
-    for (i = 0; i < n; i++) {
-        res[i].ws = &w->scn[i];
-        dh_obs_init(&res[i].obs);
-        sinks[i].scenario = v[i]->id; /* v is sorted by id */
-        sinks[i].token = w->scn[i].token;
-        sinks[i].obs = &res[i].obs;
-    }
-    dh_obs_load_events(w->events_path, sinks, n);
-    dh_obs_load_queries(w->unbound_log, sinks, n, DH_SELFCHECK_ADDR);
-    free(sinks);
-    for (i = 0; i < n; i++) {
-        dh_result *r = &res[i];
-        dh_judge_in in;
-
-        in.sc = v[i];
-        in.fixture_error = w->scn[i].error ? w->scn[i].error : harness_error;
-        in.skip_reason = v[i]->requires_ipv6 && !client.ipv6
-                             ? "needs IPv6; the adapter does not declare "
-                               "the ipv6 capability"
-                             : NULL;
-        r->verdict = dh_judge(&in, &r->obs, &r->attempt);
-        dh_xfail_apply(xfails, nxfails, v[i]->id, &r->verdict);
-    }
+    if (harness_error)
+        dh_warn("%s", harness_error);
+    judge(v, n, w, &client, harness_error, xfails, nxfails, res);
     dh_xfail_free(xfails, nxfails);
     rep.client = &client;
     rep.world = w;
     rep.results = res;
     rep.n = n;
+    rep.run = &run;
     rep.duration = dh_now() - rep.started;
     rep.harness_error = harness_error;
-    dh_report_console(stdout, &rep, isatty(1));
-    if (o->json)
-        dh_report_json(o->json, &rep);
-    if (o->junit)
-        dh_report_junit(o->junit, &rep);
-    if (o->tap)
-        dh_report_tap(o->tap, &rep);
-    if (o->html)
-        dh_report_html(o->html, &rep);
+    write_reports(o, &rep);
     if (o->keep)
         printf("run folder kept: %s\n", rundir);
     fflush(stdout);
@@ -565,8 +663,9 @@ static int cmd_run(options *o)
         free(res[i].attempt.outcome_line);
     }
     free(res);
+    dh_run_obs_free(&run);
     dh_world_free(w);
-    free(died);
+    free(failed);
     dh_client_close(&client);
     dh_scenario_free_all(v, n);
     free(rundir);

@@ -27,4 +27,18 @@
 #define DH_V6_PREFIX "fd64:da1e"
 #define DH_TTL 300
 
+/*
+ * Unbound's server timeouts (milliseconds).  A server is given up (marked
+ * down until infra-host-ttl) once its retransmission timeout reaches
+ * DH_UB_MAX_RTT_MS.  The silent lame server starts unknown at
+ * DH_UB_UNKNOWN_MS and is given up after one lookup (two sends of 1.5 s:
+ * the resolver times out in about 3 s); NSD, answering in microseconds,
+ * sits at DH_UB_MIN_RTT_MS and would have to stall for about 6 s in a row
+ * (1 + 1 + 2 + 2 s) before the resolver gave it up.  docs/observations.md,
+ * "Resolver timeouts", has the arithmetic.
+ */
+#define DH_UB_MIN_RTT_MS 1000
+#define DH_UB_UNKNOWN_MS 1500
+#define DH_UB_MAX_RTT_MS 3000
+
 #endif

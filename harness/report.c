@@ -118,6 +118,31 @@ static json_t *conn_json(const dh_conn_obs *c)
     return o;
 }
 
+/* query_text - "NAME TYPE -> RCODE (SECONDS s)" (new string) */
+static char *query_text(const dh_query_obs *q)
+{
+    if (!q->answered)
+        return dh_asprintf("%s %s -> no answer", q->name, q->type);
+    return dh_asprintf("%s %s -> %s (%.3f s)%s%s", q->name, q->type, q->rcode,
+                       q->seconds, q->why ? ": " : "", q->why ? q->why : "");
+}
+
+/* query_json - one question the client asked and the resolver's answer */
+static json_t *query_json(const dh_query_obs *q)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", json_string(q->name));
+    json_object_set_new(o, "type", json_string(q->type));
+    json_object_set_new(o, "rcode",
+                        q->answered ? json_string(q->rcode) : json_null());
+    json_object_set_new(o, "seconds",
+                        q->answered ? json_real(q->seconds) : json_null());
+    if (q->why)
+        json_object_set_new(o, "why", json_string(q->why));
+    return o;
+}
+
 /* result_json - one element of results[] */
 static json_t *result_json(const dh_result *res)
 {
@@ -152,9 +177,18 @@ static json_t *result_json(const dh_result *res)
         json_array_append_new(arr, conn_json(&res->obs.conns[i]));
     json_object_set_new(ev, "connections", arr);
     arr = json_array();
-    for (i = 0; i < res->obs.nqueries; i++)
-        json_array_append_new(arr, json_string(res->obs.queries[i]));
+    for (i = 0; i < res->obs.nqueries; i++) {
+        char *q = dh_asprintf("%s %s", res->obs.queries[i].name,
+                              res->obs.queries[i].type);
+
+        json_array_append_new(arr, json_string(q));
+        free(q);
+    }
     json_object_set_new(ev, "dns_queries", arr);
+    arr = json_array();
+    for (i = 0; i < res->obs.nqueries; i++)
+        json_array_append_new(arr, query_json(&res->obs.queries[i]));
+    json_object_set_new(ev, "dns", arr);
     json_object_set_new(o, "evidence", ev);
     return o;
 }
@@ -457,9 +491,13 @@ int dh_report_html(const char *path, const dh_report *r)
         if (res->obs.nqueries) {
             fputs("<p>DNS queries the client made:</p><ul>", f);
             for (j = 0; j < res->obs.nqueries; j++) {
+                const dh_query_obs *q = &res->obs.queries[j];
+                char *line = query_text(q);
+
                 fputs("<li><code>", f);
-                html(f, res->obs.queries[j]);
+                html(f, line);
                 fputs("</code></li>", f);
+                free(line);
             }
             fputs("</ul>", f);
         }

@@ -27,6 +27,7 @@ typedef struct {
     const dh_world *world;
     dh_result *results;
     size_t n;
+    const dh_run_obs *run; /* NULL when the run never got to the sends */
     double started;
     double duration;
     const char *harness_error; /* set when the run itself failed */

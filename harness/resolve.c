@@ -27,18 +27,47 @@ struct ub_ctx *dh_resolver_new(const char *ta_path)
     return ctx;
 }
 
-/* dh_lookup_do - one validated lookup */
-void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
-                  dh_lookup *out)
+/* dh_resolver_recursive - see resolve.h */
+struct ub_ctx *dh_resolver_recursive(const char *hints_path,
+                                     const char *ta_path)
 {
-    struct ub_result *res = NULL;
-    ldns_rr_type t = ldns_get_rr_type_by_name(type);
+    struct ub_ctx *ctx = ub_ctx_create();
+    static const char *const opts[][2] = {
+        {"do-not-query-localhost:", "no"},
+        {"outgoing-interface:", DH_SELFCHECK_ADDR},
+        {"do-ip6:", "no"},
+        {"val-sig-skew-min:", "0"},
+        {"val-sig-skew-max:", "0"},
+        {"qname-minimisation:", "no"},
+        {"harden-referral-path:", "no"},
+        /* lame servers are given up quickly (the world is idle now) */
+        {"unknown-server-time-limit:", "300"},
+        {"infra-cache-min-rtt:", "300"},
+        {"infra-cache-max-rtt:", "600"},
+    };
+    size_t i;
     int rc;
 
+    if (ctx == NULL)
+        dh_fatal("libunbound: cannot create a context");
+    if ((rc = ub_ctx_set_option(ctx, "root-hints:", hints_path)) != 0 ||
+        (rc = ub_ctx_add_ta_file(ctx, ta_path)) != 0 ||
+        (rc = ub_ctx_async(ctx, 1)) != 0)
+        dh_fatal("libunbound: %s", ub_strerror(rc));
+    for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+        if ((rc = ub_ctx_set_option(ctx, opts[i][0], opts[i][1])) != 0)
+            dh_fatal("libunbound: %s %s: %s", opts[i][0], opts[i][1],
+                     ub_strerror(rc));
+    return ctx;
+}
+
+/* fill - a lookup's outcome from libunbound's result */
+static void fill(dh_lookup *out, int rc, struct ub_result *res)
+{
     memset(out, 0, sizeof(*out));
-    rc = ub_resolve(ctx, name, (int)t, LDNS_RR_CLASS_IN, &res);
-    if (rc != 0) {
-        snprintf(out->why, sizeof(out->why), "%s", ub_strerror(rc));
+    if (rc != 0 || res == NULL) {
+        snprintf(out->why, sizeof(out->why), "%s",
+                 rc ? ub_strerror(rc) : "no result");
         return;
     }
     out->ok = 1;
@@ -54,7 +83,49 @@ void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
                  ldns_lookup_by_id(ldns_rcodes, res->rcode)
                      ? ldns_lookup_by_id(ldns_rcodes, res->rcode)->name
                      : "?");
-    ub_resolve_free(res);
+    if (res->canonname)
+        snprintf(out->canon, sizeof(out->canon), "%s", res->canonname);
+}
+
+/* dh_lookup_do - one validated lookup */
+void dh_lookup_do(struct ub_ctx *ctx, const char *name, const char *type,
+                  dh_lookup *out)
+{
+    struct ub_result *res = NULL;
+    ldns_rr_type t = ldns_get_rr_type_by_name(type);
+    int rc = ub_resolve(ctx, name, (int)t, LDNS_RR_CLASS_IN, &res);
+
+    fill(out, rc, res);
+    if (res)
+        ub_resolve_free(res);
+}
+
+/* many_done - callback of one of dh_lookup_many's lookups */
+static void many_done(void *arg, int err, struct ub_result *res)
+{
+    fill(arg, err, res);
+    if (res)
+        ub_resolve_free(res);
+}
+
+/* dh_lookup_many - see resolve.h */
+void dh_lookup_many(struct ub_ctx *ctx, const char *const *names,
+                    const char *const *types, size_t n, dh_lookup *out)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ldns_rr_type t = ldns_get_rr_type_by_name(types[i]);
+        int rc;
+
+        memset(&out[i], 0, sizeof(out[i]));
+        snprintf(out[i].why, sizeof(out[i].why), "no answer");
+        rc = ub_resolve_async(ctx, names[i], (int)t, LDNS_RR_CLASS_IN, &out[i],
+                              many_done, NULL);
+        if (rc != 0)
+            snprintf(out[i].why, sizeof(out[i].why), "%s", ub_strerror(rc));
+    }
+    ub_wait(ctx);
 }
 
 /* dh_lookup_state - the validation outcome as a word */

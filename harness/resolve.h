@@ -11,6 +11,7 @@
 #ifndef DH_RESOLVE_H
 #define DH_RESOLVE_H
 
+#include <stddef.h>
 #include <unbound.h>
 
 #include "names.h"
@@ -22,10 +23,21 @@ typedef struct {
     int nxdomain;
     int secure;
     int bogus;
-    char why[256]; /* why bogus, or the lookup error */
+    char why[256];   /* why bogus, or the lookup error */
+    char canon[256]; /* the name at the end of the CNAME chain, or "" */
 } dh_lookup;
 
 struct ub_ctx *dh_resolver_new(const char *ta_path);
+/* A resolver of the harness's own, independent of the sandbox resolver:
+ * libunbound recursing from the root hints (NSD) and validating with the
+ * fake root's trust anchor, with its own caches.  Used to learn what the
+ * world answers, to compare with what the client was told. */
+struct ub_ctx *dh_resolver_recursive(const char *hints_path,
+                                     const char *ta_path);
+/* n lookups at once on ctx (names[i], types[i] into out[i]); returns when
+ * all have an answer or failed. */
+void dh_lookup_many(struct ub_ctx *ctx, const char *const *names,
+                    const char *const *types, size_t n, dh_lookup *out);
 /* The same lookup as the client sees it: a plain recursive query (DO
  * set, CD clear) to the sandbox resolver.  secure = the AD bit;
  * bogus/servfail both show as rcode SERVFAIL. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "vocab_all.h"
 
 #define MAX_ID_LEN 50
 
@@ -267,47 +268,20 @@ static int parse_name_type(parse_ctx *pc, const char *key, char **rest,
     return 0;
 }
 
-static const struct {
-    const char *name;
-    dh_fault_kind kind;
-} fault_names[] = {
-    {"rrsig-corrupt", DH_FAULT_RRSIG_CORRUPT},
-    {"rrsig-expired", DH_FAULT_RRSIG_EXPIRED},
-    {"rrsig-not-yet-valid", DH_FAULT_RRSIG_NOT_YET_VALID},
-    {"rrsig-missing", DH_FAULT_RRSIG_MISSING},
-    {"wrong-key", DH_FAULT_WRONG_KEY},
-    {"ds-mismatch", DH_FAULT_DS_MISMATCH},
-    {"denial-unproven", DH_FAULT_DENIAL_UNPROVEN},
-    {"denial-wrong", DH_FAULT_DENIAL_WRONG},
-};
-
 /* parse_fault - "fault NAME TYPE KIND" */
 static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *owner, *type, *kind;
+    char *owner, *type, *kind, known[256];
     dh_fault *f;
-    size_t i, n = sizeof(fault_names) / sizeof(fault_names[0]);
+    int k;
 
     if (parse_name_type(pc, "fault", &rest, &owner, &type) < 0)
         return -1;
     kind = next_word(&rest);
-    for (i = 0; kind && i < n; i++)
-        if (strcmp(kind, fault_names[i].name) == 0)
-            break;
-    if (kind == NULL || i == n) {
-        dh_buf known;
-        size_t j;
-        int rc;
-
-        dh_buf_init(&known);
-        for (j = 0; j < n; j++)
-            dh_buf_printf(&known, "%s%s", j ? ", " : "", fault_names[j].name);
-        rc = perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
-                  known.data);
-        dh_buf_free(&known);
-        return rc;
-    }
-    if (fault_names[i].kind == DH_FAULT_DS_MISMATCH && strcmp(type, "DS"))
+    if ((k = dh_vocab_find(&dh_vocab_fault, kind)) < 0)
+        return perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
+                    dh_vocab_choices(&dh_vocab_fault, known, sizeof(known)));
+    if (k == DH_FAULT_DS_MISMATCH && strcmp(type, "DS"))
         return perr(pc, "ds-mismatch applies to a DS RRset: 'fault ZONE DS "
                         "ds-mismatch'");
     if (next_word(&rest))
@@ -317,7 +291,7 @@ static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
     f = &sc->faults[sc->nfaults++];
     f->owner = dh_strdup(owner);
     f->type = dh_strdup(type);
-    f->kind = fault_names[i].kind;
+    f->kind = (dh_fault_kind)k;
     f->line = pc->line;
     return 0;
 }
@@ -325,26 +299,19 @@ static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
 /* parse_check - "check NAME TYPE STATE [nxdomain|nodata]" */
 static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *owner, *type, *state, *ex;
+    char *owner, *type, *state, *ex, known[256];
     dh_check c;
+    int k;
 
     memset(&c, 0, sizeof(c));
     if (parse_name_type(pc, "check", &rest, &owner, &type) < 0)
         return -1;
     state = next_word(&rest);
-    if (state && strcmp(state, "secure") == 0)
-        c.state = DH_DNS_SECURE;
-    else if (state && strcmp(state, "insecure") == 0)
-        c.state = DH_DNS_INSECURE;
-    else if (state && strcmp(state, "bogus") == 0)
-        c.state = DH_DNS_BOGUS;
-    else if (state && strcmp(state, "servfail") == 0)
-        c.state = DH_DNS_SERVFAIL;
-    else
-        return perr(pc,
-                    "unknown DNS state '%s' (known: secure, insecure, "
-                    "bogus, servfail)",
-                    state ? state : "");
+    if ((k = dh_vocab_find(&dh_vocab_dnsstate, state)) < 0)
+        return perr(pc, "unknown DNS state '%s' (known: %s)",
+                    state ? state : "",
+                    dh_vocab_choices(&dh_vocab_dnsstate, known, sizeof(known)));
+    c.state = (dh_dnsstate)k;
     ex = next_word(&rest);
     c.exist = c.state == DH_DNS_SECURE || c.state == DH_DNS_INSECURE
                   ? DH_EXIST_DATA
@@ -352,15 +319,12 @@ static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
     if (ex) {
         if (c.exist == DH_EXIST_ANY)
             return perr(pc, "'%s' goes with secure or insecure", ex);
-        if (strcmp(ex, "nxdomain") == 0)
-            c.exist = DH_EXIST_NXDOMAIN;
-        else if (strcmp(ex, "nodata") == 0)
-            c.exist = DH_EXIST_NODATA;
-        else
-            return perr(pc,
-                        "unknown qualifier '%s' (known: nxdomain, "
-                        "nodata)",
-                        ex);
+        k = dh_vocab_find(&dh_vocab_existence, ex);
+        if (k != DH_EXIST_NXDOMAIN && k != DH_EXIST_NODATA)
+            return perr(pc, "unknown qualifier '%s' (known: %s, %s)", ex,
+                        dh_vocab_name(&dh_vocab_existence, DH_EXIST_NXDOMAIN),
+                        dh_vocab_name(&dh_vocab_existence, DH_EXIST_NODATA));
+        c.exist = (dh_existence)k;
     }
     if (next_word(&rest))
         return perr(pc, "extra words after the DNS state");
@@ -373,17 +337,14 @@ static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
     return 0;
 }
 
-/* parse_severity_word - "security" ... into *out, -1 if unknown */
+/* severity_of - "security" ... into *out, -1 if unknown */
 static int severity_of(const char *w, dh_severity *out)
 {
-    if (strcmp(w, "security") == 0)
-        *out = DH_SEV_SECURITY;
-    else if (strcmp(w, "interop") == 0)
-        *out = DH_SEV_INTEROP;
-    else if (strcmp(w, "advisory") == 0)
-        *out = DH_SEV_ADVISORY;
-    else
+    int k = dh_vocab_find(&dh_vocab_severity, w);
+
+    if (k < 0)
         return -1;
+    *out = (dh_severity)k;
     return 0;
 }
 
@@ -396,7 +357,7 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
 
     memset(&q, 0, sizeof(q));
     q.severity = (dh_severity)-1;
-    if (strcmp(key, "expect-no-connect") == 0) {
+    if (dh_vocab_find(&dh_vocab_qexpect, key) == DH_QEXPECT_NO_CONNECT) {
         q.kind = DH_QEXPECT_NO_CONNECT;
         w = next_word(&rest);
         if (w == NULL || !valid_name(w))
@@ -405,9 +366,7 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
     } else {
         char *name, *type;
 
-        q.kind = strcmp(key, "expect-query") == 0      ? DH_QEXPECT_QUERY
-                 : strcmp(key, "expect-no-query") == 0 ? DH_QEXPECT_NO_QUERY
-                                                       : DH_QEXPECT_BEFORE;
+        q.kind = (dh_qexpect_kind)dh_vocab_find(&dh_vocab_qexpect, key);
         if (parse_name_type(pc, key, &rest, &name, &type) < 0)
             return -1;
         q.name = dh_strdup(name);
@@ -521,41 +480,30 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
 /* zone_attrs - "dnssec=... server=... denial=..." of a %zone line */
 static int zone_attr(parse_ctx *pc, dh_zone_decl *z, char *w)
 {
-    char *eq = strchr(w, '=');
+    char *eq = strchr(w, '='), known[256];
+    int k;
 
     if (eq == NULL)
         return perr(pc, "zone attribute '%s' needs =VALUE", w);
     *eq++ = 0;
     if (strcmp(w, "dnssec") == 0) {
-        if (strcmp(eq, "signed") == 0)
-            z->dnssec = DH_ZONE_SIGNED;
-        else if (strcmp(eq, "unsigned") == 0)
-            z->dnssec = DH_ZONE_UNSIGNED;
-        else if (strcmp(eq, "unsupported-alg") == 0)
-            z->dnssec = DH_ZONE_UNSUPPORTED_ALG;
-        else
-            return perr(pc, "dnssec= takes signed, unsigned or "
-                            "unsupported-alg");
+        if ((k = dh_vocab_find(&dh_vocab_zone_dnssec, eq)) < 0)
+            return perr(
+                pc, "dnssec= takes %s",
+                dh_vocab_choices(&dh_vocab_zone_dnssec, known, sizeof(known)));
+        z->dnssec = (dh_zone_dnssec)k;
     } else if (strcmp(w, "server") == 0) {
-        if (strcmp(eq, "ok") == 0)
-            z->server = DH_SERVER_OK;
-        else if (strcmp(eq, "refused") == 0)
-            z->server = DH_SERVER_REFUSED;
-        else if (strcmp(eq, "servfail") == 0)
-            z->server = DH_SERVER_SERVFAIL;
-        else if (strcmp(eq, "silent") == 0)
-            z->server = DH_SERVER_SILENT;
-        else
-            return perr(pc, "server= takes ok, refused, servfail or silent");
+        if ((k = dh_vocab_find(&dh_vocab_zone_server, eq)) < 0)
+            return perr(
+                pc, "server= takes %s",
+                dh_vocab_choices(&dh_vocab_zone_server, known, sizeof(known)));
+        z->server = (dh_zone_server)k;
     } else if (strcmp(w, "denial") == 0) {
-        if (strcmp(eq, "nsec") == 0)
-            z->denial = DH_DENIAL_NSEC;
-        else if (strcmp(eq, "nsec3") == 0)
-            z->denial = DH_DENIAL_NSEC3;
-        else if (strcmp(eq, "nsec3-optout") == 0)
-            z->denial = DH_DENIAL_NSEC3_OPTOUT;
-        else
-            return perr(pc, "denial= takes nsec, nsec3 or nsec3-optout");
+        if ((k = dh_vocab_find(&dh_vocab_denial, eq)) < 0)
+            return perr(
+                pc, "denial= takes %s",
+                dh_vocab_choices(&dh_vocab_denial, known, sizeof(known)));
+        z->denial = (dh_denial)k;
     } else {
         return perr(pc,
                     "unknown zone attribute '%s' (known: dnssec, server, "
@@ -646,33 +594,27 @@ static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
         return 0;
     }
     if (strcmp(key, "severity") == 0) {
+        char known[256];
+
         if (pc->have_severity++)
             return perr(pc, "'severity' given twice");
         if (severity_of(val, &sc->severity) < 0)
-            return perr(pc,
-                        "unknown severity '%s' (known: security, "
-                        "interop, advisory)",
-                        val);
+            return perr(
+                pc, "unknown severity '%s' (known: %s)", val,
+                dh_vocab_choices(&dh_vocab_severity, known, sizeof(known)));
         return 0;
     }
     if (strcmp(key, "expect") == 0) {
-        char *w = next_word(&val);
+        char *w = next_word(&val), known[256];
+        int k = dh_vocab_find(&dh_vocab_expect, w);
 
         if (pc->have_expect++)
             return perr(pc, "'expect' given twice");
-        if (w && strcmp(w, "deliver") == 0)
-            sc->expect = DH_EXPECT_DELIVER;
-        else if (w && strcmp(w, "no-delivery") == 0)
-            sc->expect = DH_EXPECT_NO_DELIVERY;
-        else if (w && strcmp(w, "deliver-or-defer") == 0)
-            sc->expect = DH_EXPECT_DELIVER_OR_DEFER;
-        else if (w && strcmp(w, "bounce") == 0)
-            sc->expect = DH_EXPECT_BOUNCE;
-        else
-            return perr(pc,
-                        "unknown expectation '%s' (known: deliver, "
-                        "no-delivery, deliver-or-defer, bounce)",
-                        w ? w : "");
+        if (k < 0)
+            return perr(
+                pc, "unknown expectation '%s' (known: %s)", w ? w : "",
+                dh_vocab_choices(&dh_vocab_expect, known, sizeof(known)));
+        sc->expect = (dh_expect)k;
         if ((w = next_word(&val)) != NULL) {
             if (strcmp(w, "via") != 0 ||
                 (sc->expect != DH_EXPECT_DELIVER &&
@@ -1049,61 +991,23 @@ char *dh_name_abs(const char *name, const char *id)
 /* dh_severity_name - text form */
 const char *dh_severity_name(dh_severity s)
 {
-    switch (s) {
-    case DH_SEV_SECURITY:
-        return "security";
-    case DH_SEV_INTEROP:
-        return "interop";
-    case DH_SEV_ADVISORY:
-        return "advisory";
-    }
-    return "?";
+    return dh_vocab_name(&dh_vocab_severity, (int)s);
 }
 
 /* dh_dnsstate_name - text form */
 const char *dh_dnsstate_name(dh_dnsstate s)
 {
-    switch (s) {
-    case DH_DNS_SECURE:
-        return "secure";
-    case DH_DNS_INSECURE:
-        return "insecure";
-    case DH_DNS_BOGUS:
-        return "bogus";
-    case DH_DNS_SERVFAIL:
-        return "servfail";
-    }
-    return "?";
+    return dh_vocab_name(&dh_vocab_dnsstate, (int)s);
 }
 
 /* dh_existence_name - text form */
 const char *dh_existence_name(dh_existence e)
 {
-    switch (e) {
-    case DH_EXIST_DATA:
-        return "data";
-    case DH_EXIST_NXDOMAIN:
-        return "nxdomain";
-    case DH_EXIST_NODATA:
-        return "nodata";
-    case DH_EXIST_ANY:
-        return "any";
-    }
-    return "?";
+    return dh_vocab_name(&dh_vocab_existence, (int)e);
 }
 
 /* dh_expect_name - text form */
 const char *dh_expect_name(dh_expect e)
 {
-    switch (e) {
-    case DH_EXPECT_DELIVER:
-        return "deliver";
-    case DH_EXPECT_NO_DELIVERY:
-        return "no-delivery";
-    case DH_EXPECT_DELIVER_OR_DEFER:
-        return "deliver-or-defer";
-    case DH_EXPECT_BOUNCE:
-        return "bounce";
-    }
-    return "?";
+    return dh_vocab_name(&dh_vocab_expect, (int)e);
 }

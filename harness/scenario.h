@@ -26,6 +26,7 @@ typedef enum {
     DH_SEV_SECURITY,
     DH_SEV_INTEROP,
     DH_SEV_ADVISORY,
+    DH_SEV_KINDS
 } dh_severity;
 
 typedef enum {
@@ -33,6 +34,7 @@ typedef enum {
     DH_EXPECT_NO_DELIVERY,      /* must reach no host (client defers) */
     DH_EXPECT_DELIVER_OR_DEFER, /* either is conforming (a MAY) */
     DH_EXPECT_BOUNCE,           /* must not deliver; a bounce is right */
+    DH_EXPECT_KINDS
 } dh_expect;
 
 typedef enum {
@@ -40,6 +42,7 @@ typedef enum {
     DH_DNS_INSECURE,
     DH_DNS_BOGUS,
     DH_DNS_SERVFAIL,
+    DH_DNS_KINDS
 } dh_dnsstate;
 
 typedef enum {
@@ -47,6 +50,7 @@ typedef enum {
     DH_EXIST_NXDOMAIN, /* the name does not exist */
     DH_EXIST_NODATA,   /* the name exists, the type does not */
     DH_EXIST_ANY,      /* not checked (bogus, servfail) */
+    DH_EXIST_KINDS
 } dh_existence;
 
 typedef enum {
@@ -58,12 +62,14 @@ typedef enum {
     DH_FAULT_DS_MISMATCH,
     DH_FAULT_DENIAL_UNPROVEN,
     DH_FAULT_DENIAL_WRONG,
+    DH_FAULT_KINDS
 } dh_fault_kind;
 
 typedef enum {
     DH_ZONE_SIGNED,
     DH_ZONE_UNSIGNED,        /* delegated without DS: insecure */
     DH_ZONE_UNSUPPORTED_ALG, /* DS of an unknown algorithm: insecure */
+    DH_ZONE_DNSSEC_KINDS
 } dh_zone_dnssec;
 
 typedef enum {
@@ -71,12 +77,14 @@ typedef enum {
     DH_SERVER_REFUSED,  /* lame: the server answers REFUSED */
     DH_SERVER_SERVFAIL, /* the server answers SERVFAIL */
     DH_SERVER_SILENT,   /* the server never answers (timeout) */
+    DH_SERVER_KINDS
 } dh_zone_server;
 
 typedef enum {
     DH_DENIAL_NSEC,
     DH_DENIAL_NSEC3,
     DH_DENIAL_NSEC3_OPTOUT,
+    DH_DENIAL_KINDS
 } dh_denial;
 
 typedef struct {
@@ -109,6 +117,7 @@ typedef enum {
     DH_QEXPECT_NO_QUERY,   /* the client must not ask NAME TYPE */
     DH_QEXPECT_BEFORE,     /* NAME TYPE asked before NAME2 TYPE2 (if both) */
     DH_QEXPECT_NO_CONNECT, /* no connection to host NAME */
+    DH_QEXPECT_KINDS
 } dh_qexpect_kind;
 
 typedef struct {

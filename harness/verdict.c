@@ -11,232 +11,16 @@
  */
 #include "verdict.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
-#include <stdlib.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "names.h"
 #include "persona.h"
 #include "util.h"
-
-/* dh_obs_init - empty observations */
-void dh_obs_init(dh_obs *o)
-{
-    memset(o, 0, sizeof(*o));
-}
-
-/* jstr - string member or NULL */
-static const char *jstr(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* jdup - copy of a string member, or NULL */
-static char *jdup(json_t *obj, const char *key)
-{
-    const char *s = jstr(obj, key);
-
-    return s ? dh_strdup(s) : NULL;
-}
-
-/* conn_of - the observation of a connection, created on first sight */
-static dh_conn_obs *conn_of(dh_obs *o, json_t *ev)
-{
-    long id = (long)json_integer_value(json_object_get(ev, "conn"));
-    const dh_persona *p;
-    dh_conn_obs *c;
-    size_t i;
-
-    for (i = 0; i < o->nconns; i++)
-        if (o->conns[i].conn == id)
-            return &o->conns[i];
-    o->conns = dh_realloc(o->conns, (o->nconns + 1) * sizeof(*o->conns));
-    c = &o->conns[o->nconns++];
-    memset(c, 0, sizeof(*c));
-    c->conn = id;
-    c->host = jdup(ev, "host");
-    c->persona = jdup(ev, "persona");
-    c->addr = jdup(ev, "local");
-    p = c->persona ? dh_persona_find(c->persona) : NULL;
-    c->hostile = p ? p->hostile : 1;
-    return c;
-}
-
-/* cmp_sink - bsearch order of sinks by scenario id */
-static int cmp_sink(const void *key, const void *elem)
-{
-    return strcmp(key, ((const dh_obs_sink *)elem)->scenario);
-}
-
-/* find_sink - the sink of a scenario id (sinks sorted by id), or NULL */
-static const dh_obs_sink *find_sink(const dh_obs_sink *sinks, size_t n,
-                                    const char *id)
-{
-    return bsearch(id, sinks, n, sizeof(*sinks), cmp_sink);
-}
-
-/* add_event - one fake MX event into a scenario's observations */
-static void add_event(dh_obs *o, json_t *ev, const char *type,
-                      const char *token)
-{
-    dh_conn_obs *c;
-
-    c = conn_of(o, ev);
-    if (strcmp(type, "ehlo") == 0) {
-        if (json_is_true(json_object_get(ev, "starttls_offered")))
-            c->starttls_offered = 1;
-    } else if (strcmp(type, "starttls") == 0) {
-        c->starttls_cmd = 1;
-    } else if (strcmp(type, "tls") == 0) {
-        c->tls_ok = json_is_true(json_object_get(ev, "ok"));
-        free(c->tls_version);
-        c->tls_version = jdup(ev, "version");
-        free(c->sni);
-        c->sni = jdup(ev, "sni");
-        free(c->tls_error);
-        c->tls_error = jdup(ev, "error");
-        {
-            json_t *chain = json_object_get(ev, "chain_sha256");
-
-            if (json_is_array(chain) && json_array_size(chain) > 0 &&
-                json_is_string(json_array_get(chain, 0))) {
-                free(c->leaf_sha256);
-                c->leaf_sha256 =
-                    dh_strdup(json_string_value(json_array_get(chain, 0)));
-            }
-        }
-    } else if (strcmp(type, "mail") == 0) {
-        c->mail = 1;
-    } else if (strcmp(type, "message") == 0) {
-        const char *t = jstr(ev, "token");
-
-        /* a message answered with an error (data-reply=4xx/5xx) was
-         * not accepted: it is not a delivery */
-        if (t && strcmp(t, token) == 0 &&
-            !json_is_false(json_object_get(ev, "accepted"))) {
-            c->message = 1;
-            c->message_tls = json_is_true(json_object_get(ev, "tls"));
-        }
-    } else if (strcmp(type, "disconnect") == 0) {
-        c->quit = json_is_true(json_object_get(ev, "quit"));
-    }
-}
-
-/* dh_obs_load_events - the fake MX events of every scenario, read once */
-int dh_obs_load_events(const char *path, const dh_obs_sink *sinks, size_t n)
-{
-    char *text = dh_read_file(path, NULL), *line, *save = NULL;
-
-    if (text == NULL)
-        return -1;
-    for (line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        json_error_t jerr;
-        json_t *ev = json_loads(line, 0, &jerr);
-        const char *sc, *type;
-        const dh_obs_sink *k;
-
-        if (ev == NULL) {
-            dh_warn("%s: unreadable event line skipped: %s", path, jerr.text);
-            continue;
-        }
-        sc = jstr(ev, "scenario");
-        type = jstr(ev, "event");
-        k = sc && type ? find_sink(sinks, n, sc) : NULL;
-        if (k)
-            add_event(k->obs, ev, type, k->token);
-        json_decref(ev);
-    }
-    free(text);
-    return 0;
-}
-
-/* scenario_of - the scenario label of a name under either TLD, or
- * NULL: "mx1.ID.danelab." -> "ID" (written into buf) */
-static const char *scenario_of(const char *name, char *buf, size_t len)
-{
-    static const char *tlds[] = {"." DH_TLD, "." DH_TLD2};
-    size_t n = strlen(name), i;
-
-    for (i = 0; i < 2; i++) {
-        size_t t = strlen(tlds[i]);
-        const char *end, *start;
-
-        if (n <= t || strcasecmp(name + n - t, tlds[i]) != 0)
-            continue;
-        end = name + n - t;
-        for (start = end; start > name && start[-1] != '.'; start--)
-            ;
-        if ((size_t)(end - start) >= len)
-            return NULL;
-        memcpy(buf, start, (size_t)(end - start));
-        buf[end - start] = 0;
-        for (char *p = buf; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        return buf;
-    }
-    return NULL;
-}
-
-/* dh_obs_load_queries - the client's queries, read once, each given to
- * the scenario whose zones it falls under */
-int dh_obs_load_queries(const char *unbound_log, const dh_obs_sink *sinks,
-                        size_t n, const char *exclude_addr)
-{
-    char *text = dh_read_file(unbound_log, NULL), *line, *save = NULL;
-
-    if (text == NULL)
-        return -1;
-    for (line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char addr[64], name[300], type[32], klass[16], id[64];
-        char *info = strstr(line, " info: ");
-        const dh_obs_sink *k;
-        dh_obs *o;
-
-        if (info == NULL ||
-            sscanf(info + 7, "%63s %299s %31s %15s", addr, name, type, klass) !=
-                4 ||
-            strcmp(klass, "IN") != 0 || strcmp(addr, exclude_addr) == 0 ||
-            scenario_of(name, id, sizeof(id)) == NULL ||
-            (k = find_sink(sinks, n, id)) == NULL)
-            continue;
-        o = k->obs;
-        o->queries =
-            dh_realloc(o->queries, (o->nqueries + 1) * sizeof(*o->queries));
-        o->queries[o->nqueries++] = dh_asprintf("%s %s", name, type);
-    }
-    free(text);
-    return 0;
-}
-
-/* dh_obs_free - release observations */
-void dh_obs_free(dh_obs *o)
-{
-    size_t i;
-
-    for (i = 0; i < o->nconns; i++) {
-        dh_conn_obs *c = &o->conns[i];
-
-        free(c->host);
-        free(c->persona);
-        free(c->addr);
-        free(c->tls_version);
-        free(c->sni);
-        free(c->tls_error);
-        free(c->leaf_sha256);
-    }
-    for (i = 0; i < o->nqueries; i++)
-        free(o->queries[i]);
-    free(o->conns);
-    free(o->queries);
-    dh_obs_init(o);
-}
+#include "vocab_all.h"
 
 /* verdict - build a verdict with a formatted reason */
 static dh_verdict verdict(dh_verdict_kind k, dh_severity sev, const char *fmt,
@@ -293,18 +77,15 @@ static int allowed(const dh_scenario *sc, const dh_conn_obs *c)
     return 0;
 }
 
-/* first_query - index of the first "NAME TYPE" query, or -1 */
+/* first_query - index of the first NAME TYPE query, or -1 */
 static long first_query(const dh_obs *o, const char *name, const char *type)
 {
-    size_t i, n = strlen(name);
+    size_t i;
 
-    for (i = 0; i < o->nqueries; i++) {
-        const char *q = o->queries[i], *sp = strrchr(q, ' ');
-
-        if (sp && (size_t)(sp - q) == n && strncasecmp(q, name, n) == 0 &&
-            strcasecmp(sp + 1, type) == 0)
+    for (i = 0; i < o->nqueries; i++)
+        if (strcasecmp(o->queries[i].name, name) == 0 &&
+            strcasecmp(o->queries[i].type, type) == 0)
             return (long)i;
-    }
     return -1;
 }
 
@@ -351,6 +132,8 @@ static dh_verdict check_qexpects(const dh_scenario *sc, const dh_obs *o)
                             "not use",
                             a, o->conns[j].addr ? o->conns[j].addr : "?");
             break;
+        case DH_QEXPECT_KINDS:
+            dh_panic("bad query expectation kind");
         }
         free(a);
         free(b);
@@ -488,32 +271,26 @@ void dh_verdict_free(dh_verdict *v)
 /* dh_verdict_name - text form */
 const char *dh_verdict_name(dh_verdict_kind k)
 {
-    static const char *names[DH_V_KINDS] = {"PASS",  "FAIL", "ERROR", "HANG",
-                                            "CRASH", "SKIP", "XFAIL", "XPASS"};
-
-    return names[k];
+    return dh_vocab_name(&dh_vocab_verdict, (int)k);
 }
 
 /* dh_outcome_parse - first word of the adapter's outcome line */
 dh_outcome dh_outcome_parse(const char *line)
 {
-    if (line == NULL)
-        return DH_OUT_NONE;
-    if (strncmp(line, "delivered", 9) == 0)
-        return DH_OUT_DELIVERED;
-    if (strncmp(line, "deferred", 8) == 0)
-        return DH_OUT_DEFERRED;
-    if (strncmp(line, "bounced", 7) == 0)
-        return DH_OUT_BOUNCED;
+    size_t n = line ? strcspn(line, " \t") : 0;
+    int k;
+
+    for (k = DH_OUT_DELIVERED; line && k < DH_OUT_KINDS; k++)
+        if (strncmp(line, dh_vocab_name(&dh_vocab_outcome, k), n) == 0 &&
+            dh_vocab_name(&dh_vocab_outcome, k)[n] == 0)
+            return (dh_outcome)k;
     return DH_OUT_NONE;
 }
 
 /* dh_outcome_name - text form */
 const char *dh_outcome_name(dh_outcome o)
 {
-    static const char *names[] = {"none", "delivered", "deferred", "bounced"};
-
-    return names[o];
+    return dh_vocab_name(&dh_vocab_outcome, (int)o);
 }
 
 /* dh_xfail_load - see verdict.h */

@@ -1,18 +1,17 @@
 /*
  * verdict.h - observations in, verdict out.
  *
- * dh_obs_load() reads the fake MX events (JSON lines) and the resolver's
- * query log and groups what concerns one scenario.  dh_judge() is a pure
- * function of the scenario's expectations, those observations and the
- * adapter's attempt: it is what the unit tests exercise.  Strings in the
- * structures are owned by them; free with dh_obs_free() and
- * dh_verdict_free().
+ * dh_judge() is a pure function of the scenario's expectations, the
+ * observations of its attempt (observe.h) and the adapter's own account:
+ * it is what the unit tests exercise.  A verdict's reason is owned by it;
+ * free with dh_verdict_free().
  */
 #ifndef DH_VERDICT_H
 #define DH_VERDICT_H
 
 #include <stddef.h>
 
+#include "observe.h"
 #include "scenario.h"
 
 typedef enum {
@@ -32,6 +31,7 @@ typedef enum {
     DH_OUT_DELIVERED,
     DH_OUT_DEFERRED,
     DH_OUT_BOUNCED,
+    DH_OUT_KINDS
 } dh_outcome;
 
 /* What the adapter's send call did. */
@@ -43,34 +43,8 @@ typedef struct {
     dh_outcome outcome;
     char *outcome_line; /* first line of stdout */
     double seconds;
+    double t_start, t_end; /* wall clock */
 } dh_attempt;
-
-/* One SMTP connection as the fake MX server saw it. */
-typedef struct {
-    long conn;
-    char *host;
-    char *persona;
-    char *addr;
-    int hostile;
-    int starttls_offered;
-    int starttls_cmd; /* client sent STARTTLS */
-    int tls_ok;
-    char *tls_version;
-    char *sni;
-    char *tls_error;
-    char *leaf_sha256;
-    int mail;    /* MAIL FROM seen */
-    int message; /* a message with this scenario's token arrived */
-    int message_tls;
-    int quit;
-} dh_conn_obs;
-
-typedef struct {
-    dh_conn_obs *conns;
-    size_t nconns;
-    char **queries; /* "NAME TYPE" the client asked, in order */
-    size_t nqueries;
-} dh_obs;
 
 typedef struct {
     dh_verdict_kind kind;
@@ -84,24 +58,6 @@ typedef struct {
     const char *fixture_error; /* set: ERROR with this reason */
     const char *skip_reason;   /* set: SKIP with this reason */
 } dh_judge_in;
-
-/* Where the observations of one scenario go. */
-typedef struct {
-    const char *scenario; /* id */
-    const char *token;    /* its message's X-DH-Token */
-    dh_obs *obs;
-} dh_obs_sink;
-
-void dh_obs_init(dh_obs *o);
-/* Read the fake MX events once and give each scenario its own (sinks
- * sorted by scenario id).  A connection is marked hostile from its
- * persona (docs/scenario-format.md).  0, or -1 if the file is missing. */
-int dh_obs_load_events(const char *path, const dh_obs_sink *sinks, size_t n);
-/* Read the resolver's query log once and give each scenario the queries
- * the client made (not from exclude_addr) for names under its zones. */
-int dh_obs_load_queries(const char *unbound_log, const dh_obs_sink *sinks,
-                        size_t n, const char *exclude_addr);
-void dh_obs_free(dh_obs *o);
 
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
                     const dh_attempt *a);

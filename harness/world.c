@@ -21,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util.h"
+#include "vocab_all.h"
 #include "zone.h"
 
 typedef struct {
@@ -172,11 +174,6 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
     return out.data;
 }
 
-static const char *chain_names[DH_CHAIN_KINDS] = {
-    "own",           "leaf-only",   "full",     "expired",
-    "not-yet-valid", "wrong-name",  "wildcard", "reissued",
-    "self-signed",   "attacker-ca", "dual",     "sni"};
-
 /* write_chain - a chain's PEM files, named after the host and kind */
 static void write_chain(dh_chain_files *cf, const char *dir, const char *label,
                         const char *kind)
@@ -248,9 +245,13 @@ static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
                        const char *ws_domain)
 {
     dh_pki *pki = w->pki;
-    dh_chain_files *cf = &h->chains[kind];
+    dh_chain_files *cf;
     const long day = 86400;
     dh_cert *c = NULL;
+
+    if ((unsigned)kind >= DH_CHAIN_KINDS)
+        dh_panic("bad chain kind %d", (int)kind);
+    cf = &h->chains[kind];
 
     if (cf->cert)
         return;
@@ -328,7 +329,7 @@ static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
         dh_panic("bad chain kind");
     }
     cf->cert = c;
-    write_chain(cf, dir, label, chain_names[kind]);
+    write_chain(cf, dir, label, dh_vocab_name(&dh_vocab_chain, (int)kind));
     if (kind == DH_CHAIN_DUAL) {
         h->rsa_chain.cert = rsa_leaf(w, h);
         write_chain(&h->rsa_chain, dir, label, "rsa");
@@ -463,6 +464,7 @@ static const char *ns_for(dh_zone_server s)
     case DH_SERVER_SILENT:
         return DH_LAME_SILENT_NS;
     case DH_SERVER_OK:
+    case DH_SERVER_KINDS:
         break;
     }
     return DH_NS_NAME;
@@ -620,7 +622,7 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
                   "\tdirectory: \"%1$s/unbound\"\n"
                   "\tpidfile: \"%1$s/unbound/unbound.pid\"\n"
                   "\tlogfile: \"%3$s\"\n\tuse-syslog: no\n"
-                  "\tlog-time-ascii: yes\n"
+                  "\tlog-time-ascii: no\n"
                   "\tinterface: %2$s\n\tport: 53\n"
                   "\tdo-ip6: no\n"
                   "\taccess-control: 127.0.0.0/8 allow\n"
@@ -629,21 +631,24 @@ static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
                   "\ttrust-anchor-file: \"%4$s\"\n"
                   "\tval-sig-skew-min: 0\n\tval-sig-skew-max: 0\n"
                   "\tval-log-level: 2\n\tede: yes\n"
-                  "\tlog-queries: yes\n\tlog-servfail: yes\n"
+                  "\tlog-queries: yes\n\tlog-replies: yes\n"
+                  "\tlog-tag-queryreply: yes\n\tlog-servfail: yes\n"
                   "\tqname-minimisation: no\n"
                   "\tnum-threads: 1\n\tso-reuseport: no\n"
                   "\tmodule-config: \"validator iterator\"\n"
                   "\tharden-referral-path: no\n"
-                  "\tinfra-host-ttl: 60\n"
-                  "\tinfra-cache-min-rtt: 50\n"
-                  "\tinfra-cache-max-rtt: 400\n"
+                  /* see "Resolver timeouts" in docs/observations.md */
+                  "\tinfra-cache-min-rtt: %5$d\n"
+                  "\tunknown-server-time-limit: %6$d\n"
+                  "\tinfra-cache-max-rtt: %7$d\n"
+                  "\tinfra-host-ttl: 900\n"
                   "\tdiscard-timeout: 0\n"
-                  "\tinfra-keep-probing: yes\n"
                   "\tserve-expired: no\n"
                   "remote-control:\n\tcontrol-enable: yes\n"
                   "\tcontrol-interface: \"%1$s/unbound/control.sock\"\n"
                   "\tcontrol-use-cert: no\n",
-                  w->rundir, DH_RESOLVER_ADDR, w->unbound_log, w->ta_path);
+                  w->rundir, DH_RESOLVER_ADDR, w->unbound_log, w->ta_path,
+                  DH_UB_MIN_RTT_MS, DH_UB_UNKNOWN_MS, DH_UB_MAX_RTT_MS);
     p = dh_asprintf("%s/unbound/unbound.conf", w->rundir);
     dh_write_file(p, b.data, b.len, 0644);
     free(p);
@@ -771,6 +776,10 @@ dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
         plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
     write_fakemx_conf(w);
     w->events_path = dh_asprintf("%s/events.jsonl", rundir);
+    unlink(w->events_path); /* a kept folder's previous run */
+    p = dh_asprintf("%s/unbound/unbound.log", rundir);
+    unlink(p);
+    free(p);
     dh_debug("world: plan, PKI, fake MX configuration: %.3f s",
              dh_now() - w->t0);
     return w;
@@ -873,6 +882,7 @@ void dh_world_free(dh_world *w)
         free(ws->domain);
         free(ws->token);
         free(ws->error);
+        free(ws->fault);
     }
     free(w->scn);
     dh_pki_free(w->pki);

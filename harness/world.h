@@ -53,7 +53,10 @@ typedef struct {
     char *token;   /* X-DH-Token of this scenario's message */
     dh_world_host *hosts;
     size_t nhosts;
-    char *error; /* fixture fault: verdict ERROR with this reason */
+    char *error; /* broken fixture (found before the sends): verdict ERROR
+                  * with this reason, and the client is not run */
+    char *fault; /* the fixture misbehaved during the attempt (found by the
+                  * oracle after the sends): verdict ERROR */
 } dh_world_scn;
 
 typedef struct {
@@ -83,6 +86,11 @@ void dh_world_zones(dh_world *w);
 /* Start the DNS daemons and wait until everything answers: 0 or -1. */
 int dh_world_start(dh_world *w);
 void dh_world_stop(dh_world *w);
+/* Stop only the fake MX (it closes its events file) or only Unbound (it
+ * closes its log), so that their evidence can be read while NSD still
+ * answers the oracle. */
+void dh_world_stop_fakemx(dh_world *w);
+void dh_world_stop_resolver(dh_world *w);
 /* NULL while every daemon still runs, else why not (new string). */
 char *dh_world_alive(dh_world *w);
 void dh_world_free(dh_world *w);
@@ -90,5 +98,8 @@ void dh_world_free(dh_world *w);
 /* Check each scenario's declared DNS states with libunbound, through the
  * resolver; mismatches set the scenario's error. */
 void dh_world_selfcheck(dh_world *w);
+/* The same checks after the sends: a mismatch for scenario i becomes a
+ * new string in faults[i] (left alone when already set). */
+void dh_world_selfcheck_after(dh_world *w, char **faults);
 
 #endif

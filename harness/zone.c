@@ -554,6 +554,8 @@ int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
         snprintf(err, errlen, "ds-mismatch is applied in the parent");
         ldns_rdf_deep_free(name);
         return -1;
+    case DH_FAULT_KINDS:
+        dh_panic("bad fault kind");
     }
     if (rc < 0 && *err == 0)
         snprintf(err, errlen, "nothing to break at %s %s in %s", owner, type,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fakemx_conf.h"
+#include "vocab.h"
 
 #define FAKEMX_CONF_SEP " \t\r\n"
 
@@ -57,41 +58,72 @@ static int fakemx_conf_set_host(struct fakemx_entry *e, const char *value,
     return 0;
 }
 
-/* fakemx_conf_word - index of VALUE in the NULL-terminated WORDS, or -1 */
-static int fakemx_conf_word(const char *key, const char *const *words,
+/* fakemx_conf_word - the value VALUE names in vocabulary V, or -1 with
+ * the choices in WHY */
+static int fakemx_conf_word(const char *key, const dh_vocab *v,
                             const char *value, char *why, size_t whylen)
 {
-    size_t used;
+    char choices[256];
+    int i = dh_vocab_find(v, value);
 
-    for (int i = 0; words[i] != 0; i++)
-        if (strcmp(words[i], value) == 0)
-            return i;
-    used = (size_t)snprintf(why, whylen, "%s: expected ", key);
-    for (int i = 0; words[i] != 0 && used < whylen; i++)
-        used += (size_t)snprintf(why + used, whylen - used, "%s%s",
-                                 i == 0         ? ""
-                                 : words[i + 1] ? ", "
-                                                : " or ",
-                                 words[i]);
-    if (used < whylen)
-        snprintf(why + used, whylen - used, ", got '%s'", value);
-    return -1;
+    if (i < 0)
+        snprintf(why, whylen, "%s: expected %s, got '%s'", key,
+                 dh_vocab_choices(v, choices, sizeof(choices)), value);
+    return i;
 }
+
+static const char *const fakemx_starttls_names[] = {
+    [FAKEMX_STARTTLS_OFFER] = "offer",
+    [FAKEMX_STARTTLS_NONE] = "none",
+    [FAKEMX_STARTTLS_REJECT] = "reject",
+    [FAKEMX_STARTTLS_ACCEPT_CLOSE] = "accept-close",
+};
+DH_VOCAB_DEFINE(static, fakemx_starttls_vocab, "starttls",
+                fakemx_starttls_names, FAKEMX_STARTTLS_KINDS);
+
+static const char *const fakemx_abort_names[] = {
+    [FAKEMX_ABORT_NONE] = "none",
+    [FAKEMX_ABORT_ALERT] = "alert",
+    [FAKEMX_ABORT_RESET] = "reset",
+};
+DH_VOCAB_DEFINE(static, fakemx_abort_vocab, "tls-abort", fakemx_abort_names,
+                FAKEMX_ABORT_KINDS);
+
+/* TLS versions by name: index 0 is TLS 1.0 */
+enum fakemx_version {
+    FAKEMX_TLS10,
+    FAKEMX_TLS11,
+    FAKEMX_TLS12,
+    FAKEMX_TLS13,
+    FAKEMX_TLS_KINDS
+};
+static const char *const fakemx_version_names[] = {
+    [FAKEMX_TLS10] = "1.0",
+    [FAKEMX_TLS11] = "1.1",
+    [FAKEMX_TLS12] = "1.2",
+    [FAKEMX_TLS13] = "1.3",
+};
+DH_VOCAB_DEFINE(static, fakemx_version_vocab, "TLS version",
+                fakemx_version_names, FAKEMX_TLS_KINDS);
+static const int fakemx_versions[] = {
+    [FAKEMX_TLS10] = TLS1_VERSION,
+    [FAKEMX_TLS11] = TLS1_1_VERSION,
+    [FAKEMX_TLS12] = TLS1_2_VERSION,
+    [FAKEMX_TLS13] = TLS1_3_VERSION,
+};
+_Static_assert(DH_VOCAB_LEN(fakemx_versions) == FAKEMX_TLS_KINDS,
+               "a protocol number for every TLS version name");
 
 /* fakemx_conf_set_starttls - starttls=offer|none|reject|accept-close */
 static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
                                     char *why, size_t whylen)
 {
-    static const char *const words[] = {"offer", "none", "reject",
-                                        "accept-close", 0};
-    static const enum fakemx_starttls modes[] = {
-        FAKEMX_STARTTLS_OFFER, FAKEMX_STARTTLS_NONE, FAKEMX_STARTTLS_REJECT,
-        FAKEMX_STARTTLS_ACCEPT_CLOSE};
-    int i = fakemx_conf_word("starttls", words, value, why, whylen);
+    int i = fakemx_conf_word("starttls", &fakemx_starttls_vocab, value, why,
+                             whylen);
 
     if (i < 0)
         return -1;
-    e->beh.starttls = modes[i];
+    e->beh.starttls = (enum fakemx_starttls)i;
     return 0;
 }
 
@@ -99,14 +131,12 @@ static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
 static int fakemx_conf_set_tls_abort(struct fakemx_entry *e, const char *value,
                                      char *why, size_t whylen)
 {
-    static const char *const words[] = {"none", "alert", "reset", 0};
-    static const enum fakemx_tls_abort modes[] = {
-        FAKEMX_ABORT_NONE, FAKEMX_ABORT_ALERT, FAKEMX_ABORT_RESET};
-    int i = fakemx_conf_word("tls-abort", words, value, why, whylen);
+    int i =
+        fakemx_conf_word("tls-abort", &fakemx_abort_vocab, value, why, whylen);
 
     if (i < 0)
         return -1;
-    e->beh.tls_abort = modes[i];
+    e->beh.tls_abort = (enum fakemx_tls_abort)i;
     return 0;
 }
 
@@ -196,14 +226,11 @@ static int fakemx_conf_set_data_reply(struct fakemx_entry *e, const char *value,
 static int fakemx_conf_version(const char *key, int *slot, const char *value,
                                char *why, size_t whylen)
 {
-    static const char *const words[] = {"1.0", "1.1", "1.2", "1.3", 0};
-    static const int versions[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
-                                   TLS1_3_VERSION};
-    int i = fakemx_conf_word(key, words, value, why, whylen);
+    int i = fakemx_conf_word(key, &fakemx_version_vocab, value, why, whylen);
 
     if (i < 0)
         return -1;
-    *slot = versions[i];
+    *slot = fakemx_versions[i];
     return 0;
 }
 

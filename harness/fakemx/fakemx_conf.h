@@ -40,6 +40,7 @@ enum fakemx_starttls {
     FAKEMX_STARTTLS_NONE,         /* never advertise; the command gets 502 */
     FAKEMX_STARTTLS_REJECT,       /* advertise it, answer 454 */
     FAKEMX_STARTTLS_ACCEPT_CLOSE, /* advertise it, answer 220, hang up */
+    FAKEMX_STARTTLS_KINDS
 };
 
 /* How the server behaves at one address: one field per persona knob.

@@ -91,7 +91,13 @@ static void fakemx_data_end(struct fakemx_session *s)
     json_object_set_new(ev, "queue_id", json_string(qid));
     json_object_set_new(ev, "accepted", json_boolean(accepted));
     json_object_set_new(ev, "reply", json_integer(code));
-    fakemx_event_emit(ev); /* in the file before the client sees 250 */
+    /* In the file before the client sees 250; a message the events file
+     * cannot vouch for is refused (evidence fails closed). */
+    if (fakemx_event_emit(ev) != 0) {
+        fakemx_session_reply(s, "451 4.3.0 Error: cannot record the message "
+                                "(fakemx events file)");
+        return;
+    }
     if (accepted)
         fakemx_session_reply(s, "%d 2.0.0 Ok: queued as %s", code, qid);
     else

@@ -1,20 +1,33 @@
 /*
  * fakemx_event.c - observations, written as JSON lines
  *
- * See fakemx_event.h.  A failed write is reported on stderr once per
- * event and otherwise ignored: the daemon keeps serving.
+ * See fakemx_event.h.  A failed write is reported on stderr and counted
+ * as lost against the event's scenario; the stop record lists the losses.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "fakemx_event.h"
 #include "fakemx_log.h"
 
+#define FAKEMX_LOST_MAX 256 /* scenarios with losses listed by name */
+
+struct fakemx_lost {
+    char scenario[128];
+    unsigned long n;
+};
+
 static int fakemx_event_fd = -1;
+static unsigned long fakemx_event_written;
+static unsigned long fakemx_event_nlost;
+static unsigned long fakemx_event_nticks_lost;
+static struct fakemx_lost fakemx_lost_by[FAKEMX_LOST_MAX];
+static size_t fakemx_nlost_by;
 
 /* fakemx_event_open - open PATH for appending; -1 with errno on failure */
 int fakemx_event_open(const char *path)
@@ -37,37 +50,153 @@ void fakemx_event_close(void)
     fakemx_event_fd = -1;
 }
 
-/* fakemx_event_emit - write EV as one line and release it */
-void fakemx_event_emit(json_t *ev)
+/* fakemx_event_new - an event NAME with its "ts" (wall clock) */
+json_t *fakemx_event_new(const char *name)
 {
-    char *text;
-    size_t len;
-    size_t done = 0;
+    struct timeval tv;
+    json_t *ev;
+
+    gettimeofday(&tv, 0);
+    if ((ev = json_object()) == 0)
+        return 0;
+    json_object_set_new(
+        ev, "ts", json_real((double)tv.tv_sec + (double)tv.tv_usec / 1e6));
+    json_object_set_new(ev, "event", json_string(name));
+    return ev;
+}
+
+/* fakemx_event_count_lost - one more lost event of SCENARIO (or "-") */
+static void fakemx_event_count_lost(const char *scenario)
+{
+    size_t i;
+
+    fakemx_event_nlost++;
+    if (scenario == 0 || *scenario == 0)
+        scenario = "-";
+    for (i = 0; i < fakemx_nlost_by; i++)
+        if (strcmp(fakemx_lost_by[i].scenario, scenario) == 0)
+            break;
+    if (i == fakemx_nlost_by) {
+        if (i == FAKEMX_LOST_MAX || strlen(scenario) >= 128) {
+            scenario = "-"; /* still counted in the total */
+            for (i = 0; i < fakemx_nlost_by; i++)
+                if (strcmp(fakemx_lost_by[i].scenario, "-") == 0)
+                    break;
+            if (i == FAKEMX_LOST_MAX)
+                return;
+        }
+        if (i == fakemx_nlost_by) {
+            snprintf(fakemx_lost_by[i].scenario,
+                     sizeof(fakemx_lost_by[i].scenario), "%s", scenario);
+            fakemx_lost_by[i].n = 0;
+            fakemx_nlost_by++;
+        }
+    }
+    fakemx_lost_by[i].n++;
+}
+
+/* fakemx_event_write - TEXT (LEN bytes, newline included) in one write */
+static int fakemx_event_write(const char *text, size_t len)
+{
     ssize_t n;
 
-    if (ev == 0)
-        return;
+    if (fakemx_event_fd < 0)
+        return -1;
+    do
+        n = write(fakemx_event_fd, text, len);
+    while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)len)
+        return 0;
+    /* A short write leaves a partial line: end it, so that the reader
+     * sees a broken line rather than two lines glued together. */
+    if (n > 0)
+        (void)!write(fakemx_event_fd, "\n", 1);
+    fakemx_warn("write events file: %s",
+                n < 0 ? strerror(errno) : "short write");
+    return -1;
+}
+
+/* fakemx_event_emit - write EV as one line and release it */
+int fakemx_event_emit(json_t *ev)
+{
+    char scenario[128] = "";
+    json_t *sc;
+    char *text;
+    size_t len;
+    int rc, tick;
+
+    if (ev == 0) {
+        fakemx_warn("cannot build an event: out of memory");
+        fakemx_event_count_lost(0);
+        return -1;
+    }
+    sc = json_object_get(ev, "scenario");
+    if (json_is_string(sc))
+        snprintf(scenario, sizeof(scenario), "%s", json_string_value(sc));
+    tick = json_is_string(json_object_get(ev, "event")) &&
+           strcmp(json_string_value(json_object_get(ev, "event")), "tick") == 0;
     text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER |
                               JSON_REAL_PRECISION(16));
     json_decref(ev);
     if (text == 0) {
         fakemx_warn("cannot serialise event");
-        return;
+        fakemx_event_count_lost(scenario);
+        return -1;
     }
     len = strlen(text);
     text[len++] = '\n'; /* overwrites the NUL; length is explicit now */
-    while (fakemx_event_fd >= 0 && done < len) {
-        n = write(fakemx_event_fd, text + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            fakemx_warn("write events file: %s",
-                        n < 0 ? strerror(errno) : "short write");
-            break;
-        }
-        done += (size_t)n;
-    }
+    rc = fakemx_event_write(text, len);
     free(text);
+    if (rc == 0)
+        fakemx_event_written++;
+    else if (tick)
+        fakemx_event_nticks_lost++; /* the gap in the heartbeat says it */
+    else
+        fakemx_event_count_lost(scenario);
+    return rc;
+}
+
+/* fakemx_event_lost - events lost so far */
+unsigned long fakemx_event_lost(void)
+{
+    return fakemx_event_nlost;
+}
+
+/* fakemx_event_finish - write the stop record */
+int fakemx_event_finish(void)
+{
+    json_t *ev = fakemx_event_new("stop");
+    json_t *by = json_object();
+    char *text;
+    size_t i, len;
+    int rc;
+
+    if (ev == 0 || by == 0) {
+        json_decref(ev);
+        json_decref(by);
+        return -1;
+    }
+    for (i = 0; i < fakemx_nlost_by; i++)
+        json_object_set_new(by, fakemx_lost_by[i].scenario,
+                            json_integer((json_int_t)fakemx_lost_by[i].n));
+    json_object_set_new(ev, "schema", json_integer(FAKEMX_EVENT_SCHEMA));
+    json_object_set_new(ev, "events",
+                        json_integer((json_int_t)fakemx_event_written));
+    json_object_set_new(ev, "lost",
+                        json_integer((json_int_t)fakemx_event_nlost));
+    json_object_set_new(ev, "lost_ticks",
+                        json_integer((json_int_t)fakemx_event_nticks_lost));
+    json_object_set_new(ev, "lost_by_scenario", by);
+    text = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                              JSON_REAL_PRECISION(16));
+    json_decref(ev);
+    if (text == 0)
+        return -1;
+    len = strlen(text);
+    text[len++] = '\n';
+    rc = fakemx_event_write(text, len);
+    free(text);
+    return rc;
 }
 
 /* fakemx_json_escape - the escaping of fakemx_json_escaped() into OUT */

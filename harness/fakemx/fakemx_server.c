@@ -6,7 +6,9 @@
  * every 127/8 address is local, so the one wildcard socket receives the
  * connections for every configured address; the session looks at the
  * address that was dialled.  When accept() fails (EMFILE and friends) the
- * listeners pause for a moment instead of spinning.
+ * listeners pause for a moment instead of spinning, and an accept_error
+ * event says so: the harness then cannot vouch for the attempts running
+ * at that moment.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fakemx_event.h"
 #include "fakemx_log.h"
 #include "fakemx_server.h"
 #include "fakemx_session.h"
@@ -90,8 +93,14 @@ static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
     struct timeval pause = {0, 100 * 1000};
     int err = EVUTIL_SOCKET_ERROR();
 
+    json_t *ev = fakemx_event_new("accept_error");
+
     (void)lev;
     fakemx_warn("accept: %s", evutil_socket_error_to_string(err));
+    json_object_set_new(ev, "error",
+                        json_string(evutil_socket_error_to_string(err)));
+    json_object_set_new(ev, "pause", json_real(0.1));
+    fakemx_event_emit(ev);
     for (int i = 0; i < 2; i++)
         if (srv->listeners[i])
             evconnlistener_disable(srv->listeners[i]);

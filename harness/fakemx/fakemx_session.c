@@ -28,20 +28,28 @@
 #include "fakemx_event.h"
 #include "fakemx_log.h"
 #include "fakemx_session.h"
+#include "vocab.h"
 
 #define FAKEMX_CLOSE_POLL_MS 10 /* close path: output drained yet? */
 #define FAKEMX_CLOSE_TICKS 500  /* ... for at most 5 s */
 #define FAKEMX_LINGER_SECS 2    /* wait for the client's EOF */
 
-static const char *fakemx_state_names[] = {
-    "NEW", "HELO", "READY", "MAIL", "RCPT", "DATA", "TLS", "CLOSING", "LINGER",
+static const char *const fakemx_state_names[] = {
+    [FAKEMX_S_NEW] = "NEW",       [FAKEMX_S_HELO] = "HELO",
+    [FAKEMX_S_READY] = "READY",   [FAKEMX_S_MAIL] = "MAIL",
+    [FAKEMX_S_RCPT] = "RCPT",     [FAKEMX_S_DATA] = "DATA",
+    [FAKEMX_S_TLS] = "TLS",       [FAKEMX_S_CLOSING] = "CLOSING",
+    [FAKEMX_S_LINGER] = "LINGER",
 };
+DH_VOCAB_DEFINE(static, fakemx_states, "session state", fakemx_state_names,
+                FAKEMX_S_KINDS);
 
 /* fakemx_session_set_state - the only place the state changes */
 void fakemx_session_set_state(struct fakemx_session *s, enum fakemx_state state)
 {
-    fakemx_debug("conn %lu: %s -> %s", s->conn, fakemx_state_names[s->state],
-                 fakemx_state_names[state]);
+    fakemx_debug("conn %lu: %s -> %s", s->conn,
+                 dh_vocab_name(&fakemx_states, (int)s->state),
+                 dh_vocab_name(&fakemx_states, (int)state));
     s->state = state;
 }
 
@@ -79,14 +87,10 @@ static json_t *fakemx_session_text(const char *v)
 json_t *fakemx_session_event(const struct fakemx_session *s, const char *name)
 {
     const struct fakemx_entry *e = s->entry;
-    struct timeval tv;
     json_t *ev;
 
-    gettimeofday(&tv, 0);
-    if ((ev = json_object()) == 0)
+    if ((ev = fakemx_event_new(name)) == 0)
         return 0;
-    json_object_set_new(
-        ev, "ts", json_real((double)tv.tv_sec + (double)tv.tv_usec / 1e6));
     json_object_set_new(ev, "conn", json_integer((json_int_t)s->conn));
     json_object_set_new(ev, "scenario",
                         fakemx_session_text(e ? e->scenario : 0));
@@ -94,7 +98,6 @@ json_t *fakemx_session_event(const struct fakemx_session *s, const char *name)
     json_object_set_new(ev, "persona", fakemx_session_text(e ? e->persona : 0));
     json_object_set_new(ev, "local", json_string(s->local));
     json_object_set_new(ev, "peer", json_string(s->peer));
-    json_object_set_new(ev, "event", json_string(name));
     return ev;
 }
 
@@ -453,6 +456,20 @@ static void fakemx_session_out_cb(struct evbuffer *buf,
     s->bytes_out += info->n_deleted;
 }
 
+/* fakemx_session_not_served - an accept_error event: a connection to
+ * LOCAL was accepted but could not be served */
+static void fakemx_session_not_served(const struct sockaddr *local,
+                                      const char *why)
+{
+    json_t *ev = fakemx_event_new("accept_error");
+    char addr[64];
+
+    fakemx_session_addr(local, addr, sizeof(addr));
+    json_object_set_new(ev, "local", json_string(addr));
+    json_object_set_new(ev, "error", json_string(why));
+    fakemx_event_emit(ev);
+}
+
 /* fakemx_session_start_bev - a session on bufferevent RAW, which it owns */
 void fakemx_session_start_bev(struct fakemx_server *srv,
                               struct bufferevent *raw, int fd,
@@ -464,6 +481,7 @@ void fakemx_session_start_bev(struct fakemx_server *srv,
 
     if ((s = calloc(1, sizeof(*s))) == 0) {
         fakemx_warn("accept: out of memory");
+        fakemx_session_not_served(local, "out of memory");
         bufferevent_free(raw);
         return;
     }
@@ -483,6 +501,7 @@ void fakemx_session_start_bev(struct fakemx_server *srv,
         evbuffer_add_cb(bufferevent_get_output(raw), fakemx_session_out_cb,
                         s) == 0) {
         fakemx_warn("accept: cannot create timers");
+        fakemx_session_not_served(local, "cannot create timers");
         if (s->timer)
             event_free(s->timer);
         if (s->stall)

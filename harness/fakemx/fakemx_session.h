@@ -61,6 +61,7 @@ enum fakemx_state {
     FAKEMX_S_TLS,     /* server-side TLS handshake running */
     FAKEMX_S_CLOSING, /* no more input: flushing replies */
     FAKEMX_S_LINGER,  /* write side shut: draining input until EOF */
+    FAKEMX_S_KINDS
 };
 
 /* The message being received. */

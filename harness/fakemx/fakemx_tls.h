@@ -35,6 +35,7 @@ enum fakemx_tls_abort {
     FAKEMX_ABORT_NONE,  /* carry on */
     FAKEMX_ABORT_ALERT, /* fatal handshake_failure alert, then close */
     FAKEMX_ABORT_RESET, /* stop the handshake; the session sends a RST */
+    FAKEMX_ABORT_KINDS
 };
 
 /* What an entry presents; the strings belong to the caller. */

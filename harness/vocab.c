@@ -1,0 +1,132 @@
+/*
+ * vocab.c - every name the harness reads or writes for one of its
+ * enumerations, in one table per enumeration (vocab.h).  The scenario
+ * parser, the world builder, the reports and `dane-harness list' all use
+ * these; docs/scenario-format.md lists the same words.
+ */
+#include "vocab_all.h"
+
+static const char *const severity_names[] = {
+    [DH_SEV_SECURITY] = "security",
+    [DH_SEV_INTEROP] = "interop",
+    [DH_SEV_ADVISORY] = "advisory",
+};
+DH_VOCAB(dh_vocab_severity, "severity", severity_names, DH_SEV_KINDS);
+
+static const char *const expect_names[] = {
+    [DH_EXPECT_DELIVER] = "deliver",
+    [DH_EXPECT_NO_DELIVERY] = "no-delivery",
+    [DH_EXPECT_DELIVER_OR_DEFER] = "deliver-or-defer",
+    [DH_EXPECT_BOUNCE] = "bounce",
+};
+DH_VOCAB(dh_vocab_expect, "expectation", expect_names, DH_EXPECT_KINDS);
+
+static const char *const dnsstate_names[] = {
+    [DH_DNS_SECURE] = "secure",
+    [DH_DNS_INSECURE] = "insecure",
+    [DH_DNS_BOGUS] = "bogus",
+    [DH_DNS_SERVFAIL] = "servfail",
+};
+DH_VOCAB(dh_vocab_dnsstate, "DNS state", dnsstate_names, DH_DNS_KINDS);
+
+static const char *const existence_names[] = {
+    [DH_EXIST_DATA] = "data",
+    [DH_EXIST_NXDOMAIN] = "nxdomain",
+    [DH_EXIST_NODATA] = "nodata",
+    [DH_EXIST_ANY] = "any",
+};
+DH_VOCAB(dh_vocab_existence, "existence", existence_names, DH_EXIST_KINDS);
+
+static const char *const fault_names[] = {
+    [DH_FAULT_RRSIG_CORRUPT] = "rrsig-corrupt",
+    [DH_FAULT_RRSIG_EXPIRED] = "rrsig-expired",
+    [DH_FAULT_RRSIG_NOT_YET_VALID] = "rrsig-not-yet-valid",
+    [DH_FAULT_RRSIG_MISSING] = "rrsig-missing",
+    [DH_FAULT_WRONG_KEY] = "wrong-key",
+    [DH_FAULT_DS_MISMATCH] = "ds-mismatch",
+    [DH_FAULT_DENIAL_UNPROVEN] = "denial-unproven",
+    [DH_FAULT_DENIAL_WRONG] = "denial-wrong",
+};
+DH_VOCAB(dh_vocab_fault, "fault", fault_names, DH_FAULT_KINDS);
+
+static const char *const zone_dnssec_names[] = {
+    [DH_ZONE_SIGNED] = "signed",
+    [DH_ZONE_UNSIGNED] = "unsigned",
+    [DH_ZONE_UNSUPPORTED_ALG] = "unsupported-alg",
+};
+DH_VOCAB(dh_vocab_zone_dnssec, "dnssec=", zone_dnssec_names,
+         DH_ZONE_DNSSEC_KINDS);
+
+static const char *const zone_server_names[] = {
+    [DH_SERVER_OK] = "ok",
+    [DH_SERVER_REFUSED] = "refused",
+    [DH_SERVER_SERVFAIL] = "servfail",
+    [DH_SERVER_SILENT] = "silent",
+};
+DH_VOCAB(dh_vocab_zone_server, "server=", zone_server_names, DH_SERVER_KINDS);
+
+static const char *const denial_names[] = {
+    [DH_DENIAL_NSEC] = "nsec",
+    [DH_DENIAL_NSEC3] = "nsec3",
+    [DH_DENIAL_NSEC3_OPTOUT] = "nsec3-optout",
+};
+DH_VOCAB(dh_vocab_denial, "denial=", denial_names, DH_DENIAL_KINDS);
+
+static const char *const qexpect_names[] = {
+    [DH_QEXPECT_QUERY] = "expect-query",
+    [DH_QEXPECT_NO_QUERY] = "expect-no-query",
+    [DH_QEXPECT_BEFORE] = "expect-query-order",
+    [DH_QEXPECT_NO_CONNECT] = "expect-no-connect",
+};
+DH_VOCAB(dh_vocab_qexpect, "expectation key", qexpect_names, DH_QEXPECT_KINDS);
+
+/* certificate chains: the files under pki/<id>/ are named after these */
+static const char *const chain_names[] = {
+    [DH_CHAIN_OWN] = "own",
+    [DH_CHAIN_LEAF_ONLY] = "leaf-only",
+    [DH_CHAIN_FULL] = "full",
+    [DH_CHAIN_EXPIRED] = "expired",
+    [DH_CHAIN_NOT_YET_VALID] = "not-yet-valid",
+    [DH_CHAIN_WRONG_NAME] = "wrong-name",
+    [DH_CHAIN_WILDCARD] = "wildcard",
+    [DH_CHAIN_REISSUED] = "reissued",
+    [DH_CHAIN_SELF_SIGNED] = "self-signed",
+    [DH_CHAIN_ATTACKER_CA] = "attacker-ca",
+    [DH_CHAIN_DUAL] = "dual",
+    [DH_CHAIN_SNI] = "sni",
+    [DH_CHAIN_PARTIAL_WILDCARD] = "partial-wildcard",
+    [DH_CHAIN_SAN_MISMATCH] = "san-mismatch",
+    [DH_CHAIN_NEXTHOP_NAME] = "nexthop-name",
+};
+DH_VOCAB(dh_vocab_chain, "certificate chain", chain_names, DH_CHAIN_KINDS);
+
+static const char *const verdict_names[] = {
+    [DH_V_PASS] = "PASS",   [DH_V_FAIL] = "FAIL",   [DH_V_ERROR] = "ERROR",
+    [DH_V_HANG] = "HANG",   [DH_V_CRASH] = "CRASH", [DH_V_SKIP] = "SKIP",
+    [DH_V_XFAIL] = "XFAIL", [DH_V_XPASS] = "XPASS",
+};
+DH_VOCAB(dh_vocab_verdict, "verdict", verdict_names, DH_V_KINDS);
+
+static const char *const outcome_names[] = {
+    [DH_OUT_NONE] = "none",
+    [DH_OUT_DELIVERED] = "delivered",
+    [DH_OUT_DEFERRED] = "deferred",
+    [DH_OUT_BOUNCED] = "bounced",
+};
+DH_VOCAB(dh_vocab_outcome, "outcome", outcome_names, DH_OUT_KINDS);
+
+const dh_vocab *const dh_vocab_all[] = {
+    &dh_vocab_severity,
+    &dh_vocab_expect,
+    &dh_vocab_dnsstate,
+    &dh_vocab_existence,
+    &dh_vocab_fault,
+    &dh_vocab_zone_dnssec,
+    &dh_vocab_zone_server,
+    &dh_vocab_denial,
+    &dh_vocab_qexpect,
+    &dh_vocab_chain,
+    &dh_vocab_verdict,
+    &dh_vocab_outcome,
+    NULL,
+};
