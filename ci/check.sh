@@ -38,8 +38,11 @@ unit() {
 integration() {
     local b=$1 t
     suite "integration harness${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} tests/integration.sh "$b"
+    suite "fixture faults${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} tests/faults.sh "$b"
     suite "kill matrix${2:-}" tests/killmatrix.sh "$b"
     [ -n "${2:-}" ] && return 0
+    # short: 2 runs at once, 2 rounds (the long one: tests/stress.sh -r 25)
+    suite "stress (no verdict flips)" tests/stress.sh -b "$b" -n 2 -r 2 refclient postfix
     suite "fuzz (10 s per target)" env B="$b" tests/fuzz.sh 10
     for t in tests/*-smoke.sh; do
         [ -x "$t" ] || continue

@@ -119,15 +119,21 @@ static char *libexec_dir(void)
 /* scenario_dir - --scenarios, else the source tree's or the installed */
 static char *scenario_dir(const options *o)
 {
-    char *p;
+    char *p, *abs;
 
     if (o->scenarios)
         return dh_strdup(o->scenarios);
     p = dh_asprintf("%s/../scenarios", exe_dir);
-    if (exists(p))
-        return p;
-    free(p);
-    return dh_asprintf("%s/../share/dane-harness/scenarios", exe_dir);
+    if (!exists(p)) {
+        free(p);
+        p = dh_asprintf("%s/../share/dane-harness/scenarios", exe_dir);
+    }
+    /* reasons quote scenario files: name them without "build/.." */
+    if ((abs = realpath(p, NULL)) != NULL) {
+        free(p);
+        p = abs;
+    }
+    return p;
 }
 
 /* parse_options - common options of all commands */
@@ -445,6 +451,7 @@ static dh_world *bring_up(dh_scenario **v, size_t n, const char *rundir,
         return w;
     }
     dh_info("world up in %.3f s", w->t_start);
+    dh_world_check_served(w);
     dh_world_selfcheck(w);
     return w;
 }

@@ -28,13 +28,7 @@
 #include "zone.h"
 
 typedef struct {
-    dh_zone *zone;
-    dh_world_scn *ws;         /* NULL for the root and the TLDs */
-    const dh_zone_decl *decl; /* NULL for the root and the TLDs */
-} zone_ent;
-
-typedef struct {
-    zone_ent *v;
+    dh_world_zone *v;
     size_t n;
 } zone_set;
 
@@ -66,7 +60,20 @@ static dh_world_host *find_host(dh_world_scn *ws, const char *label)
     return NULL;
 }
 
-/* tlsa_fields - selector and matching type of the TLSA record in a line */
+/* hexbyte - the byte of two hex digits, or -1 */
+static int hexbyte(const char *p)
+{
+    unsigned v;
+
+    if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]) ||
+        sscanf(p, "%2x", &v) != 1)
+        return -1;
+    return (int)v;
+}
+
+/* tlsa_fields - selector and matching type of the TLSA record in a line,
+ * in presentation form ("TLSA 3 1 1 ...") or RFC 3597 generic syntax
+ * ("TLSA \# 35 030101...", "TYPE52 \# ...") */
 static int tlsa_fields(const char *line, int *selector, int *mtype)
 {
     char *copy = dh_strdup(line), *save = NULL, *tok;
@@ -76,16 +83,25 @@ static int tlsa_fields(const char *line, int *selector, int *mtype)
     for (tok = strtok_r(copy, " \t", &save); tok && n < 16;
          tok = strtok_r(NULL, " \t", &save))
         w[n++] = tok;
-    for (i = 0; i + 3 < n; i++)
-        if (strcasecmp(w[i], "TLSA") == 0) {
-            *selector = atoi(w[i + 2]);
-            *mtype = atoi(w[i + 3]);
-            rc = (isdigit((unsigned char)w[i + 2][0]) &&
-                  isdigit((unsigned char)w[i + 3][0]))
-                     ? 0
-                     : -1;
+    for (i = 0; i + 3 < n; i++) {
+        if (strcasecmp(w[i], "TLSA") != 0 && strcasecmp(w[i], "TYPE52") != 0)
+            continue;
+        if (strcmp(w[i + 1], "\\#") == 0) {
+            if (strlen(w[i + 3]) >= 6 && hexbyte(w[i + 3]) >= 0) {
+                *selector = hexbyte(w[i + 3] + 2);
+                *mtype = hexbyte(w[i + 3] + 4);
+                rc = *selector < 0 || *mtype < 0 ? -1 : 0;
+            }
             break;
         }
+        *selector = atoi(w[i + 2]);
+        *mtype = atoi(w[i + 3]);
+        rc = (isdigit((unsigned char)w[i + 2][0]) &&
+              isdigit((unsigned char)w[i + 3][0]))
+                 ? 0
+                 : -1;
+        break;
+    }
     free(copy);
     return rc;
 }
@@ -422,6 +438,7 @@ static dh_zone *set_add(zone_set *zs, dh_zone *z, dh_world_scn *ws,
     zs->v[zs->n].zone = z;
     zs->v[zs->n].ws = ws;
     zs->v[zs->n].decl = d;
+    zs->v[zs->n].path = NULL;
     zs->n++;
     return z;
 }
@@ -475,7 +492,7 @@ static void add_or_die(dh_zone *z, const char *rr)
 {
     char err[256];
 
-    if (dh_zone_add(z, rr, err, sizeof(err)) < 0)
+    if (dh_zone_add(z, rr, NULL, err, sizeof(err)) < 0)
         dh_panic("record '%s' in %s: %s", rr, z->origin, err);
 }
 
@@ -519,9 +536,11 @@ static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
         free(origin);
         for (j = 0; j < d->nlines; j++) {
             char *line = expand(w, ws, d->lines[j].text, err, sizeof(err));
+            char *src = dh_asprintf("%s:%d", sc->file, d->lines[j].line);
 
-            if (line == NULL || dh_zone_add(z, line, err, sizeof(err)) < 0)
-                scn_fail(ws, "%s:%d: %s", sc->file, d->lines[j].line, err);
+            if (line == NULL || dh_zone_add(z, line, src, err, sizeof(err)) < 0)
+                scn_fail(ws, "%s: %s", src, err);
+            free(src);
             free(line);
             if (ws->error)
                 break;
@@ -833,17 +852,18 @@ void dh_world_zones(dh_world *w)
                            strcmp(z->origin, ".") == 0 ? "root." : z->origin);
         if (dh_zone_write(z, path) < 0)
             dh_fatal("cannot write %s", path);
-        dh_buf_printf(&nsdconf, "zone:\n\tname: \"%s\"\n\tzonefile: \"%s\"\n",
-                      z->origin, path);
-        free(path);
+        dh_buf_printf(&nsdconf,
+                      "zone:\n\tname: \"%s\"\n\tzonefile: \"%s\"\n"
+                      "\tprovide-xfr: %s NOKEY\n",
+                      z->origin, path, DH_SELFCHECK_ADDR);
+        zs.v[i].path = path;
     }
     ds = dh_zone_ds_text(root, NULL);
     write_configs(w, &nsdconf, ds);
     free(ds);
     dh_buf_free(&nsdconf);
-    for (i = 0; i < zs.n; i++)
-        dh_zone_free(zs.v[i].zone);
-    free(zs.v);
+    w->zones = zs.v;
+    w->nzones = zs.n;
     w->t_build = dh_now() - w->t0;
     dh_debug("world: files written: %.3f s", w->t_build);
 }
@@ -885,6 +905,11 @@ void dh_world_free(dh_world *w)
         free(ws->fault);
     }
     free(w->scn);
+    for (i = 0; i < w->nzones; i++) {
+        dh_zone_free(w->zones[i].zone);
+        free(w->zones[i].path);
+    }
+    free(w->zones);
     dh_pki_free(w->pki);
     free(w->rundir);
     free(w->runid);

@@ -59,12 +59,23 @@ typedef struct {
                   * oracle after the sends): verdict ERROR */
 } dh_world_scn;
 
+/* A zone of the world.  Kept after its file is written, until NSD has
+ * been seen to serve it exactly as built (dh_world_check_served()). */
+typedef struct {
+    struct dh_zone *zone;
+    dh_world_scn *ws;         /* NULL for the root and the TLDs */
+    const dh_zone_decl *decl; /* NULL for the root and the TLDs */
+    char *path;               /* its zone file; NULL: NSD does not serve it */
+} dh_world_zone;
+
 typedef struct {
     char *rundir;
     char *runid;
     dh_pki *pki;
     dh_world_scn *scn;
     size_t nscn;
+    dh_world_zone *zones; /* until dh_world_check_served() */
+    size_t nzones;
     char *ta_path;      /* DS of the fake root */
     char *pkix_ca_path; /* the attacker's "public" CA, for PKIX stores */
     char *resolv_path;  /* sandbox resolv.conf */
@@ -94,6 +105,12 @@ void dh_world_stop_resolver(dh_world *w);
 /* NULL while every daemon still runs, else why not (new string). */
 char *dh_world_alive(dh_world *w);
 void dh_world_free(dh_world *w);
+
+/* Transfer every zone from NSD (AXFR) and compare it, record by record,
+ * with what the harness built; a scenario zone NSD does not serve as
+ * built sets that scenario's error, quoting what NSD logged about the
+ * scenario's line.  Frees the kept zones. */
+void dh_world_check_served(dh_world *w);
 
 /* Check each scenario's declared DNS states with libunbound, through the
  * resolver; mismatches set the scenario's error. */

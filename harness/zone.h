@@ -19,7 +19,7 @@
 #include "names.h"
 #include "scenario.h"
 
-typedef struct {
+typedef struct dh_zone {
     char *origin; /* absolute, with the trailing dot */
     int signed_zone;
     dh_denial denial;
@@ -27,8 +27,10 @@ typedef struct {
     ldns_zone *signed_copy; /* after dh_zone_sign() */
     ldns_key *ksk;
     ldns_key *zsk;
-    ldns_key_list *keys;  /* owns ksk and zsk */
-    ldns_rdf *prev_owner; /* owner of the last record added */
+    ldns_key_list *keys;   /* owns ksk and zsk */
+    ldns_rdf *prev_owner;  /* owner of the last record added */
+    ldns_rr_list *sourced; /* clones of the records a scenario wrote */
+    char **src;            /* ... and where: "FILE:LINE" */
 } dh_zone;
 
 dh_zone *dh_zone_new(const char *origin, int signed_zone, dh_denial denial,
@@ -36,8 +38,12 @@ dh_zone *dh_zone_new(const char *origin, int signed_zone, dh_denial denial,
 void dh_zone_free(dh_zone *z);
 
 /* Add one record in master-file syntax (relative names are relative to
- * the origin).  0, or -1 with the reason in err. */
-int dh_zone_add(dh_zone *z, const char *text, char *err, size_t errlen);
+ * the origin); src ("FILE:LINE") says where a scenario wrote it, NULL for
+ * records the harness makes.  0, or -1 with the reason in err. */
+int dh_zone_add(dh_zone *z, const char *text, const char *src, char *err,
+                size_t errlen);
+/* Where the scenario wrote this record ("FILE:LINE"), or NULL. */
+const char *dh_zone_source(const dh_zone *z, const ldns_rr *rr);
 
 /* The DS of the zone's KSK (SHA-256) as text, for the parent; with
  * mangle set, broken on purpose: "digest" (matches no DNSKEY) or
@@ -51,7 +57,20 @@ int dh_zone_sign(dh_zone *z, char *err, size_t errlen);
 int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
                   dh_fault_kind kind, char *err, size_t errlen);
 
+/* Write the signed copy for NSD.  Every record is written so that it
+ * reads back to the same wire form: in presentation format where libldns
+ * reads its own output back identically, else in RFC 3597 generic syntax
+ * (e.g. a TLSA record without association data, "TLSA \# 3 030101").  A
+ * record a scenario wrote is preceded by "; FILE:LINE" and followed by an
+ * empty line, so that a daemon's complaint about a line of the zone file
+ * leads back to the scenario (dh_zone_file_source()). */
 int dh_zone_write(const dh_zone *z, const char *path);
+/* The "FILE:LINE" of the scenario record at or just before line `line'
+ * of a zone file dh_zone_write() wrote (new string), or NULL. */
+char *dh_zone_file_source(const char *path, int line);
+/* Records of the signed copy, SOA first, as served (new list of clones,
+ * free with ldns_rr_list_deep_free()). */
+ldns_rr_list *dh_zone_served(const dh_zone *z);
 
 /* Does this zone contain the (absolute) name?  Depth of the match in
  * labels, or -1. */
