@@ -40,7 +40,8 @@ FAKEMX_SRC      := $(wildcard harness/fakemx/*.c)
 FAKEMX_LIB_OBJ  := $(filter-out $(B)/obj/harness/fakemx/fakemx_main.o,$(FAKEMX_SRC:%.c=$(B)/obj/%.o))
 REFCLIENT_SRC   := $(wildcard harness/refclient/*.c)
 REFCLIENT_LIB_OBJ := $(filter-out $(B)/obj/harness/refclient/refclient_main.o,$(REFCLIENT_SRC:%.c=$(B)/obj/%.o))
-ADAPTERS        := $(notdir $(wildcard harness/adapters/*))
+ADAPTERS        := $(notdir $(filter-out %.expectations,$(wildcard harness/adapters/*)))
+EXPECTATIONS    := $(wildcard harness/adapters/*.expectations)
 CHECK_SRC       := $(wildcard tests/check_*.c)
 CHECK_BIN       := $(CHECK_SRC:tests/%.c=$(B)/tests/%)
 
@@ -100,6 +101,8 @@ install: all
 	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
 	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(DESTDIR)$(LIBEXEC)/adapters/
 	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
+	install -d $(DESTDIR)$(DATADIR)/expectations
+	install -m 644 $(EXPECTATIONS) $(DESTDIR)$(DATADIR)/expectations/
 	install -m 644 docs/dane-smtp-send.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:

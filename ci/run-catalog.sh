@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.." || exit 2
 mkdir -p build/reports
 status=0
 for client in refclient postfix; do
-    build/dane-harness run --client "$client" \
+    # a real client's known deviations (docs/results/) become XFAIL
+    exp=()
+    [ -f "harness/adapters/$client.expectations" ] &&
+        exp=(--expectations "harness/adapters/$client.expectations")
+    build/dane-harness run --client "$client" "${exp[@]}" \
         --json "build/reports/$client.json" \
         --junit "build/reports/$client.xml" \
         --html "build/reports/$client.html"

@@ -593,7 +593,7 @@ static int cmd_run(options *o)
     dh_xfail *xfails;
     size_t nxfails;
     const char *harness_error = NULL;
-    int status;
+    int status, observed = 0;
 
     if (o->client == NULL) {
         fprintf(stderr, "dane-harness: run needs --client CLIENT\n");
@@ -642,6 +642,7 @@ static int cmd_run(options *o)
         free(att);
         dh_client_teardown(&client, w);
         harness_error = failed = observe(w, res, n, &run);
+        observed = 1;
     } else {
         for (i = 0; i < n; i++)
             res[i].ws = &w->scn[i];
@@ -655,7 +656,7 @@ static int cmd_run(options *o)
     rep.world = w;
     rep.results = res;
     rep.n = n;
-    rep.run = &run;
+    rep.run = observed ? &run : NULL;
     rep.duration = dh_now() - rep.started;
     rep.harness_error = harness_error;
     write_reports(o, &rep);

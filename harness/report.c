@@ -87,8 +87,48 @@ void dh_report_console(FILE *f, const dh_report *r, int color)
         fprintf(f, "; world built in %.2f s, up in %.2f s; run %.1f s",
                 r->world->t_build, r->world->t_start, r->duration);
     fprintf(f, "\n");
+    if (r->run)
+        fprintf(f,
+                "fixture: %lu fake MX events (%lu lost), %lu resolver queries "
+                "(%lu dropped), longest fake MX heartbeat gap %.2f s, %zu "
+                "incident(s)\n",
+                r->run->events, r->run->lost_events, r->run->resolver_queries,
+                r->run->resolver_dropped, r->run->max_heartbeat_gap,
+                r->run->nincidents);
     if (r->harness_error)
         fprintf(f, "harness error: %s\n", r->harness_error);
+}
+
+/* fixture_json - what the fixture's own records say about the run */
+static json_t *fixture_json(const dh_run_obs *run)
+{
+    json_t *o = json_object(), *arr = json_array();
+    size_t i;
+
+    json_object_set_new(o, "fakemx_events",
+                        json_integer((json_int_t)run->events));
+    json_object_set_new(o, "fakemx_events_lost",
+                        json_integer((json_int_t)run->lost_events));
+    json_object_set_new(o, "fakemx_max_heartbeat_gap",
+                        json_real(run->max_heartbeat_gap));
+    json_object_set_new(o, "resolver_queries",
+                        json_integer((json_int_t)run->resolver_queries));
+    json_object_set_new(o, "resolver_dropped",
+                        json_integer((json_int_t)run->resolver_dropped));
+    for (i = 0; i < run->nincidents; i++) {
+        const dh_incident *inc = &run->incidents[i];
+        json_t *x = json_object();
+
+        json_object_set_new(x, "from", json_real(inc->from));
+        json_object_set_new(x, "to", json_real(inc->to));
+        json_object_set_new(x, "scenario",
+                            inc->scenario ? json_string(inc->scenario)
+                                          : json_null());
+        json_object_set_new(x, "what", json_string(inc->what));
+        json_array_append_new(arr, x);
+    }
+    json_object_set_new(o, "incidents", arr);
+    return o;
 }
 
 /* conn_json - evidence of one connection */
@@ -233,6 +273,8 @@ int dh_report_json(const char *path, const dh_report *r)
     if (r->harness_error)
         json_object_set_new(root, "harness_error",
                             json_string(r->harness_error));
+    if (r->run)
+        json_object_set_new(root, "fixture", fixture_json(r->run));
     rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
     json_decref(root);
     if (rc < 0)
