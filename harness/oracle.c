@@ -71,8 +71,8 @@ static int overlaps(double a0, double a1, double b0, double b1)
     return a0 <= b1 && b0 <= a1;
 }
 
-/* judge_incidents - events lost, incidents during the attempt */
-static void judge_incidents(const dh_run_obs *run, dh_oracle_case *c)
+/* dh_oracle_judge_incidents - see oracle.h */
+void dh_oracle_judge_incidents(const dh_run_obs *run, dh_oracle_case *c)
 {
     size_t i;
 
@@ -108,10 +108,9 @@ static int cmp_question(const void *a, const void *b)
     return c ? c : strcasecmp(x->type, y->type);
 }
 
-/* judge_query - one of the client's questions against the world (NULL:
- * not looked up, the name is in a lame zone) */
-static void judge_query(dh_oracle_case *c, const dh_query_obs *q,
-                        const dh_lookup *world)
+/* dh_oracle_judge_query - see oracle.h */
+void dh_oracle_judge_query(dh_oracle_case *c, const dh_query_obs *q,
+                           const dh_lookup *world)
 {
     const dh_scenario *sc = c->ws->sc;
     const dh_zone_decl *lame = lame_zone(sc, q->name, q->type);
@@ -193,7 +192,7 @@ void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
     double t0 = dh_now();
 
     for (i = 0; i < n; i++) {
-        judge_incidents(run, &cases[i]);
+        dh_oracle_judge_incidents(run, &cases[i]);
         for (j = 0; j < cases[i].obs->nqueries; j++) {
             const dh_query_obs *q = &cases[i].obs->queries[j];
 
@@ -240,7 +239,7 @@ void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
             if (hit == NULL && !lame_zone(c->ws->sc, q->name, q->type))
                 dh_panic("oracle: question %s %s not looked up", q->name,
                          q->type);
-            judge_query(c, q, hit ? &answers[hit - qs] : NULL);
+            dh_oracle_judge_query(c, q, hit ? &answers[hit - qs] : NULL);
         }
     }
     free(names);

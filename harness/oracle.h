@@ -26,6 +26,7 @@
 #define DH_ORACLE_H
 
 #include "observe.h"
+#include "resolve.h"
 #include "verdict.h"
 #include "world.h"
 
@@ -43,5 +44,12 @@ typedef struct {
 /* Judge the fixture of every case (NSD must still run). */
 void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
                      dh_oracle_case *cases, size_t n);
+
+/* The pieces, for the unit tests: lost events and incidents that overlap
+ * the attempt; one of the client's questions against what the world
+ * answers (world NULL: not looked up, the name is in a lame zone). */
+void dh_oracle_judge_incidents(const dh_run_obs *run, dh_oracle_case *c);
+void dh_oracle_judge_query(dh_oracle_case *c, const dh_query_obs *q,
+                           const dh_lookup *world);
 
 #endif
