@@ -40,10 +40,13 @@ struct ub_ctx *dh_resolver_recursive(const char *hints_path,
         {"val-sig-skew-max:", "0"},
         {"qname-minimisation:", "no"},
         {"harden-referral-path:", "no"},
-        /* lame servers are given up quickly (the world is idle now) */
-        {"unknown-server-time-limit:", "300"},
-        {"infra-cache-min-rtt:", "300"},
-        {"infra-cache-max-rtt:", "600"},
+        /* NSD must never be given up, however slow a loaded machine (or
+         * a sanitizer build) makes it: a second at least per query, and
+         * about 14 s of silence before the server counts as down (names
+         * in lame zones are not asked) */
+        {"unknown-server-time-limit:", "1500"},
+        {"infra-cache-min-rtt:", "1000"},
+        {"infra-cache-max-rtt:", "8000"},
     };
     size_t i;
     int rc;

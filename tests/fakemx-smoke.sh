@@ -300,10 +300,16 @@ def cmd_valid(evpath):
     with open(evpath, "rb") as fp:
         for line in fp:
             ev = json.loads(line)  # raises on broken JSON
-            for k in ("ts", "conn", "scenario", "host", "persona", "local",
-                      "peer", "event"):
+            # the daemon's own records (heartbeat, start, accept errors)
+            # have a time and a name; a connection's events have it all
+            own = ev.get("event") in ("start", "tick", "accept_error", "stop")
+            for k in ("ts", "event") if own else (
+                    "ts", "conn", "scenario", "host", "persona", "local",
+                    "peer", "event"):
                 if k not in ev:
                     fail("line %d lacks %s: %r" % (n + 1, k, ev))
+            if n == 0 and ev.get("event") != "start":
+                fail("the first line is not the start record: %r" % ev)
             n += 1
     if n == 0:
         fail("empty events file")
@@ -665,6 +671,21 @@ stop_daemon() {
 	[ "$rc" = 0 ]
 }
 check "SIGTERM stops the daemon with exit 0" stop_daemon
+
+# stop_record - the last line counts the lines before it, none lost
+stop_record() {
+	python3 - "$EV" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+stop = lines[-1]
+assert stop["event"] == "stop", stop
+assert stop["events"] == len(lines) - 1, (stop["events"], len(lines) - 1)
+assert stop["lost"] == 0 and stop["lost_by_scenario"] == {}, stop
+assert any(e["event"] == "tick" for e in lines), "no heartbeat"
+print("stop record: %d events, none lost" % stop["events"])
+PY
+}
+check "the stop record counts every event, none lost" stop_record
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -129,6 +129,7 @@ int main(int argc, char **argv)
     struct fakemx_server srv;
     struct fakemx_conf *conf = 0;
     struct event *sigs[2], *tick;
+    struct event_config *evcfg;
     struct timeval tick_every = {0, FAKEMX_TICK_MS * 1000};
     const char *config = 0;
     const char *events = 0;
@@ -179,8 +180,14 @@ int main(int argc, char **argv)
     fakemx_raise_nofile();
 
     memset(&srv, 0, sizeof(srv));
-    if ((srv.base = event_base_new()) == 0)
+    /* A precise clock: libevent's default on Linux is the coarse
+     * monotonic clock (a few ms of resolution), with which a persona's
+     * delays (greeting-delay, ehlo-delay) can end a few ms early. */
+    if ((evcfg = event_config_new()) == 0 ||
+        event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
+        (srv.base = event_base_new_with_config(evcfg)) == 0)
         fakemx_fatal("cannot create event base");
+    event_config_free(evcfg);
     srv.conf = conf;
     srv.idle.tv_sec = idle;
     if (fakemx_server_listen(&srv, port, err, sizeof(err)) != 0)

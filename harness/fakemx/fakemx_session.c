@@ -432,6 +432,10 @@ void fakemx_session_stall(struct fakemx_session *s, double secs,
     s->resume = fn;
     /* The wait is ours, not the client's: no idle timeout meanwhile. */
     bufferevent_set_timeouts(s->bev, 0, 0);
+    /* From now, not from the start of this loop iteration (libevent's
+     * cached time): other callbacks, the heartbeat's write among them,
+     * may have run first, and the delay would end that much early. */
+    event_base_update_cache_time(s->srv->base);
     evtimer_add(s->stall, &tv);
 }
 
