@@ -98,7 +98,7 @@ grep -q "^not ok [0-9]* - starttls-stripped # TODO expected failure" "$T/xfail.t
 run xpass 1 refclient --expectations "$T/xfail.txt" --only starttls-stripped
 
 # 3. Postfix, DANE level, passes everything but its known deviations
-# (harness/adapters/postfix.expectations, docs/results/postfix-3.7.md),
+# (harness/adapters/postfix.expectations, docs/results/postfix-3.7.11.md),
 # which are XFAIL.
 if [ "${DH_SKIP_POSTFIX:-0}" != 1 ]; then
     pfx=harness/adapters/postfix.expectations
