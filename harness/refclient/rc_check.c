@@ -25,17 +25,17 @@
 #include "refclient/rc_route.h"
 #include "refclient/rc_tls.h"
 
-#define RC_CHECK_KEYW	16		/* key column width */
-#define RC_CHECK_HEXMAX	64		/* hex digits shown per TLSA record */
+#define RC_CHECK_KEYW 16   /* key column width */
+#define RC_CHECK_HEXMAX 64 /* hex digits shown per TLSA record */
 
 /* rc_check_kv - one "key   value" line */
 
 static void rc_check_kv(FILE *fp, const char *indent, const char *key,
-			        const char *fmt,...)
+                        const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void rc_check_kv(FILE *fp, const char *indent, const char *key,
-			        const char *fmt,...)
+                        const char *fmt, ...)
 {
     va_list ap;
 
@@ -48,24 +48,24 @@ static void rc_check_kv(FILE *fp, const char *indent, const char *key,
 
 /* rc_check_lookups - the DNS lookups of one block, as a table */
 
-static void rc_check_lookups(FILE *fp, const char *indent,
-			             const RC_LOOKUP *l, int n)
+static void rc_check_lookups(FILE *fp, const char *indent, const RC_LOOKUP *l,
+                             int n)
 {
-    int     w = 4;
-    int     i;
+    int w = 4;
+    int i;
 
     for (i = 0; i < n; i++)
-	if ((int) strlen(l[i].name) > w)
-	    w = (int) strlen(l[i].name);
+        if ((int)strlen(l[i].name) > w)
+            w = (int)strlen(l[i].name);
     fprintf(fp, "%s%-6s %-*s  %-14s %s\n", indent, "LOOKUP", w, "NAME",
-	    "DNSSEC", "RESULT");
+            "DNSSEC", "RESULT");
     for (i = 0; i < n; i++) {
-	char    st[32];
+        char st[32];
 
-	snprintf(st, sizeof(st), "%s%s", rc_sec_str(l[i].sec),
-		 l[i].unvalidated ? " (unval.)" : "");
-	fprintf(fp, "%s%-6s %-*s  %-14s %s\n", indent, l[i].type, w,
-		l[i].name, st, l[i].result);
+        snprintf(st, sizeof(st), "%s%s", rc_sec_str(l[i].sec),
+                 l[i].unvalidated ? " (unval.)" : "");
+        fprintf(fp, "%s%-6s %-*s  %-14s %s\n", indent, l[i].type, w, l[i].name,
+                st, l[i].result);
     }
 }
 
@@ -73,18 +73,18 @@ static void rc_check_lookups(FILE *fp, const char *indent,
 
 static char *rc_check_hex(const RC_TLSA *t, char *buf, size_t len)
 {
-    size_t  i;
-    size_t  show = t->len * 2 <= RC_CHECK_HEXMAX ? t->len
-	: (RC_CHECK_HEXMAX - 16) / 2;
-    size_t  used = 0;
+    size_t i;
+    size_t show =
+        t->len * 2 <= RC_CHECK_HEXMAX ? t->len : (RC_CHECK_HEXMAX - 16) / 2;
+    size_t used = 0;
 
     buf[0] = 0;
     for (i = 0; i < show && used + 3 < len; i++)
-	used += snprintf(buf + used, len - used, "%02x", t->data[i]);
+        used += snprintf(buf + used, len - used, "%02x", t->data[i]);
     if (show < t->len)
-	snprintf(buf + used, len - used, "...(%zu bytes)", t->len);
+        snprintf(buf + used, len - used, "...(%zu bytes)", t->len);
     if (t->len == 0)
-	snprintf(buf, len, "(empty)");
+        snprintf(buf, len, "(empty)");
     return (buf);
 }
 
@@ -92,20 +92,21 @@ static char *rc_check_hex(const RC_TLSA *t, char *buf, size_t len)
 
 static void rc_check_record(FILE *fp, const RC_TLSA_INFO *ti)
 {
-    char    hex[RC_CHECK_HEXMAX + 32];
+    char hex[RC_CHECK_HEXMAX + 32];
     const char *note;
 
     if (!ti->usable)
-	note = rc_policy_tlsa_class_str(ti->cls);
+        note = rc_policy_tlsa_class_str(ti->cls);
     else if (ti->cls != RC_TLSA_USABLE)
-	note = "usable (mutant pkix-usages-usable)";
+        note = "usable (mutant pkix-usages-usable)";
     else if (!ti->used)
-	note = "usable, ignored: weaker digest than another record of this usage/selector (RFC 7671 9)";
+        note = "usable, ignored: weaker digest than another record of this "
+               "usage/selector (RFC 7671 9)";
     else
-	note = "usable";
+        note = "usable";
     fprintf(fp, "    %u %u %u %-*s  %s\n", ti->rec.usage, ti->rec.selector,
-	    ti->rec.mtype, RC_CHECK_HEXMAX, rc_check_hex(&ti->rec, hex,
-							  sizeof(hex)), note);
+            ti->rec.mtype, RC_CHECK_HEXMAX,
+            rc_check_hex(&ti->rec, hex, sizeof(hex)), note);
 }
 
 /* rc_check_usage_str - name of a certificate usage */
@@ -114,13 +115,13 @@ static const char *rc_check_usage_str(int usage)
 {
     switch (usage) {
     case 0:
-	return ("PKIX-TA(0)");
+        return ("PKIX-TA(0)");
     case 1:
-	return ("PKIX-EE(1)");
+        return ("PKIX-EE(1)");
     case 2:
-	return ("DANE-TA(2)");
+        return ("DANE-TA(2)");
     case 3:
-	return ("DANE-EE(3)");
+        return ("DANE-EE(3)");
     }
     return ("unknown usage");
 }
@@ -128,30 +129,31 @@ static const char *rc_check_usage_str(int usage)
 /* rc_check_chain - the chain presented and which record matches where */
 
 static void rc_check_chain(FILE *fp, const RC_HOST *host,
-			           const RC_SESS_RESULT *res)
+                           const RC_SESS_RESULT *res)
 {
-    int     n = res->chain ? sk_X509_num(res->chain) : 0;
-    int     shown = 0;
-    int     d;
-    int     i;
+    int n = res->chain ? sk_X509_num(res->chain) : 0;
+    int shown = 0;
+    int d;
+    int i;
 
     if (n == 0) {
-	rc_check_kv(fp, "    ", "Chain", "(no certificate)");
-	return;
+        rc_check_kv(fp, "    ", "Chain", "(no certificate)");
+        return;
     }
     for (d = 0; d < n; d++) {
-	RC_TLS_CERT_INFO ci;
-	char    key[24];
+        RC_TLS_CERT_INFO ci;
+        char key[24];
 
-	rc_tls_cert_info(sk_X509_value(res->chain, d), &ci);
-	snprintf(key, sizeof(key), "Chain depth %d", d);
-	rc_check_kv(fp, "    ", key, "subject  %s", ci.subject);
-	rc_check_kv(fp, "    ", "", "issuer   %s", ci.issuer);
-	rc_check_kv(fp, "    ", "", "expires  %s%s", ci.not_after,
-		    ci.expired > 0 ? "  (EXPIRED)" : ci.expired < 0 ?
-		    "  (NOT YET VALID)" : "");
-	rc_check_kv(fp, "    ", "", "cert     sha256 %s", ci.cert_sha256);
-	rc_check_kv(fp, "    ", "", "spki     sha256 %s", ci.spki_sha256);
+        rc_tls_cert_info(sk_X509_value(res->chain, d), &ci);
+        snprintf(key, sizeof(key), "Chain depth %d", d);
+        rc_check_kv(fp, "    ", key, "subject  %s", ci.subject);
+        rc_check_kv(fp, "    ", "", "issuer   %s", ci.issuer);
+        rc_check_kv(fp, "    ", "", "expires  %s%s", ci.not_after,
+                    ci.expired > 0   ? "  (EXPIRED)"
+                    : ci.expired < 0 ? "  (NOT YET VALID)"
+                                     : "");
+        rc_check_kv(fp, "    ", "", "cert     sha256 %s", ci.cert_sha256);
+        rc_check_kv(fp, "    ", "", "spki     sha256 %s", ci.spki_sha256);
     }
 
     /*
@@ -159,69 +161,75 @@ static void rc_check_chain(FILE *fp, const RC_HOST *host,
      * record matches which certificate presented.
      */
     for (i = 0; i < host->ntinfo; i++) {
-	const RC_TLSA_INFO *ti = host->tinfo + i;
-	char    hex[RC_CHECK_HEXMAX + 32];
-	char    where[200];
-	size_t  used = 0;
+        const RC_TLSA_INFO *ti = host->tinfo + i;
+        char hex[RC_CHECK_HEXMAX + 32];
+        char where[200];
+        size_t used = 0;
 
-	if (!ti->usable || host->level != RC_LEVEL_DANE)
-	    continue;
-	where[0] = 0;
-	for (d = 0; d < n; d++) {
-	    if (!rc_tls_tlsa_match(&ti->rec, sk_X509_value(res->chain, d)))
-		continue;
-	    used += snprintf(where + used, used < sizeof(where) ?
-			     sizeof(where) - used : 0, "%sdepth %d",
-			     used ? ", " : ti->rec.selector ?
-			     "matches the public key at " :
-			     "matches the certificate at ", d);
-	}
-	if (used == 0)
-	    snprintf(where, sizeof(where), "%s",
-		     ti->rec.usage == 2 && ti->rec.mtype == 0 ?
-		     "matches no certificate presented (a full trust anchor from DNS may still validate the chain, RFC 7671 5.2.2)"
-		     : "matches no certificate presented");
-	else if (ti->rec.usage == 3 && strstr(where, "depth 0") == 0)
-	    snprintf(where + strlen(where), sizeof(where) - strlen(where),
-		     " (DANE-EE counts at depth 0 only)");
-	rc_check_kv(fp, "    ", shown++ ? "" : "TLSA match", "%u %u %u %.16s%s  %s%s",
-		    ti->rec.usage, ti->rec.selector, ti->rec.mtype,
-		    rc_check_hex(&ti->rec, hex, sizeof(hex)),
-		    ti->rec.len > 8 ? "..." : "", where,
-		    ti->used ? "" : "  [ignored: weaker digest]");
+        if (!ti->usable || host->level != RC_LEVEL_DANE)
+            continue;
+        where[0] = 0;
+        for (d = 0; d < n; d++) {
+            if (!rc_tls_tlsa_match(&ti->rec, sk_X509_value(res->chain, d)))
+                continue;
+            used += snprintf(where + used,
+                             used < sizeof(where) ? sizeof(where) - used : 0,
+                             "%sdepth %d",
+                             used               ? ", "
+                             : ti->rec.selector ? "matches the public key at "
+                                                : "matches the certificate at ",
+                             d);
+        }
+        if (used == 0)
+            snprintf(
+                where, sizeof(where), "%s",
+                ti->rec.usage == 2 && ti->rec.mtype == 0
+                    ? "matches no certificate presented (a full trust anchor "
+                      "from DNS may still validate the chain, RFC 7671 5.2.2)"
+                    : "matches no certificate presented");
+        else if (ti->rec.usage == 3 && strstr(where, "depth 0") == 0)
+            snprintf(where + strlen(where), sizeof(where) - strlen(where),
+                     " (DANE-EE counts at depth 0 only)");
+        rc_check_kv(fp, "    ", shown++ ? "" : "TLSA match",
+                    "%u %u %u %.16s%s  %s%s", ti->rec.usage, ti->rec.selector,
+                    ti->rec.mtype, rc_check_hex(&ti->rec, hex, sizeof(hex)),
+                    ti->rec.len > 8 ? "..." : "", where,
+                    ti->used ? "" : "  [ignored: weaker digest]");
     }
 }
 
 /* rc_check_decision - the decision for one address: code and detail */
 
 static int rc_check_decision(const RC_HOST *host, const RC_SESS_RESULT *res,
-			             const char **code, char *detail,
-			             size_t len)
+                             const char **code, char *detail, size_t len)
 {
     if (res->status != RC_SESS_ACCEPTABLE) {
-	*code = "skip";
-	snprintf(detail, len, "%s", res->reason);
-	return (0);
+        *code = "skip";
+        snprintf(detail, len, "%s", res->reason);
+        return (0);
     }
     if (!res->tls_done) {
-	*code = "deliver-opportunistic";
-	snprintf(detail, len, "cleartext: %s", res->starttls > 0 ?
-		 "STARTTLS refused" : "STARTTLS not offered");
-    } else if (host->level == RC_LEVEL_DANE
-	       && strcmp(res->tls, "dane-verified") == 0) {
-	*code = "deliver-dane";
-	snprintf(detail, len, "%s %s matched at depth %d",
-		 rc_check_usage_str(res->tlsres.usage), res->match,
-		 res->tlsres.dane_depth);
+        *code = "deliver-opportunistic";
+        snprintf(detail, len, "cleartext: %s",
+                 res->starttls > 0 ? "STARTTLS refused"
+                                   : "STARTTLS not offered");
+    } else if (host->level == RC_LEVEL_DANE &&
+               strcmp(res->tls, "dane-verified") == 0) {
+        *code = "deliver-dane";
+        snprintf(detail, len, "%s %s matched at depth %d",
+                 rc_check_usage_str(res->tlsres.usage), res->match,
+                 res->tlsres.dane_depth);
     } else if (host->level == RC_LEVEL_DANE) {
-	*code = "deliver-unauthenticated";
-	snprintf(detail, len, "%s", res->accept_why);
+        *code = "deliver-unauthenticated";
+        snprintf(detail, len, "%s", res->accept_why);
     } else if (host->level == RC_LEVEL_MANDATORY) {
-	*code = "deliver-tls";
-	snprintf(detail, len, "TLS mandatory, not authenticated: only unusable TLSA records");
+        *code = "deliver-tls";
+        snprintf(
+            detail, len,
+            "TLS mandatory, not authenticated: only unusable TLSA records");
     } else {
-	*code = "deliver-opportunistic";
-	snprintf(detail, len, "TLS, not authenticated");
+        *code = "deliver-opportunistic";
+        snprintf(detail, len, "TLS, not authenticated");
     }
     return (1);
 }
@@ -229,37 +237,42 @@ static int rc_check_decision(const RC_HOST *host, const RC_SESS_RESULT *res,
 /* rc_check_address - probe one address of one host */
 
 static int rc_check_address(FILE *fp, const RC_JOB *job, const RC_HOST *host,
-			            const char *addr, const RC_TLS_PARAMS *tp,
-			            const char **code, char *detail, size_t dlen)
+                            const char *addr, const RC_TLS_PARAMS *tp,
+                            const char **code, char *detail, size_t dlen)
 {
     RC_SESS_RESULT res;
     const RC_TLS_RESULT *tr = &res.tlsres;
-    int     ok;
+    int ok;
 
     fprintf(fp, "\n  Address %s port %d\n", addr, job->port);
     rc_session_run(job, host->name, addr, tp, &res);
     if (!res.connected) {
-	rc_check_kv(fp, "    ", "Connect", "failed: %s", res.reason);
+        rc_check_kv(fp, "    ", "Connect", "failed: %s", res.reason);
     } else {
-	rc_check_kv(fp, "    ", "Greeting", "%s", res.greeting[0] ?
-		    res.greeting : "(none)");
-	rc_check_kv(fp, "    ", "STARTTLS", "%s", res.starttls > 0 ?
-		    "offered" : res.starttls == 0 ? "not offered" : "(no EHLO reply)");
+        rc_check_kv(fp, "    ", "Greeting", "%s",
+                    res.greeting[0] ? res.greeting : "(none)");
+        rc_check_kv(fp, "    ", "STARTTLS", "%s",
+                    res.starttls > 0    ? "offered"
+                    : res.starttls == 0 ? "not offered"
+                                        : "(no EHLO reply)");
     }
     if (res.tls_done) {
-	rc_check_kv(fp, "    ", "TLS", "%s %s, SNI %s", tr->version, tr->cipher,
-		    res.sni[0] ? res.sni : "(none)");
-	rc_check_chain(fp, host, &res);
-	if (host->level == RC_LEVEL_DANE && tr->verify_ok && tr->dane_depth >= 0)
-	    rc_check_kv(fp, "    ", "Verified", "yes: %s %s at depth %d",
-			rc_check_usage_str(tr->usage), res.match, tr->dane_depth);
-	else if (host->level == RC_LEVEL_DANE)
-	    rc_check_kv(fp, "    ", "Verified", "no: %s", tr->error);
-	if (tp->pkix)
-	    rc_check_kv(fp, "    ", "PKIX (--ca-file)", "%s%s  (information only: DANE ignores it)",
-			tr->pkix_ok ? "valid" : "not valid: ", tr->pkix_error);
+        rc_check_kv(fp, "    ", "TLS", "%s %s, SNI %s", tr->version, tr->cipher,
+                    res.sni[0] ? res.sni : "(none)");
+        rc_check_chain(fp, host, &res);
+        if (host->level == RC_LEVEL_DANE && tr->verify_ok &&
+            tr->dane_depth >= 0)
+            rc_check_kv(fp, "    ", "Verified", "yes: %s %s at depth %d",
+                        rc_check_usage_str(tr->usage), res.match,
+                        tr->dane_depth);
+        else if (host->level == RC_LEVEL_DANE)
+            rc_check_kv(fp, "    ", "Verified", "no: %s", tr->error);
+        if (tp->pkix)
+            rc_check_kv(fp, "    ", "PKIX (--ca-file)",
+                        "%s%s  (information only: DANE ignores it)",
+                        tr->pkix_ok ? "valid" : "not valid: ", tr->pkix_error);
     } else if (res.tlsres.error[0]) {
-	rc_check_kv(fp, "    ", "TLS", "%s", res.tlsres.error);
+        rc_check_kv(fp, "    ", "TLS", "%s", res.tlsres.error);
     }
     ok = rc_check_decision(host, &res, code, detail, dlen);
     rc_check_kv(fp, "    ", "Decision", "%s (%s)", *code, detail);
@@ -270,83 +283,85 @@ static int rc_check_address(FILE *fp, const RC_JOB *job, const RC_HOST *host,
 /* rc_check_host - one MX host: DNS, TLSA, policy, then its addresses */
 
 static int rc_check_host(FILE *fp, RC_DNS *dns, const RC_JOB *job,
-			         const RC_ROUTE *route, RC_HOST *host, int index,
-			         int connect, char *summary, size_t slen,
-			         char *dline, size_t dlen)
+                         const RC_ROUTE *route, RC_HOST *host, int index,
+                         int connect, char *summary, size_t slen, char *dline,
+                         size_t dlen)
 {
     const char *refids[RC_POLICY_MAX_REFIDS];
     RC_TLS_PARAMS tp;
     const char *code;
-    char    detail[700];
-    char    list[1100];
-    size_t  used = 0;
-    int     ta = 0;
-    int     ok = 0;
-    int     i;
+    char detail[700];
+    char list[1100];
+    size_t used = 0;
+    int ta = 0;
+    int ok = 0;
+    int i;
 
     if (route->mx_resolved)
-	fprintf(fp, "\nMX host %d of %d: %s (preference %d)\n", index + 1,
-		route->nhosts, host->name, host->pref);
+        fprintf(fp, "\nMX host %d of %d: %s (preference %d)\n", index + 1,
+                route->nhosts, host->name, host->pref);
     else
-	fprintf(fp, "\nHost %s (no MX records: the domain itself, implicit MX)\n",
-		host->name);
+        fprintf(fp,
+                "\nHost %s (no MX records: the domain itself, implicit MX)\n",
+                host->name);
     rc_route_host(dns, route, host, job->port, job->mutants);
     rc_check_lookups(fp, "  ", host->lookups, host->nlookups);
     if (host->ntinfo > 0) {
-	fprintf(fp, "  TLSA records at %s:\n", host->tlsa_name);
-	for (i = 0; i < host->ntinfo; i++) {
-	    rc_check_record(fp, host->tinfo + i);
-	    ta |= host->tinfo[i].used && host->tinfo[i].rec.usage != 3;
-	}
+        fprintf(fp, "  TLSA records at %s:\n", host->tlsa_name);
+        for (i = 0; i < host->ntinfo; i++) {
+            rc_check_record(fp, host->tinfo + i);
+            ta |= host->tinfo[i].used && host->tinfo[i].rec.usage != 3;
+        }
     }
     if (host->base[0])
-	rc_check_kv(fp, "  ", "TLSA base domain", "%s", host->base);
+        rc_check_kv(fp, "  ", "TLSA base domain", "%s", host->base);
     rc_check_kv(fp, "  ", "Policy", "%s: %s", rc_level_str(host->level),
-		host->level_why);
+                host->level_why);
     rc_deliver_params(job, route, host, refids, &tp);
     if (host->level == RC_LEVEL_DANE && ta) {
-	list[0] = 0;
-	for (i = 0; i < tp.nrefids; i++)
-	    used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-			     "%s%s", i ? ", " : "", refids[i]);
-	rc_check_kv(fp, "  ", "Name checks", "DANE-TA(2): the leaf must name one of %s",
-		    list);
+        list[0] = 0;
+        for (i = 0; i < tp.nrefids; i++)
+            used += snprintf(list + used,
+                             used < sizeof(list) ? sizeof(list) - used : 0,
+                             "%s%s", i ? ", " : "", refids[i]);
+        rc_check_kv(fp, "  ", "Name checks",
+                    "DANE-TA(2): the leaf must name one of %s", list);
     } else if (host->level == RC_LEVEL_DANE) {
-	rc_check_kv(fp, "  ", "Name checks", "none (DANE-EE(3) only)");
+        rc_check_kv(fp, "  ", "Name checks", "none (DANE-EE(3) only)");
     }
     if (host->level == RC_LEVEL_UNUSABLE) {
-	snprintf(summary, slen, "skip (%.700s)", host->why);
-	rc_check_kv(fp, "  ", "Host decision", "%s", summary);
-	return (0);
+        snprintf(summary, slen, "skip (%.700s)", host->why);
+        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
+        return (0);
     }
     if (!connect) {
-	snprintf(summary, slen, "not connected (--no-connect); policy %s",
-		 rc_level_str(host->level));
-	snprintf(dline, dlen, "%.300s (%s)", host->name,
-		 rc_level_str(host->level));
-	rc_check_kv(fp, "  ", "Host decision", "%s", summary);
-	return (1);
+        snprintf(summary, slen, "not connected (--no-connect); policy %s",
+                 rc_level_str(host->level));
+        snprintf(dline, dlen, "%.300s (%s)", host->name,
+                 rc_level_str(host->level));
+        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
+        return (1);
     }
     list[0] = 0;
     used = 0;
     for (i = 0; i < host->naddrs; i++) {
-	if (rc_check_address(fp, job, host, host->addrs[i], &tp, &code,
-			     detail, sizeof(detail))) {
-	    if (!ok) {
-		snprintf(summary, slen, "%s via [%s] (%.600s)", code,
-			 host->addrs[i], detail);
-		snprintf(dline, dlen, "%s via %.300s [%s] (%.600s)", code,
-			 host->name, host->addrs[i], detail);
-	    }
-	    ok = 1;
-	} else {
-	    used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-			     "%s[%s] %s", used ? "; " : "", host->addrs[i],
-			     detail);
-	}
+        if (rc_check_address(fp, job, host, host->addrs[i], &tp, &code, detail,
+                             sizeof(detail))) {
+            if (!ok) {
+                snprintf(summary, slen, "%s via [%s] (%.600s)", code,
+                         host->addrs[i], detail);
+                snprintf(dline, dlen, "%s via %.300s [%s] (%.600s)", code,
+                         host->name, host->addrs[i], detail);
+            }
+            ok = 1;
+        } else {
+            used += snprintf(
+                list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+                "%s[%s] %s", used ? "; " : "", host->addrs[i], detail);
+        }
     }
     if (!ok)
-	snprintf(summary, slen, "skip (%.700s)", list);
+        snprintf(summary, slen, "skip (%.700s)", list);
     fprintf(fp, "\n");
     rc_check_kv(fp, "  ", "Host decision", "%s", summary);
     return (ok);
@@ -354,44 +369,46 @@ static int rc_check_host(FILE *fp, RC_DNS *dns, const RC_JOB *job,
 
 /* rc_check - the whole report */
 
-int     rc_check(FILE *fp, RC_DNS *dns, const RC_JOB *job, const char *domain,
-		         int connect)
+int rc_check(FILE *fp, RC_DNS *dns, const RC_JOB *job, const char *domain,
+             int connect)
 {
     RC_ROUTE route;
-    char    mlist[512];
-    char    summary[800];
-    char    first[1100];
-    char    dline[1100];
-    int     usable = 0;
-    int     i;
+    char mlist[512];
+    char summary[800];
+    char first[1100];
+    char dline[1100];
+    int usable = 0;
+    int i;
 
     rc_route_nexthop(dns, domain, job->mutants, 1, &route);
     fprintf(fp, "Next-hop domain %s (TLSA port %d%s%s)\n", route.domain,
-	    job->port, job->mutants ? ", mutants: " : "",
-	    job->mutants ? rc_mutant_list(job->mutants, mlist, sizeof(mlist)) : "");
+            job->port, job->mutants ? ", mutants: " : "",
+            job->mutants ? rc_mutant_list(job->mutants, mlist, sizeof(mlist))
+                         : "");
     rc_check_lookups(fp, "  ", route.lookups, route.nlookups);
     rc_check_kv(fp, "  ", "MX decision", "%s", route.why);
     first[0] = 0;
     if (route.action == RC_MX_USE || route.action == RC_MX_IMPLICIT) {
-	for (i = 0; i < route.nhosts; i++) {
-	    if (rc_check_host(fp, dns, job, &route, route.hosts + i, i, connect,
-			      summary, sizeof(summary), dline, sizeof(dline))
-		&& usable++ == 0)
-		snprintf(first, sizeof(first), "%s", dline);
-	}
+        for (i = 0; i < route.nhosts; i++) {
+            if (rc_check_host(fp, dns, job, &route, route.hosts + i, i, connect,
+                              summary, sizeof(summary), dline, sizeof(dline)) &&
+                usable++ == 0)
+                snprintf(first, sizeof(first), "%s", dline);
+        }
     }
     fprintf(fp, "\n");
     if (route.action == RC_MX_BOUNCE)
-	rc_check_kv(fp, "", "Domain decision", "bounce (%s)", route.why);
+        rc_check_kv(fp, "", "Domain decision", "bounce (%s)", route.why);
     else if (route.action == RC_MX_DEFER)
-	rc_check_kv(fp, "", "Domain decision", "defer (%s)", route.why);
+        rc_check_kv(fp, "", "Domain decision", "defer (%s)", route.why);
     else if (usable == 0)
-	rc_check_kv(fp, "", "Domain decision", "defer (no acceptable MX host)");
+        rc_check_kv(fp, "", "Domain decision", "defer (no acceptable MX host)");
     else if (!connect)
-	rc_check_kv(fp, "", "Domain decision", "%d of %d host(s) usable by DNS policy; first: %s",
-		    usable, route.nhosts, first);
+        rc_check_kv(fp, "", "Domain decision",
+                    "%d of %d host(s) usable by DNS policy; first: %s", usable,
+                    route.nhosts, first);
     else
-	rc_check_kv(fp, "", "Domain decision", "%s", first);
+        rc_check_kv(fp, "", "Domain decision", "%s", first);
     fflush(fp);
     rc_route_free(&route);
     return (usable > 0 ? 0 : 1);

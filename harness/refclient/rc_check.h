@@ -33,6 +33,6 @@
 #include "refclient/rc_session.h"
 
 extern int rc_check(FILE *fp, RC_DNS *, const RC_JOB *, const char *domain,
-		            int connect);
+                    int connect);
 
 #endif

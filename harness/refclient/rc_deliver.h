@@ -35,14 +35,13 @@ typedef enum {
 
 typedef struct {
     RC_OUT_STATUS status;
-    char    line[4096];
+    char line[4096];
 } RC_OUTCOME;
 
 extern void rc_deliver(RC_DNS *, const RC_JOB *, const char *domain,
-		               RC_OUTCOME *);
+                       RC_OUTCOME *);
 extern int rc_deliver_exit(RC_OUT_STATUS);
-extern void rc_deliver_params(const RC_JOB *, const RC_ROUTE *,
-			              const RC_HOST *, const char **refids,
-			              RC_TLS_PARAMS *);
+extern void rc_deliver_params(const RC_JOB *, const RC_ROUTE *, const RC_HOST *,
+                              const char **refids, RC_TLS_PARAMS *);
 
 #endif

@@ -25,17 +25,17 @@
 #include "refclient/rc_mutant.h"
 
 struct RC_DNS {
-    struct ub_ctx *ctx;			/* validating */
-    struct ub_ctx *raw;			/* permissive, made on demand */
-    char   *resolver;			/* NULL: resolv.conf */
-    char   *ta_file;			/* NULL: no trust anchor */
-    int     timeout;
-    int     no_dnssec;			/* mutant: nothing is secure */
+    struct ub_ctx *ctx; /* validating */
+    struct ub_ctx *raw; /* permissive, made on demand */
+    char *resolver;     /* NULL: resolv.conf */
+    char *ta_file;      /* NULL: no trust anchor */
+    int timeout;
+    int no_dnssec; /* mutant: nothing is secure */
 };
 
 typedef struct {
-    int     done;
-    int     err;
+    int done;
+    int err;
     struct ub_result *res;
 } RC_DNS_WAIT;
 
@@ -45,15 +45,15 @@ const char *rc_dns_type_str(int rrtype)
 {
     switch (rrtype) {
     case RC_DNS_T_A:
-	return ("A");
+        return ("A");
     case RC_DNS_T_CNAME:
-	return ("CNAME");
+        return ("CNAME");
     case RC_DNS_T_MX:
-	return ("MX");
+        return ("MX");
     case RC_DNS_T_AAAA:
-	return ("AAAA");
+        return ("AAAA");
     case RC_DNS_T_TLSA:
-	return ("TLSA");
+        return ("TLSA");
     }
     return ("?");
 }
@@ -61,21 +61,22 @@ const char *rc_dns_type_str(int rrtype)
 /* rc_dns_ctx_new - one libunbound context */
 
 static struct ub_ctx *rc_dns_ctx_new(const char *resolver, const char *ta_file,
-				             int permissive, char *err, size_t errlen)
+                                     int permissive, char *err, size_t errlen)
 {
     struct ub_ctx *ctx;
-    int     rc;
+    int rc;
 
     if ((ctx = ub_ctx_create()) == 0) {
-	snprintf(err, errlen, "ub_ctx_create failed");
-	return (0);
+        snprintf(err, errlen, "ub_ctx_create failed");
+        return (0);
     }
-#define RC_DNS_SET(opt, val) do { \
-	if ((rc = ub_ctx_set_option(ctx, (opt), (val))) != 0) { \
-	    snprintf(err, errlen, "libunbound option %s %s: %s", \
-		     (opt), (val), ub_strerror(rc)); \
-	    goto fail; \
-	} \
+#define RC_DNS_SET(opt, val)                                                   \
+    do {                                                                       \
+        if ((rc = ub_ctx_set_option(ctx, (opt), (val))) != 0) {                \
+            snprintf(err, errlen, "libunbound option %s %s: %s", (opt), (val), \
+                     ub_strerror(rc));                                         \
+            goto fail;                                                         \
+        }                                                                      \
     } while (0)
 
     /* The harness's resolver lives on 127/8. */
@@ -84,13 +85,13 @@ static struct ub_ctx *rc_dns_ctx_new(const char *resolver, const char *ta_file,
     RC_DNS_SET("val-sig-skew-min:", "0");
     RC_DNS_SET("val-sig-skew-max:", "0");
     if (resolver) {
-	if ((rc = ub_ctx_set_fwd(ctx, resolver)) != 0) {
-	    snprintf(err, errlen, "resolver %s: %s", resolver, ub_strerror(rc));
-	    goto fail;
-	}
+        if ((rc = ub_ctx_set_fwd(ctx, resolver)) != 0) {
+            snprintf(err, errlen, "resolver %s: %s", resolver, ub_strerror(rc));
+            goto fail;
+        }
     } else if ((rc = ub_ctx_resolvconf(ctx, 0)) != 0) {
-	snprintf(err, errlen, "/etc/resolv.conf: %s", ub_strerror(rc));
-	goto fail;
+        snprintf(err, errlen, "/etc/resolv.conf: %s", ub_strerror(rc));
+        goto fail;
     }
 
     /*
@@ -100,14 +101,14 @@ static struct ub_ctx *rc_dns_ctx_new(const char *resolver, const char *ta_file,
      * SERVFAILs, and so gets the bogus data at all.
      */
     if (permissive)
-	RC_DNS_SET("val-permissive-mode:", "yes");
+        RC_DNS_SET("val-permissive-mode:", "yes");
     if (ta_file && (rc = ub_ctx_add_ta_file(ctx, ta_file)) != 0) {
-	snprintf(err, errlen, "trust anchor %s: %s", ta_file, ub_strerror(rc));
-	goto fail;
+        snprintf(err, errlen, "trust anchor %s: %s", ta_file, ub_strerror(rc));
+        goto fail;
     }
     if ((rc = ub_ctx_async(ctx, 1)) != 0) {
-	snprintf(err, errlen, "ub_ctx_async: %s", ub_strerror(rc));
-	goto fail;
+        snprintf(err, errlen, "ub_ctx_async: %s", ub_strerror(rc));
+        goto fail;
     }
     return (ctx);
 
@@ -119,29 +120,30 @@ fail:
 /* rc_dns_create - validating resolver context */
 
 RC_DNS *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
-		              unsigned mutants, char *err, size_t errlen)
+                      unsigned mutants, char *err, size_t errlen)
 {
     RC_DNS *dns;
 
     if (mutants & RC_MUT_NO_DNSSEC) {
-	rc_log_info("DNSSEC validation off (mutant no-dnssec): every answer is insecure");
+        rc_log_info("DNSSEC validation off (mutant no-dnssec): every answer is "
+                    "insecure");
     } else if (ta_file == 0) {
-	rc_log_info("no trust anchor: no answer can be secure, no DANE");
+        rc_log_info("no trust anchor: no answer can be secure, no DANE");
     }
     if ((dns = calloc(1, sizeof(*dns))) == 0) {
-	snprintf(err, errlen, "out of memory");
-	return (0);
+        snprintf(err, errlen, "out of memory");
+        return (0);
     }
     dns->timeout = timeout > 0 ? timeout : 30;
     dns->no_dnssec = (mutants & RC_MUT_NO_DNSSEC) != 0;
-    if ((resolver && (dns->resolver = strdup(resolver)) == 0)
-	|| (ta_file && (dns->ta_file = strdup(ta_file)) == 0)) {
-	snprintf(err, errlen, "out of memory");
-	goto fail;
+    if ((resolver && (dns->resolver = strdup(resolver)) == 0) ||
+        (ta_file && (dns->ta_file = strdup(ta_file)) == 0)) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
     }
-    if ((dns->ctx = rc_dns_ctx_new(resolver, ta_file, dns->no_dnssec,
-				   err, errlen)) == 0)
-	goto fail;
+    if ((dns->ctx = rc_dns_ctx_new(resolver, ta_file, dns->no_dnssec, err,
+                                   errlen)) == 0)
+        goto fail;
     return (dns);
 
 fail:
@@ -153,13 +155,13 @@ fail:
 
 /* rc_dns_free - destroy resolver contexts */
 
-void    rc_dns_free(RC_DNS *dns)
+void rc_dns_free(RC_DNS *dns)
 {
     if (dns == 0)
-	return;
+        return;
     ub_ctx_delete(dns->ctx);
     if (dns->raw)
-	ub_ctx_delete(dns->raw);
+        ub_ctx_delete(dns->raw);
     free(dns->resolver);
     free(dns->ta_file);
     free(dns);
@@ -183,61 +185,62 @@ static long long rc_dns_now_ms(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* rc_dns_fill - ub_result to answer */
 
 static void rc_dns_fill(struct ub_result *res, RC_DNS_ANSWER *answer)
 {
-    int     n;
-    int     i;
+    int n;
+    int i;
 
     answer->rcode = res->rcode;
     if (res->canonname)
-	snprintf(answer->canon, sizeof(answer->canon), "%s", res->canonname);
+        snprintf(answer->canon, sizeof(answer->canon), "%s", res->canonname);
     if (res->bogus) {
-	answer->sec = RC_SEC_BOGUS;
-	answer->ans = RC_ANS_FAIL;
-	snprintf(answer->why, sizeof(answer->why), "%s",
-		 res->why_bogus ? res->why_bogus : "validation failure");
-	return;
+        answer->sec = RC_SEC_BOGUS;
+        answer->ans = RC_ANS_FAIL;
+        snprintf(answer->why, sizeof(answer->why), "%s",
+                 res->why_bogus ? res->why_bogus : "validation failure");
+        return;
     }
     answer->sec = res->secure ? RC_SEC_SECURE : RC_SEC_INSECURE;
     if (res->rcode == 3 || res->nxdomain) {
-	answer->ans = RC_ANS_NXDOMAIN;
-	return;
+        answer->ans = RC_ANS_NXDOMAIN;
+        return;
     }
     if (res->rcode != 0) {
-	answer->sec = RC_SEC_INDETERMINATE;
-	answer->ans = RC_ANS_FAIL;
-	snprintf(answer->why, sizeof(answer->why), "rcode %d%s", res->rcode,
-		 res->rcode == 2 ? " (SERVFAIL)" : res->rcode == 5 ?
-		 " (REFUSED)" : "");
-	return;
+        answer->sec = RC_SEC_INDETERMINATE;
+        answer->ans = RC_ANS_FAIL;
+        snprintf(answer->why, sizeof(answer->why), "rcode %d%s", res->rcode,
+                 res->rcode == 2   ? " (SERVFAIL)"
+                 : res->rcode == 5 ? " (REFUSED)"
+                                   : "");
+        return;
     }
     if (!res->havedata) {
-	answer->ans = RC_ANS_NODATA;
-	return;
+        answer->ans = RC_ANS_NODATA;
+        return;
     }
     for (n = 0; res->data[n]; n++)
-	 /* void */ ;
+        /* void */;
     answer->data = calloc(n ? n : 1, sizeof(*answer->data));
     answer->len = calloc(n ? n : 1, sizeof(*answer->len));
     if (answer->data == 0 || answer->len == 0) {
-	answer->sec = RC_SEC_INDETERMINATE;
-	answer->ans = RC_ANS_FAIL;
-	snprintf(answer->why, sizeof(answer->why), "out of memory");
-	return;
+        answer->sec = RC_SEC_INDETERMINATE;
+        answer->ans = RC_ANS_FAIL;
+        snprintf(answer->why, sizeof(answer->why), "out of memory");
+        return;
     }
     for (i = 0; i < n; i++) {
-	size_t  len = res->len[i] > 0 ? (size_t) res->len[i] : 0;
+        size_t len = res->len[i] > 0 ? (size_t)res->len[i] : 0;
 
-	if ((answer->data[i] = malloc(len ? len : 1)) == 0)
-	    break;
-	memcpy(answer->data[i], res->data[i], len);
-	answer->len[i] = len;
-	answer->count = i + 1;
+        if ((answer->data[i] = malloc(len ? len : 1)) == 0)
+            break;
+        memcpy(answer->data[i], res->data[i], len);
+        answer->len[i] = len;
+        answer->count = i + 1;
     }
     answer->ans = RC_ANS_DATA;
 }
@@ -245,12 +248,12 @@ static void rc_dns_fill(struct ub_result *res, RC_DNS_ANSWER *answer)
 /* rc_dns_resolve - one lookup with a deadline */
 
 static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
-			           int rrtype, RC_DNS_ANSWER *answer)
+                           int rrtype, RC_DNS_ANSWER *answer)
 {
     RC_DNS_WAIT wait;
-    long long deadline = rc_dns_now_ms() + (long long) timeout * 1000;
-    int     id;
-    int     rc;
+    long long deadline = rc_dns_now_ms() + (long long)timeout * 1000;
+    int id;
+    int rc;
 
     memset(answer, 0, sizeof(*answer));
     memset(&wait, 0, sizeof(wait));
@@ -259,41 +262,41 @@ static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
     rc_log_debug("query %s %s", name, rc_dns_type_str(rrtype));
     rc = ub_resolve_async(ctx, name, rrtype, 1, &wait, rc_dns_callback, &id);
     if (rc != 0) {
-	snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(rc));
-	return;
+        snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(rc));
+        return;
     }
     while (!wait.done) {
-	long long left = deadline - rc_dns_now_ms();
-	struct pollfd pfd;
+        long long left = deadline - rc_dns_now_ms();
+        struct pollfd pfd;
 
-	if (left <= 0) {
-	    ub_cancel(ctx, id);
-	    snprintf(answer->why, sizeof(answer->why), "timeout after %d s",
-		     timeout);
-	    return;
-	}
-	pfd.fd = ub_fd(ctx);
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (poll(&pfd, 1, (int) left) < 0 && errno != EINTR) {
-	    ub_cancel(ctx, id);
-	    snprintf(answer->why, sizeof(answer->why), "poll: %s",
-		     strerror(errno));
-	    return;
-	}
-	if (pfd.revents && (rc = ub_process(ctx)) != 0) {
-	    snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(rc));
-	    return;
-	}
+        if (left <= 0) {
+            ub_cancel(ctx, id);
+            snprintf(answer->why, sizeof(answer->why), "timeout after %d s",
+                     timeout);
+            return;
+        }
+        pfd.fd = ub_fd(ctx);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR) {
+            ub_cancel(ctx, id);
+            snprintf(answer->why, sizeof(answer->why), "poll: %s",
+                     strerror(errno));
+            return;
+        }
+        if (pfd.revents && (rc = ub_process(ctx)) != 0) {
+            snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(rc));
+            return;
+        }
     }
     if (wait.err != 0) {
-	snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(wait.err));
-	ub_resolve_free(wait.res);
-	return;
+        snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(wait.err));
+        ub_resolve_free(wait.res);
+        return;
     }
     if (wait.res == 0) {
-	snprintf(answer->why, sizeof(answer->why), "no result");
-	return;
+        snprintf(answer->why, sizeof(answer->why), "no result");
+        return;
     }
     rc_dns_fill(wait.res, answer);
     ub_resolve_free(wait.res);
@@ -301,44 +304,44 @@ static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
 
 /* rc_dns_lookup - validated lookup */
 
-void    rc_dns_lookup(RC_DNS *dns, const char *name, int rrtype,
-		              RC_DNS_ANSWER *answer)
+void rc_dns_lookup(RC_DNS *dns, const char *name, int rrtype,
+                   RC_DNS_ANSWER *answer)
 {
     rc_dns_resolve(dns->ctx, dns->timeout, name, rrtype, answer);
     if (dns->no_dnssec && answer->sec == RC_SEC_SECURE)
-	answer->sec = RC_SEC_INSECURE;
+        answer->sec = RC_SEC_INSECURE;
 }
 
 /* rc_dns_lookup_unvalidated - permissive lookup: bogus data as insecure */
 
-void    rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
-				          RC_DNS_ANSWER *answer)
+void rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
+                               RC_DNS_ANSWER *answer)
 {
-    char    err[256];
+    char err[256];
 
-    if (dns->raw == 0
-	&& (dns->raw = rc_dns_ctx_new(dns->resolver, dns->ta_file, 1,
-				      err, sizeof(err))) == 0) {
-	memset(answer, 0, sizeof(*answer));
-	answer->sec = RC_SEC_INDETERMINATE;
-	answer->ans = RC_ANS_FAIL;
-	snprintf(answer->why, sizeof(answer->why), "%s", err);
-	return;
+    if (dns->raw == 0 &&
+        (dns->raw = rc_dns_ctx_new(dns->resolver, dns->ta_file, 1, err,
+                                   sizeof(err))) == 0) {
+        memset(answer, 0, sizeof(*answer));
+        answer->sec = RC_SEC_INDETERMINATE;
+        answer->ans = RC_ANS_FAIL;
+        snprintf(answer->why, sizeof(answer->why), "%s", err);
+        return;
     }
     rc_dns_resolve(dns->raw, dns->timeout, name, rrtype, answer);
     answer->unvalidated = 1;
     if (answer->sec == RC_SEC_SECURE)
-	answer->sec = RC_SEC_INSECURE;
+        answer->sec = RC_SEC_INSECURE;
 }
 
 /* rc_dns_answer_free - release answer data */
 
-void    rc_dns_answer_free(RC_DNS_ANSWER *answer)
+void rc_dns_answer_free(RC_DNS_ANSWER *answer)
 {
-    int     i;
+    int i;
 
     for (i = 0; i < answer->count; i++)
-	free(answer->data[i]);
+        free(answer->data[i]);
     free(answer->data);
     free(answer->len);
     answer->data = 0;
@@ -348,59 +351,61 @@ void    rc_dns_answer_free(RC_DNS_ANSWER *answer)
 
 /* rc_dns_name_str - wire-format name at *OFF to text, absolute */
 
-int     rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
-			        char *buf, size_t buflen)
+int rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
+                    char *buf, size_t buflen)
 {
-    size_t  pos = *off;
-    size_t  out = 0;
-    size_t  total = 0;
+    size_t pos = *off;
+    size_t out = 0;
+    size_t total = 0;
 
-#define RC_DNS_PUT(c) do { \
-	if (out + 1 >= buflen) return (-1); \
-	buf[out++] = (c); \
+#define RC_DNS_PUT(c)                                                          \
+    do {                                                                       \
+        if (out + 1 >= buflen)                                                 \
+            return (-1);                                                       \
+        buf[out++] = (c);                                                      \
     } while (0)
 
     if (buflen == 0)
-	return (-1);
+        return (-1);
     for (;;) {
-	size_t  lab;
-	size_t  i;
+        size_t lab;
+        size_t i;
 
-	if (pos >= len)
-	    return (-1);
-	lab = wire[pos++];
-	if (lab & 0xc0)				/* no compression in RDATA */
-	    return (-1);
-	total += lab + 1;
-	if (total > 255)
-	    return (-1);
-	if (lab == 0)
-	    break;
-	if (pos + lab > len)
-	    return (-1);
-	for (i = 0; i < lab; i++) {
-	    unsigned char c = wire[pos + i];
+        if (pos >= len)
+            return (-1);
+        lab = wire[pos++];
+        if (lab & 0xc0) /* no compression in RDATA */
+            return (-1);
+        total += lab + 1;
+        if (total > 255)
+            return (-1);
+        if (lab == 0)
+            break;
+        if (pos + lab > len)
+            return (-1);
+        for (i = 0; i < lab; i++) {
+            unsigned char c = wire[pos + i];
 
-	    if (c == '.' || c == '\\') {
-		RC_DNS_PUT('\\');
-		RC_DNS_PUT(c);
-	    } else if (c <= ' ' || c >= 0x7f) {
-		char    esc[5];
+            if (c == '.' || c == '\\') {
+                RC_DNS_PUT('\\');
+                RC_DNS_PUT(c);
+            } else if (c <= ' ' || c >= 0x7f) {
+                char esc[5];
 
-		snprintf(esc, sizeof(esc), "\\%03u", c);
-		RC_DNS_PUT(esc[0]);
-		RC_DNS_PUT(esc[1]);
-		RC_DNS_PUT(esc[2]);
-		RC_DNS_PUT(esc[3]);
-	    } else {
-		RC_DNS_PUT(c);
-	    }
-	}
-	pos += lab;
-	RC_DNS_PUT('.');
+                snprintf(esc, sizeof(esc), "\\%03u", c);
+                RC_DNS_PUT(esc[0]);
+                RC_DNS_PUT(esc[1]);
+                RC_DNS_PUT(esc[2]);
+                RC_DNS_PUT(esc[3]);
+            } else {
+                RC_DNS_PUT(c);
+            }
+        }
+        pos += lab;
+        RC_DNS_PUT('.');
     }
     if (out == 0)
-	RC_DNS_PUT('.');
+        RC_DNS_PUT('.');
     buf[out] = 0;
     *off = pos;
     return (0);
@@ -408,42 +413,41 @@ int     rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
 
 /* rc_dns_mx_free - free a parsed MX array */
 
-void    rc_dns_mx_free(RC_MX *mx, int n)
+void rc_dns_mx_free(RC_MX *mx, int n)
 {
-    int     i;
+    int i;
 
     if (mx == 0)
-	return;
+        return;
     for (i = 0; i < n; i++)
-	free(mx[i].name);
+        free(mx[i].name);
     free(mx);
 }
 
 /* rc_dns_parse_mx - MX RDATA to array; -1 on malformed data */
 
-int     rc_dns_parse_mx(const RC_DNS_ANSWER *answer, RC_MX **mxp)
+int rc_dns_parse_mx(const RC_DNS_ANSWER *answer, RC_MX **mxp)
 {
-    RC_MX  *mx;
-    int     i;
-    char    name[RC_DNS_NAMELEN];
+    RC_MX *mx;
+    int i;
+    char name[RC_DNS_NAMELEN];
 
     *mxp = 0;
     if (answer->count == 0)
-	return (0);
+        return (0);
     if ((mx = calloc(answer->count, sizeof(*mx))) == 0)
-	return (-1);
+        return (-1);
     for (i = 0; i < answer->count; i++) {
-	size_t  off = 2;
+        size_t off = 2;
 
-	if (answer->len[i] < 3
-	    || rc_dns_name_str(answer->data[i], answer->len[i], &off,
-			       name, sizeof(name)) < 0
-	    || off != answer->len[i]
-	    || (mx[i].name = strdup(name)) == 0) {
-	    rc_dns_mx_free(mx, i);
-	    return (-1);
-	}
-	mx[i].pref = (answer->data[i][0] << 8) | answer->data[i][1];
+        if (answer->len[i] < 3 ||
+            rc_dns_name_str(answer->data[i], answer->len[i], &off, name,
+                            sizeof(name)) < 0 ||
+            off != answer->len[i] || (mx[i].name = strdup(name)) == 0) {
+            rc_dns_mx_free(mx, i);
+            return (-1);
+        }
+        mx[i].pref = (answer->data[i][0] << 8) | answer->data[i][1];
     }
     *mxp = mx;
     return (answer->count);
@@ -451,26 +455,26 @@ int     rc_dns_parse_mx(const RC_DNS_ANSWER *answer, RC_MX **mxp)
 
 /* rc_dns_parse_tlsa - TLSA RDATA to array; data points into ANSWER */
 
-int     rc_dns_parse_tlsa(const RC_DNS_ANSWER *answer, RC_TLSA **tlsap)
+int rc_dns_parse_tlsa(const RC_DNS_ANSWER *answer, RC_TLSA **tlsap)
 {
     RC_TLSA *tlsa;
-    int     i;
+    int i;
 
     *tlsap = 0;
     if (answer->count == 0)
-	return (0);
+        return (0);
     if ((tlsa = calloc(answer->count, sizeof(*tlsa))) == 0)
-	return (-1);
+        return (-1);
     for (i = 0; i < answer->count; i++) {
-	if (answer->len[i] < 3) {		/* malformed: unusable */
-	    tlsa[i].usage = 255;
-	    continue;
-	}
-	tlsa[i].usage = answer->data[i][0];
-	tlsa[i].selector = answer->data[i][1];
-	tlsa[i].mtype = answer->data[i][2];
-	tlsa[i].data = answer->data[i] + 3;
-	tlsa[i].len = answer->len[i] - 3;
+        if (answer->len[i] < 3) { /* malformed: unusable */
+            tlsa[i].usage = 255;
+            continue;
+        }
+        tlsa[i].usage = answer->data[i][0];
+        tlsa[i].selector = answer->data[i][1];
+        tlsa[i].mtype = answer->data[i][2];
+        tlsa[i].data = answer->data[i] + 3;
+        tlsa[i].len = answer->len[i] - 3;
     }
     *tlsap = tlsa;
     return (answer->count);
@@ -478,12 +482,12 @@ int     rc_dns_parse_tlsa(const RC_DNS_ANSWER *answer, RC_TLSA **tlsap)
 
 /* rc_dns_addr_str - A/AAAA RDATA to text; NULL if malformed */
 
-char   *rc_dns_addr_str(int rrtype, const unsigned char *data, size_t len,
-			        char *buf, size_t buflen)
+char *rc_dns_addr_str(int rrtype, const unsigned char *data, size_t len,
+                      char *buf, size_t buflen)
 {
     if (rrtype == RC_DNS_T_A && len == 4)
-	return ((char *) inet_ntop(AF_INET, data, buf, buflen));
+        return ((char *)inet_ntop(AF_INET, data, buf, buflen));
     if (rrtype == RC_DNS_T_AAAA && len == 16)
-	return ((char *) inet_ntop(AF_INET6, data, buf, buflen));
+        return ((char *)inet_ntop(AF_INET6, data, buf, buflen));
     return (0);
 }

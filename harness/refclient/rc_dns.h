@@ -38,45 +38,45 @@
 
 #include "refclient/rc_policy.h"
 
-#define RC_DNS_NAMELEN	1025
+#define RC_DNS_NAMELEN 1025
 
-#define RC_DNS_T_A	1
-#define RC_DNS_T_CNAME	5
-#define RC_DNS_T_MX	15
-#define RC_DNS_T_AAAA	28
-#define RC_DNS_T_TLSA	52
+#define RC_DNS_T_A 1
+#define RC_DNS_T_CNAME 5
+#define RC_DNS_T_MX 15
+#define RC_DNS_T_AAAA 28
+#define RC_DNS_T_TLSA 52
 
 typedef struct RC_DNS RC_DNS;
 
 typedef struct {
-    RC_SEC  sec;
-    RC_ANS  ans;
-    int     rcode;
-    int     unvalidated;		/* from the permissive context */
-    char    why[256];			/* bogus or failure reason */
-    char    canon[RC_DNS_NAMELEN];	/* CNAME target, "" if none */
-    int     count;
+    RC_SEC sec;
+    RC_ANS ans;
+    int rcode;
+    int unvalidated;            /* from the permissive context */
+    char why[256];              /* bogus or failure reason */
+    char canon[RC_DNS_NAMELEN]; /* CNAME target, "" if none */
+    int count;
     unsigned char **data;
     size_t *len;
 } RC_DNS_ANSWER;
 
 extern RC_DNS *rc_dns_create(const char *resolver, const char *ta_file,
-			             int timeout, unsigned mutants,
-			             char *err, size_t errlen);
+                             int timeout, unsigned mutants, char *err,
+                             size_t errlen);
 extern void rc_dns_free(RC_DNS *);
 extern void rc_dns_lookup(RC_DNS *, const char *name, int rrtype,
-			          RC_DNS_ANSWER *);
-extern void rc_dns_lookup_unvalidated(RC_DNS *, const char *name,
-				              int rrtype, RC_DNS_ANSWER *);
+                          RC_DNS_ANSWER *);
+extern void rc_dns_lookup_unvalidated(RC_DNS *, const char *name, int rrtype,
+                                      RC_DNS_ANSWER *);
 extern void rc_dns_answer_free(RC_DNS_ANSWER *);
 
-extern int rc_dns_name_str(const unsigned char *wire, size_t len,
-			           size_t *off, char *buf, size_t buflen);
+extern int rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
+                           char *buf, size_t buflen);
 extern int rc_dns_parse_mx(const RC_DNS_ANSWER *, RC_MX **);
 extern void rc_dns_mx_free(RC_MX *, int);
 extern int rc_dns_parse_tlsa(const RC_DNS_ANSWER *, RC_TLSA **);
-extern char *rc_dns_addr_str(int rrtype, const unsigned char *data,
-			             size_t len, char *buf, size_t buflen);
+extern char *rc_dns_addr_str(int rrtype, const unsigned char *data, size_t len,
+                             char *buf, size_t buflen);
 extern const char *rc_dns_type_str(int rrtype);
 
 #endif

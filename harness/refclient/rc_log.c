@@ -20,7 +20,7 @@ static int rc_log_quiet_flag;
 
 /* rc_log_init - set verbosity */
 
-void    rc_log_init(int verbose, int quiet)
+void rc_log_init(int verbose, int quiet)
 {
     rc_log_verbose_flag = verbose;
     rc_log_quiet_flag = quiet;
@@ -28,7 +28,7 @@ void    rc_log_init(int verbose, int quiet)
 
 /* rc_log_verbose - is debug logging on? */
 
-int     rc_log_verbose(void)
+int rc_log_verbose(void)
 {
     return (rc_log_verbose_flag && !rc_log_quiet_flag);
 }
@@ -37,10 +37,10 @@ int     rc_log_verbose(void)
 
 static void rc_log_vprint(const char *fmt, va_list ap)
 {
-    char    line[2048];
+    char line[2048];
 
     if (rc_log_quiet_flag)
-	return;
+        return;
     vsnprintf(line, sizeof(line), fmt, ap);
     fprintf(stderr, RC_LOG_PREFIX "%s\n", line);
     fflush(stderr);
@@ -48,7 +48,7 @@ static void rc_log_vprint(const char *fmt, va_list ap)
 
 /* rc_log_info - log one decision */
 
-void    rc_log_info(const char *fmt, ...)
+void rc_log_info(const char *fmt, ...)
 {
     va_list ap;
 
@@ -59,12 +59,12 @@ void    rc_log_info(const char *fmt, ...)
 
 /* rc_log_debug - log one detail, with --verbose only */
 
-void    rc_log_debug(const char *fmt, ...)
+void rc_log_debug(const char *fmt, ...)
 {
     va_list ap;
 
     if (!rc_log_verbose_flag)
-	return;
+        return;
     va_start(ap, fmt);
     rc_log_vprint(fmt, ap);
     va_end(ap);

@@ -16,29 +16,29 @@
 
 /* rc_msg_stuff - CRLF line ends, dot-stuffing, final dot */
 
-char   *rc_msg_stuff(const char *in, size_t len, size_t *outlen)
+char *rc_msg_stuff(const char *in, size_t len, size_t *outlen)
 {
-    size_t  max = 2 * len + 8;		/* worst case: "." -> "..\r\n" */
-    char   *out = malloc(max);
-    size_t  o = 0;
-    size_t  i = 0;
+    size_t max = 2 * len + 8; /* worst case: "." -> "..\r\n" */
+    char *out = malloc(max);
+    size_t o = 0;
+    size_t i = 0;
 
     if (out == 0)
-	return (0);
+        return (0);
     while (i < len) {
-	const char *nl = memchr(in + i, '\n', len - i);
-	size_t  end = nl ? (size_t) (nl - in) : len;
-	size_t  stop = end;
+        const char *nl = memchr(in + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - in) : len;
+        size_t stop = end;
 
-	if (nl && stop > i && in[stop - 1] == '\r')
-	    stop--;
-	if (in[i] == '.')
-	    out[o++] = '.';
-	memcpy(out + o, in + i, stop - i);
-	o += stop - i;
-	out[o++] = '\r';
-	out[o++] = '\n';
-	i = nl ? end + 1 : len;
+        if (nl && stop > i && in[stop - 1] == '\r')
+            stop--;
+        if (in[i] == '.')
+            out[o++] = '.';
+        memcpy(out + o, in + i, stop - i);
+        o += stop - i;
+        out[o++] = '\r';
+        out[o++] = '\n';
+        i = nl ? end + 1 : len;
     }
     memcpy(out + o, ".\r\n", 3);
     o += 3;
@@ -48,43 +48,43 @@ char   *rc_msg_stuff(const char *in, size_t len, size_t *outlen)
 
 /* rc_msg_load - read and stuff a message file */
 
-char   *rc_msg_load(const char *path, size_t *outlen, char *err, size_t errlen)
+char *rc_msg_load(const char *path, size_t *outlen, char *err, size_t errlen)
 {
-    FILE   *fp;
-    char   *raw = 0;
-    size_t  len = 0;
-    size_t  cap = 0;
-    char   *out;
+    FILE *fp;
+    char *raw = 0;
+    size_t len = 0;
+    size_t cap = 0;
+    char *out;
 
     if ((fp = fopen(path, "rb")) == 0) {
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	return (0);
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return (0);
     }
     for (;;) {
-	size_t  n;
+        size_t n;
 
-	if (len == cap) {
-	    char   *bigger = realloc(raw, cap ? 2 * cap : 65536);
+        if (len == cap) {
+            char *bigger = realloc(raw, cap ? 2 * cap : 65536);
 
-	    if (bigger == 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	    }
-	    raw = bigger;
-	    cap = cap ? 2 * cap : 65536;
-	}
-	n = fread(raw + len, 1, cap - len, fp);
-	len += n;
-	if (n == 0)
-	    break;
+            if (bigger == 0) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto fail;
+            }
+            raw = bigger;
+            cap = cap ? 2 * cap : 65536;
+        }
+        n = fread(raw + len, 1, cap - len, fp);
+        len += n;
+        if (n == 0)
+            break;
     }
     if (ferror(fp)) {
-	snprintf(err, errlen, "%s: read error", path);
-	goto fail;
+        snprintf(err, errlen, "%s: read error", path);
+        goto fail;
     }
     fclose(fp);
     if ((out = rc_msg_stuff(raw, len, outlen)) == 0)
-	snprintf(err, errlen, "%s: out of memory", path);
+        snprintf(err, errlen, "%s: out of memory", path);
     free(raw);
     return (out);
 

@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 extern char *rc_msg_stuff(const char *in, size_t len, size_t *outlen);
-extern char *rc_msg_load(const char *path, size_t *outlen,
-			         char *err, size_t errlen);
+extern char *rc_msg_load(const char *path, size_t *outlen, char *err,
+                         size_t errlen);
 
 #endif

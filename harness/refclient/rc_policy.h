@@ -49,23 +49,23 @@ typedef struct {
     unsigned char selector;
     unsigned char mtype;
     unsigned char *data;
-    size_t  len;
+    size_t len;
 } RC_TLSA;
 
 typedef enum {
     RC_TLSA_USABLE,
-    RC_TLSA_PKIX_USAGE,			/* usage 0 or 1: unusable in SMTP */
-    RC_TLSA_BAD_USAGE,			/* usage > 3 */
-    RC_TLSA_BAD_SELECTOR,		/* selector > 1 */
-    RC_TLSA_BAD_MTYPE,			/* matching type > 2 */
-    RC_TLSA_BAD_LENGTH,			/* digest length or empty data */
-    RC_TLSA_BAD_DATA,			/* Full(0) data that is not DER */
+    RC_TLSA_PKIX_USAGE,   /* usage 0 or 1: unusable in SMTP */
+    RC_TLSA_BAD_USAGE,    /* usage > 3 */
+    RC_TLSA_BAD_SELECTOR, /* selector > 1 */
+    RC_TLSA_BAD_MTYPE,    /* matching type > 2 */
+    RC_TLSA_BAD_LENGTH,   /* digest length or empty data */
+    RC_TLSA_BAD_DATA,     /* Full(0) data that is not DER */
 } RC_TLSA_CLASS;
 
 extern RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *);
 extern const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS);
 extern int rc_policy_tlsa_usable(const RC_TLSA *, unsigned mutants,
-				         RC_TLSA_CLASS *);
+                                 RC_TLSA_CLASS *);
 
 /*
  * Digest algorithm agility (RFC 7671 9): among usable records, per
@@ -74,41 +74,41 @@ extern int rc_policy_tlsa_usable(const RC_TLSA *, unsigned mutants,
  * to 1 for the records that do; the count is returned.
  */
 extern int rc_policy_tlsa_agility(const RC_TLSA *, int n, unsigned mutants,
-				          int *keep);
+                                  int *keep);
 
 /*
  * What a host requires of TLS. RC_LEVEL_UNUSABLE: skip the host.
  */
 typedef enum {
     RC_LEVEL_UNUSABLE,
-    RC_LEVEL_OPPORTUNISTIC,		/* pre-DANE: TLS if offered */
-    RC_LEVEL_MANDATORY,			/* TLS, unauthenticated */
-    RC_LEVEL_DANE,			/* TLS, DANE-authenticated */
+    RC_LEVEL_OPPORTUNISTIC, /* pre-DANE: TLS if offered */
+    RC_LEVEL_MANDATORY,     /* TLS, unauthenticated */
+    RC_LEVEL_DANE,          /* TLS, DANE-authenticated */
 } RC_LEVEL;
 
 extern const char *rc_level_str(RC_LEVEL);
 
 extern RC_LEVEL rc_policy_tlsa_level(RC_SEC, RC_ANS, int n_usable,
-				             unsigned mutants, const char **why);
+                                     unsigned mutants, const char **why);
 
 /*
  * Next-hop MX lookup outcome.
  */
 typedef enum {
-    RC_MX_USE,				/* use the MX hosts */
-    RC_MX_IMPLICIT,			/* no MX: domain is its own host */
-    RC_MX_BOUNCE,			/* domain does not exist */
-    RC_MX_DEFER,			/* lookup failed: defer */
+    RC_MX_USE,      /* use the MX hosts */
+    RC_MX_IMPLICIT, /* no MX: domain is its own host */
+    RC_MX_BOUNCE,   /* domain does not exist */
+    RC_MX_DEFER,    /* lookup failed: defer */
 } RC_MX_ACTION;
 
 extern RC_MX_ACTION rc_policy_mx_action(RC_SEC, RC_ANS, unsigned mutants,
-					        const char **why);
+                                        const char **why);
 
 extern int rc_policy_want_refetch(RC_SEC, unsigned mutants);
 
 typedef struct {
-    int     pref;
-    char   *name;			/* malloc()ed, absolute */
+    int pref;
+    char *name; /* malloc()ed, absolute */
 } RC_MX;
 
 extern int rc_policy_mx_prepare(RC_MX *, int n, int *null_mx);
@@ -116,9 +116,9 @@ extern int rc_policy_mx_prepare(RC_MX *, int n, int *null_mx);
 /*
  * Host addresses and TLSA base domains.
  */
-extern int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans,
-				         RC_SEC aaaa_sec, RC_ANS aaaa_ans,
-				         int *secure, const char **why);
+extern int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans, RC_SEC aaaa_sec,
+                                 RC_ANS aaaa_ans, int *secure,
+                                 const char **why);
 
 /*
  * rc_policy_tlsa_bases() lists where to look up TLSA, in order, for HOST
@@ -129,12 +129,12 @@ extern int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans,
  * but the chain ends insecure (RFC 7672 2.2.2, RFC 7671 7). The first
  * name with secure TLSA records is the TLSA base domain.
  */
-#define RC_POLICY_MAX_BASES	2
+#define RC_POLICY_MAX_BASES 2
 
 extern int rc_policy_tlsa_bases(const char *host, const char *canon,
-				        int mx_secure, int addr_secure,
-				        int first_hop_secure, unsigned mutants,
-				        const char **bases, const char **why);
+                                int mx_secure, int addr_secure,
+                                int first_hop_secure, unsigned mutants,
+                                const char **bases, const char **why);
 
 /*
  * DANE-TA(2) reference identifiers: the TLSA base domain, the MX host
@@ -142,41 +142,42 @@ extern int rc_policy_tlsa_bases(const char *host, const char *canon,
  * CNAME chain is secure (CANON, NULL otherwise) and, for MX-resolved
  * delivery, the next-hop domain. Duplicates are dropped.
  */
-#define RC_POLICY_MAX_REFIDS	4
+#define RC_POLICY_MAX_REFIDS 4
 
 extern int rc_policy_refids(const char *base, const char *mxhost,
-			            const char *canon, const char *nexthop,
-			            int mx_resolved, const char **refids);
+                            const char *canon, const char *nexthop,
+                            int mx_resolved, const char **refids);
 
 /*
  * SMTP session decisions.
  */
 typedef enum {
-    RC_ACT_CLEAR,			/* deliver in clear */
-    RC_ACT_HOST_FAIL,			/* QUIT, next host */
+    RC_ACT_CLEAR,     /* deliver in clear */
+    RC_ACT_HOST_FAIL, /* QUIT, next host */
 } RC_ACTION;
 
 extern RC_ACTION rc_policy_no_starttls(RC_LEVEL, unsigned mutants,
-				               const char **why);
-extern const char *rc_policy_sni(RC_LEVEL, const char *base,
-				         const char *mxhost, unsigned mutants);
+                                       const char **why);
+extern const char *rc_policy_sni(RC_LEVEL, const char *base, const char *mxhost,
+                                 unsigned mutants);
 
 /*
  * What the TLS layer verifies for a DANE host (bit mask). The correct
  * client: RC_CHECK_VERIFY | RC_CHECK_TA_NAMES | RC_CHECK_AGILITY.
  */
-#define RC_CHECK_VERIFY		(1U << 0)	/* hand TLSA records to TLS */
-#define RC_CHECK_TA_NAMES	(1U << 1)	/* DANE-TA(2) name checks */
-#define RC_CHECK_AGILITY	(1U << 2)	/* ignore weaker digests */
-#define RC_CHECK_EE_NAMES	(1U << 3)	/* DANE-EE(3) name checks (wrong) */
-#define RC_CHECK_EE_DATES	(1U << 4)	/* DANE-EE(3) leaf dates (wrong) */
-#define RC_CHECK_PKIX_STORE	(1U << 5)	/* --ca-file in the TLS store (wrong) */
-#define RC_CHECK_PKIX_FALLBACK	(1U << 6)	/* PKIX after a DANE failure (wrong) */
+#define RC_CHECK_VERIFY (1U << 0)     /* hand TLSA records to TLS */
+#define RC_CHECK_TA_NAMES (1U << 1)   /* DANE-TA(2) name checks */
+#define RC_CHECK_AGILITY (1U << 2)    /* ignore weaker digests */
+#define RC_CHECK_EE_NAMES (1U << 3)   /* DANE-EE(3) name checks (wrong) */
+#define RC_CHECK_EE_DATES (1U << 4)   /* DANE-EE(3) leaf dates (wrong) */
+#define RC_CHECK_PKIX_STORE (1U << 5) /* --ca-file in the TLS store (wrong) */
+/* PKIX after a DANE failure (wrong) */
+#define RC_CHECK_PKIX_FALLBACK (1U << 6)
 
 extern unsigned rc_policy_tls_checks(unsigned mutants);
 extern int rc_policy_tls_accept(RC_LEVEL, int verify_ok, int dane_depth,
-				        int pkix_ok, unsigned mutants,
-				        const char **why);
+                                int pkix_ok, unsigned mutants,
+                                const char **why);
 extern int rc_policy_reply_class(int code, unsigned mutants);
 
 /*
@@ -187,9 +188,9 @@ extern int rc_policy_reply_class(int code, unsigned mutants);
  * correct client).
  */
 extern RC_LEVEL rc_policy_host_level(RC_LEVEL, unsigned mutants,
-				             const char **why);
-extern int rc_policy_cleartext_retry(RC_LEVEL, int starttls_sent,
-				             int tls_done, unsigned mutants);
+                                     const char **why);
+extern int rc_policy_cleartext_retry(RC_LEVEL, int starttls_sent, int tls_done,
+                                     unsigned mutants);
 
 /*
  * Name helpers.

@@ -21,49 +21,50 @@
 /* rc_route_lookup - lookup, refetched unvalidated for ignore-bogus */
 
 static void rc_route_lookup(RC_DNS *dns, const char *name, int rrtype,
-			            unsigned mutants, RC_DNS_ANSWER *answer)
+                            unsigned mutants, RC_DNS_ANSWER *answer)
 {
     rc_dns_lookup(dns, name, rrtype, answer);
     if (rc_policy_want_refetch(answer->sec, mutants)) {
-	rc_log_info("%s %s %s (%s): fetching again without validation (mutant ignore-bogus)",
-		    name, rc_dns_type_str(rrtype), rc_sec_str(answer->sec),
-		    answer->why);
-	rc_dns_answer_free(answer);
-	rc_dns_lookup_unvalidated(dns, name, rrtype, answer);
+        rc_log_info("%s %s %s (%s): fetching again without validation (mutant "
+                    "ignore-bogus)",
+                    name, rc_dns_type_str(rrtype), rc_sec_str(answer->sec),
+                    answer->why);
+        rc_dns_answer_free(answer);
+        rc_dns_lookup_unvalidated(dns, name, rrtype, answer);
     }
 }
 
 /* rc_route_status - "secure", "bogus (why)", ... for logging */
 
 static const char *rc_route_status(const RC_DNS_ANSWER *a, char *buf,
-				           size_t len)
+                                   size_t len)
 {
     if (a->why[0])
-	snprintf(buf, len, "%s%s (%s)", rc_sec_str(a->sec),
-		 a->unvalidated ? ", unvalidated" : "", a->why);
+        snprintf(buf, len, "%s%s (%s)", rc_sec_str(a->sec),
+                 a->unvalidated ? ", unvalidated" : "", a->why);
     else
-	snprintf(buf, len, "%s%s", rc_sec_str(a->sec),
-		 a->unvalidated ? ", unvalidated" : "");
+        snprintf(buf, len, "%s%s", rc_sec_str(a->sec),
+                 a->unvalidated ? ", unvalidated" : "");
     return (buf);
 }
 
 /* rc_route_record - append one lookup to a report list */
 
 static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
-			            const char *name, const RC_DNS_ANSWER *a,
-			            const char *fmt,...)
+                            const char *name, const RC_DNS_ANSWER *a,
+                            const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
-			            const char *name, const RC_DNS_ANSWER *a,
-			            const char *fmt,...)
+                            const char *name, const RC_DNS_ANSWER *a,
+                            const char *fmt, ...)
 {
     RC_LOOKUP *bigger = realloc(*list, (*n + 1) * sizeof(**list));
     RC_LOOKUP *l;
     va_list ap;
 
     if (bigger == 0)
-	return;
+        return;
     *list = bigger;
     l = bigger + (*n)++;
     memset(l, 0, sizeof(*l));
@@ -73,13 +74,13 @@ static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
     l->ans = a->ans;
     l->unvalidated = a->unvalidated;
     if (a->ans == RC_ANS_FAIL) {
-	snprintf(l->result, sizeof(l->result), "%s", a->why[0] ? a->why
-		 : "lookup failed");
-	return;
+        snprintf(l->result, sizeof(l->result), "%s",
+                 a->why[0] ? a->why : "lookup failed");
+        return;
     }
     if (a->ans != RC_ANS_DATA) {
-	snprintf(l->result, sizeof(l->result), "%s", rc_ans_str(a->ans));
-	return;
+        snprintf(l->result, sizeof(l->result), "%s", rc_ans_str(a->ans));
+        return;
     }
     va_start(ap, fmt);
     vsnprintf(l->result, sizeof(l->result), fmt, ap);
@@ -91,58 +92,58 @@ static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
 static void rc_route_cname_note(const char *name, const RC_DNS_ANSWER *a)
 {
     if (a->canon[0] && !rc_policy_name_eq(a->canon, name))
-	rc_log_info("%s is an alias for %s", name, a->canon);
+        rc_log_info("%s is an alias for %s", name, a->canon);
 }
 
 /* rc_route_cname_walk - CNAME chain hop by hop; status of the first hop */
 
-static int rc_route_cname_walk(RC_DNS *dns, const char *name,
-			               RC_LOOKUP **list, int *n)
+static int rc_route_cname_walk(RC_DNS *dns, const char *name, RC_LOOKUP **list,
+                               int *n)
 {
-    char    cur[RC_DNS_NAMELEN];
-    int     first = -1;
-    int     hop;
+    char cur[RC_DNS_NAMELEN];
+    int first = -1;
+    int hop;
 
     snprintf(cur, sizeof(cur), "%s", name);
     for (hop = 0; hop < RC_ROUTE_MAX_HOPS; hop++) {
-	RC_DNS_ANSWER a;
-	char    target[RC_DNS_NAMELEN];
-	size_t  off = 0;
-	int     ok;
+        RC_DNS_ANSWER a;
+        char target[RC_DNS_NAMELEN];
+        size_t off = 0;
+        int ok;
 
-	rc_dns_lookup(dns, cur, RC_DNS_T_CNAME, &a);
-	ok = (a.ans == RC_ANS_DATA && a.count > 0
-	      && rc_dns_name_str(a.data[0], a.len[0], &off, target,
-				 sizeof(target)) == 0);
-	if (first < 0)
-	    first = ok && a.sec == RC_SEC_SECURE;
-	if (a.ans == RC_ANS_DATA || a.ans == RC_ANS_FAIL)
-	    rc_route_record(list, n, RC_DNS_T_CNAME, cur, &a, "%s",
-			    ok ? target : "malformed CNAME");
-	if (ok)
-	    rc_log_info("CNAME %s %s: %s", cur, rc_sec_str(a.sec), target);
-	rc_dns_answer_free(&a);
-	if (!ok)
-	    break;
-	snprintf(cur, sizeof(cur), "%s", target);
+        rc_dns_lookup(dns, cur, RC_DNS_T_CNAME, &a);
+        ok = (a.ans == RC_ANS_DATA && a.count > 0 &&
+              rc_dns_name_str(a.data[0], a.len[0], &off, target,
+                              sizeof(target)) == 0);
+        if (first < 0)
+            first = ok && a.sec == RC_SEC_SECURE;
+        if (a.ans == RC_ANS_DATA || a.ans == RC_ANS_FAIL)
+            rc_route_record(list, n, RC_DNS_T_CNAME, cur, &a, "%s",
+                            ok ? target : "malformed CNAME");
+        if (ok)
+            rc_log_info("CNAME %s %s: %s", cur, rc_sec_str(a.sec), target);
+        rc_dns_answer_free(&a);
+        if (!ok)
+            break;
+        snprintf(cur, sizeof(cur), "%s", target);
     }
     return (first > 0);
 }
 
 /* rc_route_nexthop - MX lookup of the next-hop domain */
 
-void    rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
-			         int diag, RC_ROUTE *route)
+void rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
+                      int diag, RC_ROUTE *route)
 {
     RC_DNS_ANSWER a;
-    RC_MX  *mx = 0;
+    RC_MX *mx = 0;
     const char *why;
-    char    st[400];
-    char    list[1024];
-    size_t  used = 0;
-    int     n = 0;
-    int     null_mx = 0;
-    int     i;
+    char st[400];
+    char list[1024];
+    size_t used = 0;
+    int n = 0;
+    int null_mx = 0;
+    int i;
 
     memset(route, 0, sizeof(*route));
     route->diag = diag;
@@ -159,80 +160,83 @@ void    rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
      * report shows the hops.
      */
     if (diag && a.canon[0] && !rc_policy_name_eq(a.canon, route->domain))
-	(void) rc_route_cname_walk(dns, route->domain, &route->lookups,
-				   &route->nlookups);
+        (void)rc_route_cname_walk(dns, route->domain, &route->lookups,
+                                  &route->nlookups);
     list[0] = 0;
     if (route->action == RC_MX_USE && (n = rc_dns_parse_mx(&a, &mx)) > 0) {
-	for (i = 0; i < n; i++)
-	    used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-			     "%s%d %s", i ? ", " : "", mx[i].pref, mx[i].name);
+        for (i = 0; i < n; i++)
+            used += snprintf(list + used,
+                             used < sizeof(list) ? sizeof(list) - used : 0,
+                             "%s%d %s", i ? ", " : "", mx[i].pref, mx[i].name);
     }
     rc_route_record(&route->lookups, &route->nlookups, RC_DNS_T_MX,
-		    route->domain, &a, "%s", n < 0 ? "malformed MX record" : list);
+                    route->domain, &a, "%s",
+                    n < 0 ? "malformed MX record" : list);
 
     if (route->action == RC_MX_USE) {
-	if (n < 0) {
-	    n = 0;
-	    route->action = RC_MX_DEFER;
-	    snprintf(route->why, sizeof(route->why), "malformed MX record");
-	    rc_log_info("MX %s %s: malformed MX record -> deferred",
-			route->domain, st);
-	    goto done;
-	}
-	n = rc_policy_mx_prepare(mx, n, &null_mx);
-	rc_log_info("MX %s %s: %s", route->domain, st, list);
-	if (n == 0) {
-	    route->action = RC_MX_BOUNCE;
-	    snprintf(route->why, sizeof(route->why), "%s",
-		     null_mx ? "null MX: domain accepts no mail"
-		     : "no usable MX host");
-	    rc_log_info("%s: %s -> bounced", route->domain, route->why);
-	    goto done;
-	}
-	if (null_mx)
-	    rc_log_info("%s: null MX beside other MX records ignored",
-			route->domain);
-	if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
-	    route->action = RC_MX_DEFER;
-	    snprintf(route->why, sizeof(route->why), "out of memory");
-	    goto done;
-	}
-	for (i = 0; i < n; i++) {
-	    snprintf(route->hosts[i].name, sizeof(route->hosts[i].name), "%s",
-		     mx[i].name);
-	    route->hosts[i].pref = mx[i].pref;
-	}
-	route->nhosts = n;
-	route->mx_resolved = 1;
-	snprintf(route->why, sizeof(route->why), "%s%s", why,
-		 route->mx_secure ? " (secure: DANE may apply)"
-		 : " (insecure: no DANE)");
-	rc_log_info("MX %s: %d host(s), %s", route->domain, n,
-		    route->mx_secure ? "MX secure: DANE may apply"
-		    : "MX insecure: no DANE");
-	goto done;
+        if (n < 0) {
+            n = 0;
+            route->action = RC_MX_DEFER;
+            snprintf(route->why, sizeof(route->why), "malformed MX record");
+            rc_log_info("MX %s %s: malformed MX record -> deferred",
+                        route->domain, st);
+            goto done;
+        }
+        n = rc_policy_mx_prepare(mx, n, &null_mx);
+        rc_log_info("MX %s %s: %s", route->domain, st, list);
+        if (n == 0) {
+            route->action = RC_MX_BOUNCE;
+            snprintf(route->why, sizeof(route->why), "%s",
+                     null_mx ? "null MX: domain accepts no mail"
+                             : "no usable MX host");
+            rc_log_info("%s: %s -> bounced", route->domain, route->why);
+            goto done;
+        }
+        if (null_mx)
+            rc_log_info("%s: null MX beside other MX records ignored",
+                        route->domain);
+        if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
+            route->action = RC_MX_DEFER;
+            snprintf(route->why, sizeof(route->why), "out of memory");
+            goto done;
+        }
+        for (i = 0; i < n; i++) {
+            snprintf(route->hosts[i].name, sizeof(route->hosts[i].name), "%s",
+                     mx[i].name);
+            route->hosts[i].pref = mx[i].pref;
+        }
+        route->nhosts = n;
+        route->mx_resolved = 1;
+        snprintf(route->why, sizeof(route->why), "%s%s", why,
+                 route->mx_secure ? " (secure: DANE may apply)"
+                                  : " (insecure: no DANE)");
+        rc_log_info("MX %s: %d host(s), %s", route->domain, n,
+                    route->mx_secure ? "MX secure: DANE may apply"
+                                     : "MX insecure: no DANE");
+        goto done;
     }
     if (route->action == RC_MX_IMPLICIT) {
-	rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
-		    why);
-	if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
-	    route->action = RC_MX_DEFER;
-	    snprintf(route->why, sizeof(route->why), "out of memory");
-	    goto done;
-	}
-	snprintf(route->hosts[0].name, sizeof(route->hosts[0].name), "%s",
-		 route->domain);
-	route->nhosts = 1;
-	snprintf(route->why, sizeof(route->why), "%s%s", why,
-		 route->mx_secure ? " (secure denial: DANE may apply)"
-		 : " (insecure: no DANE)");
-	goto done;
+        rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
+                    why);
+        if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
+            route->action = RC_MX_DEFER;
+            snprintf(route->why, sizeof(route->why), "out of memory");
+            goto done;
+        }
+        snprintf(route->hosts[0].name, sizeof(route->hosts[0].name), "%s",
+                 route->domain);
+        route->nhosts = 1;
+        snprintf(route->why, sizeof(route->why), "%s%s", why,
+                 route->mx_secure ? " (secure denial: DANE may apply)"
+                                  : " (insecure: no DANE)");
+        goto done;
     }
     snprintf(route->why, sizeof(route->why), "%s%s%s%s", why,
-	     a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
-    rc_log_info("MX %s %s: %s -> %s", route->domain, st,
-		rc_ans_str(a.ans), route->action == RC_MX_BOUNCE ?
-		"bounced" : "deferred, no implicit MX fallback");
+             a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
+    rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
+                route->action == RC_MX_BOUNCE
+                    ? "bounced"
+                    : "deferred, no implicit MX fallback");
 
 done:
     rc_dns_mx_free(mx, n > 0 ? n : 0);
@@ -245,13 +249,13 @@ static int rc_route_addr_cmp(const void *a, const void *b)
 {
     unsigned char ba[16];
     unsigned char bb[16];
-    int     fa = strchr(a, ':') ? AF_INET6 : AF_INET;
-    int     fb = strchr(b, ':') ? AF_INET6 : AF_INET;
+    int fa = strchr(a, ':') ? AF_INET6 : AF_INET;
+    int fb = strchr(b, ':') ? AF_INET6 : AF_INET;
 
     if (fa != fb)
-	return (fa == AF_INET ? -1 : 1);
+        return (fa == AF_INET ? -1 : 1);
     if (inet_pton(fa, a, ba) != 1 || inet_pton(fb, b, bb) != 1)
-	return (strcmp(a, b));
+        return (strcmp(a, b));
     return (memcmp(ba, bb, fa == AF_INET ? 4 : 16));
 }
 
@@ -259,53 +263,55 @@ static int rc_route_addr_cmp(const void *a, const void *b)
 
 static void rc_route_addrs(RC_HOST *host, int rrtype, const RC_DNS_ANSWER *a)
 {
-    char    st[400];
-    char    list[1024];
-    size_t  used = 0;
-    int     i;
+    char st[400];
+    char list[1024];
+    size_t used = 0;
+    int i;
 
     list[0] = 0;
     for (i = 0; i < a->count && a->ans == RC_ANS_DATA; i++) {
-	char    addr[RC_ROUTE_ADDRLEN];
-	char  (*bigger)[RC_ROUTE_ADDRLEN];
+        char addr[RC_ROUTE_ADDRLEN];
+        char(*bigger)[RC_ROUTE_ADDRLEN];
 
-	if (rc_dns_addr_str(rrtype, a->data[i], a->len[i], addr,
-			    sizeof(addr)) == 0)
-	    continue;
-	used += snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-			 "%s%s", used ? " " : "", addr);
-	bigger = realloc(host->addrs, (host->naddrs + 1) * sizeof(*host->addrs));
-	if (bigger == 0)
-	    continue;
-	host->addrs = bigger;
-	snprintf(host->addrs[host->naddrs++], RC_ROUTE_ADDRLEN, "%s", addr);
+        if (rc_dns_addr_str(rrtype, a->data[i], a->len[i], addr,
+                            sizeof(addr)) == 0)
+            continue;
+        used +=
+            snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+                     "%s%s", used ? " " : "", addr);
+        bigger =
+            realloc(host->addrs, (host->naddrs + 1) * sizeof(*host->addrs));
+        if (bigger == 0)
+            continue;
+        host->addrs = bigger;
+        snprintf(host->addrs[host->naddrs++], RC_ROUTE_ADDRLEN, "%s", addr);
     }
     rc_log_info("%s %s %s: %s", host->name, rc_dns_type_str(rrtype),
-		rc_route_status(a, st, sizeof(st)),
-		a->ans == RC_ANS_DATA ? list : rc_ans_str(a->ans));
+                rc_route_status(a, st, sizeof(st)),
+                a->ans == RC_ANS_DATA ? list : rc_ans_str(a->ans));
     if (a->canon[0] && !rc_policy_name_eq(a->canon, host->name))
-	rc_route_record(&host->lookups, &host->nlookups, rrtype, host->name,
-			a, "%s  (via CNAME %s)", list, a->canon);
+        rc_route_record(&host->lookups, &host->nlookups, rrtype, host->name, a,
+                        "%s  (via CNAME %s)", list, a->canon);
     else
-	rc_route_record(&host->lookups, &host->nlookups, rrtype, host->name,
-			a, "%s", list);
+        rc_route_record(&host->lookups, &host->nlookups, rrtype, host->name, a,
+                        "%s", list);
 }
 
 /* rc_route_tlsa_drop - forget the TLSA records of a host */
 
 static void rc_route_tlsa_drop(RC_HOST *host, int info)
 {
-    int     i;
+    int i;
 
     for (i = 0; i < host->ntlsa; i++)
-	free(host->tlsa[i].data);
+        free(host->tlsa[i].data);
     free(host->tlsa);
     host->tlsa = 0;
     host->ntlsa = 0;
     if (!info)
-	return;
+        return;
     for (i = 0; i < host->ntinfo; i++)
-	free(host->tinfo[i].rec.data);
+        free(host->tinfo[i].rec.data);
     free(host->tinfo);
     host->tinfo = 0;
     host->ntinfo = 0;
@@ -314,86 +320,88 @@ static void rc_route_tlsa_drop(RC_HOST *host, int info)
 /* rc_route_tlsa_scan - classify, log and keep one TLSA RRset */
 
 static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
-			              RC_HOST *host, int secure,
-			              unsigned mutants)
+                              RC_HOST *host, int secure, unsigned mutants)
 {
     RC_TLSA *recs = 0;
     RC_TLSA *usable_recs;
-    int    *keep;
-    int     n = rc_dns_parse_tlsa(a, &recs);
-    int     usable = 0;
-    int     i;
-    int     j;
+    int *keep;
+    int n = rc_dns_parse_tlsa(a, &recs);
+    int usable = 0;
+    int i;
+    int j;
 
     rc_route_tlsa_drop(host, 1);
     if (n <= 0)
-	return (0);
+        return (0);
     host->tinfo = calloc(n, sizeof(*host->tinfo));
     usable_recs = calloc(n, sizeof(*usable_recs));
     keep = calloc(n, sizeof(*keep));
     if (host->tinfo == 0 || usable_recs == 0 || keep == 0) {
-	free(host->tinfo);
-	host->tinfo = 0;
-	free(usable_recs);
-	free(keep);
-	free(recs);
-	return (0);
+        free(host->tinfo);
+        host->tinfo = 0;
+        free(usable_recs);
+        free(keep);
+        free(recs);
+        return (0);
     }
     snprintf(host->tlsa_name, sizeof(host->tlsa_name), "%s", qname);
     for (i = 0; i < n; i++) {
-	RC_TLSA_INFO *ti = host->tinfo + host->ntinfo;
+        RC_TLSA_INFO *ti = host->tinfo + host->ntinfo;
 
-	ti->rec = recs[i];
-	ti->rec.data = malloc(recs[i].len ? recs[i].len : 1);
-	if (ti->rec.data == 0)
-	    continue;
-	if (recs[i].len)
-	    memcpy(ti->rec.data, recs[i].data, recs[i].len);
-	ti->usable = rc_policy_tlsa_usable(&ti->rec, mutants, &ti->cls);
-	if (ti->usable)
-	    usable_recs[usable++] = ti->rec;
-	host->ntinfo++;
+        ti->rec = recs[i];
+        ti->rec.data = malloc(recs[i].len ? recs[i].len : 1);
+        if (ti->rec.data == 0)
+            continue;
+        if (recs[i].len)
+            memcpy(ti->rec.data, recs[i].data, recs[i].len);
+        ti->usable = rc_policy_tlsa_usable(&ti->rec, mutants, &ti->cls);
+        if (ti->usable)
+            usable_recs[usable++] = ti->rec;
+        host->ntinfo++;
     }
 
     /*
      * RFC 7671 9: digest agility among the usable records.
      */
-    (void) rc_policy_tlsa_agility(usable_recs, usable, mutants, keep);
+    (void)rc_policy_tlsa_agility(usable_recs, usable, mutants, keep);
     for (i = 0, j = 0; i < host->ntinfo; i++) {
-	RC_TLSA_INFO *ti = host->tinfo + i;
-	char    hex[40];
-	size_t  k;
+        RC_TLSA_INFO *ti = host->tinfo + i;
+        char hex[40];
+        size_t k;
 
-	if (ti->usable)
-	    ti->used = keep[j++];
-	for (k = 0; k < ti->rec.len && k < 16; k++)
-	    snprintf(hex + 2 * k, sizeof(hex) - 2 * k, "%02x", ti->rec.data[k]);
-	hex[2 * k] = 0;
-	rc_log_info("%s TLSA %u %u %u %s%s: %s%s", qname, ti->rec.usage,
-		    ti->rec.selector, ti->rec.mtype, hex,
-		    ti->rec.len > 16 ? "..." : "",
-		    ti->usable && ti->cls != RC_TLSA_USABLE ?
-		    "usable (mutant pkix-usages-usable)" :
-		    rc_policy_tlsa_class_str(ti->cls),
-		    ti->usable && !ti->used ?
-		    ", ignored: a stronger digest of the same usage and selector is present (RFC 7671 9)" : "");
-	if (!secure || !ti->used)
-	    continue;
-	{
-	    RC_TLSA *bigger = realloc(host->tlsa, (host->ntlsa + 1) * sizeof(*bigger));
-	    unsigned char *data = malloc(ti->rec.len ? ti->rec.len : 1);
+        if (ti->usable)
+            ti->used = keep[j++];
+        for (k = 0; k < ti->rec.len && k < 16; k++)
+            snprintf(hex + 2 * k, sizeof(hex) - 2 * k, "%02x", ti->rec.data[k]);
+        hex[2 * k] = 0;
+        rc_log_info("%s TLSA %u %u %u %s%s: %s%s", qname, ti->rec.usage,
+                    ti->rec.selector, ti->rec.mtype, hex,
+                    ti->rec.len > 16 ? "..." : "",
+                    ti->usable && ti->cls != RC_TLSA_USABLE
+                        ? "usable (mutant pkix-usages-usable)"
+                        : rc_policy_tlsa_class_str(ti->cls),
+                    ti->usable && !ti->used
+                        ? ", ignored: a stronger digest of the same usage and "
+                          "selector is present (RFC 7671 9)"
+                        : "");
+        if (!secure || !ti->used)
+            continue;
+        {
+            RC_TLSA *bigger =
+                realloc(host->tlsa, (host->ntlsa + 1) * sizeof(*bigger));
+            unsigned char *data = malloc(ti->rec.len ? ti->rec.len : 1);
 
-	    if (bigger == 0 || data == 0) {
-		if (bigger)
-		    host->tlsa = bigger;
-		free(data);
-		continue;
-	    }
-	    host->tlsa = bigger;
-	    memcpy(data, ti->rec.data, ti->rec.len);
-	    host->tlsa[host->ntlsa] = ti->rec;
-	    host->tlsa[host->ntlsa++].data = data;
-	}
+            if (bigger == 0 || data == 0) {
+                if (bigger)
+                    host->tlsa = bigger;
+                free(data);
+                continue;
+            }
+            host->tlsa = bigger;
+            memcpy(data, ti->rec.data, ti->rec.len);
+            host->tlsa[host->ntlsa] = ti->rec;
+            host->tlsa[host->ntlsa++].data = data;
+        }
     }
     free(usable_recs);
     free(keep);
@@ -403,30 +411,30 @@ static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
 
 /* rc_route_host - addresses, TLSA base domain, TLSA, TLS level */
 
-void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
-		              int port, unsigned mutants)
+void rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host, int port,
+                   unsigned mutants)
 {
     RC_DNS_ANSWER a4;
     RC_DNS_ANSWER a6;
     const char *bases[RC_POLICY_MAX_BASES];
     const char *why;
-    int     nbases;
-    int     first_hop = 0;
-    int     cname;
-    int     i;
+    int nbases;
+    int first_hop = 0;
+    int cname;
+    int i;
 
     host->level = RC_LEVEL_UNUSABLE;
     rc_route_lookup(dns, host->name, RC_DNS_T_A, mutants, &a4);
     rc_route_lookup(dns, host->name, RC_DNS_T_AAAA, mutants, &a6);
     rc_route_cname_note(host->name, &a4);
     if (a4.canon[0])
-	snprintf(host->canon, sizeof(host->canon), "%s", a4.canon);
+        snprintf(host->canon, sizeof(host->canon), "%s", a4.canon);
     else if (a6.canon[0])
-	snprintf(host->canon, sizeof(host->canon), "%s", a6.canon);
+        snprintf(host->canon, sizeof(host->canon), "%s", a6.canon);
     cname = host->canon[0] && !rc_policy_name_eq(host->canon, host->name);
     if (route->diag && cname)
-	first_hop = rc_route_cname_walk(dns, host->name, &host->lookups,
-					&host->nlookups);
+        first_hop = rc_route_cname_walk(dns, host->name, &host->lookups,
+                                        &host->nlookups);
     rc_route_addrs(host, RC_DNS_T_A, &a4);
     rc_route_addrs(host, RC_DNS_T_AAAA, &a6);
 
@@ -435,23 +443,27 @@ void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
      * family in numeric order.
      */
     if (host->naddrs > 1)
-	qsort(host->addrs, host->naddrs, sizeof(*host->addrs), rc_route_addr_cmp);
+        qsort(host->addrs, host->naddrs, sizeof(*host->addrs),
+              rc_route_addr_cmp);
     if (!rc_policy_addr_usable(a4.sec, a4.ans, a6.sec, a6.ans,
-			       &host->addr_secure, &why)) {
-	const RC_DNS_ANSWER *bad = a4.sec == RC_SEC_BOGUS || (a4.ans == RC_ANS_FAIL
-			&& a6.sec != RC_SEC_BOGUS) ? &a4 : &a6;
+                               &host->addr_secure, &why)) {
+        const RC_DNS_ANSWER *bad =
+            a4.sec == RC_SEC_BOGUS ||
+                    (a4.ans == RC_ANS_FAIL && a6.sec != RC_SEC_BOGUS)
+                ? &a4
+                : &a6;
 
-	snprintf(host->why, sizeof(host->why), "%s%s%s%s", why,
-		 bad->why[0] ? " (" : "", bad->why, bad->why[0] ? ")" : "");
-	snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
-	rc_log_info("%s: %s -> host unusable", host->name, host->why);
-	goto done;
+        snprintf(host->why, sizeof(host->why), "%s%s%s%s", why,
+                 bad->why[0] ? " (" : "", bad->why, bad->why[0] ? ")" : "");
+        snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
+        rc_log_info("%s: %s -> host unusable", host->name, host->why);
+        goto done;
     }
     if (host->naddrs == 0) {
-	snprintf(host->why, sizeof(host->why), "no valid address");
-	snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
-	rc_log_info("%s: %s -> host unusable", host->name, host->why);
-	goto done;
+        snprintf(host->why, sizeof(host->why), "no valid address");
+        snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
+        rc_log_info("%s: %s -> host unusable", host->name, host->why);
+        goto done;
     }
     host->chain_secure = cname && host->addr_secure;
 
@@ -460,94 +472,98 @@ void    rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host,
      * TLSA base domain: the original name. That needs the status of the
      * first hop, which the address lookups do not tell.
      */
-    if (cname && !route->diag && !host->addr_secure && route->mx_secure
-	&& !(mutants & RC_MUT_NO_DANE)) {
-	RC_DNS_ANSWER c;
-	char    target[RC_DNS_NAMELEN];
-	size_t  off = 0;
+    if (cname && !route->diag && !host->addr_secure && route->mx_secure &&
+        !(mutants & RC_MUT_NO_DANE)) {
+        RC_DNS_ANSWER c;
+        char target[RC_DNS_NAMELEN];
+        size_t off = 0;
 
-	rc_dns_lookup(dns, host->name, RC_DNS_T_CNAME, &c);
-	first_hop = (c.sec == RC_SEC_SECURE && c.ans == RC_ANS_DATA);
-	rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_CNAME,
-			host->name, &c, "%s", c.count > 0
-			&& rc_dns_name_str(c.data[0], c.len[0], &off, target,
-					   sizeof(target)) == 0 ? target : "?");
-	rc_log_info("%s: first CNAME hop %s", host->name,
-		    first_hop ? "secure" : "not secure");
-	rc_dns_answer_free(&c);
+        rc_dns_lookup(dns, host->name, RC_DNS_T_CNAME, &c);
+        first_hop = (c.sec == RC_SEC_SECURE && c.ans == RC_ANS_DATA);
+        rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_CNAME,
+                        host->name, &c, "%s",
+                        c.count > 0 &&
+                                rc_dns_name_str(c.data[0], c.len[0], &off,
+                                                target, sizeof(target)) == 0
+                            ? target
+                            : "?");
+        rc_log_info("%s: first CNAME hop %s", host->name,
+                    first_hop ? "secure" : "not secure");
+        rc_dns_answer_free(&c);
     }
     nbases = rc_policy_tlsa_bases(host->name, cname ? host->canon : 0,
-				  route->mx_secure, host->addr_secure,
-				  first_hop, mutants, bases, &why);
+                                  route->mx_secure, host->addr_secure,
+                                  first_hop, mutants, bases, &why);
     rc_log_info("%s: %s", host->name, why);
     host->level = RC_LEVEL_OPPORTUNISTIC;
     snprintf(host->level_why, sizeof(host->level_why), "%s", why);
     for (i = 0; i < nbases; i++) {
-	RC_DNS_ANSWER t;
-	char    qname[RC_DNS_NAMELEN + 16];
-	char    st[400];
-	int     usable = 0;
-	RC_LEVEL level;
+        RC_DNS_ANSWER t;
+        char qname[RC_DNS_NAMELEN + 16];
+        char st[400];
+        int usable = 0;
+        RC_LEVEL level;
 
-	snprintf(qname, sizeof(qname), "_%d._tcp.%s", port, bases[i]);
-	rc_dns_lookup(dns, qname, RC_DNS_T_TLSA, &t);
-	rc_route_cname_note(qname, &t);
-	if (t.canon[0] && !rc_policy_name_eq(t.canon, qname))
-	    rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_TLSA,
-			    qname, &t, "%d record%s  (via CNAME %s)", t.count,
-			    t.count == 1 ? "" : "s", t.canon);
-	else
-	    rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_TLSA,
-			    qname, &t, "%d record%s", t.count,
-			    t.count == 1 ? "" : "s");
-	if (t.ans == RC_ANS_DATA)
-	    usable = rc_route_tlsa_scan(qname, &t, host,
-					t.sec == RC_SEC_SECURE, mutants);
-	level = rc_policy_tlsa_level(t.sec, t.ans, usable, mutants, &why);
-	rc_route_status(&t, st, sizeof(st));
-	if (t.ans == RC_ANS_DATA)
-	    rc_log_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)",
-			qname, st, usable, t.count, rc_level_str(level), why);
-	else if (i + 1 < nbases && t.ans != RC_ANS_FAIL)
-	    rc_log_info("%s TLSA %s: %s -> trying %s", qname, st,
-			rc_ans_str(t.ans), bases[i + 1]);
-	else
-	    rc_log_info("%s TLSA %s: %s -> %s (%s)", qname, st,
-			rc_ans_str(t.ans), rc_level_str(level), why);
-	host->level = level;
-	snprintf(host->level_why, sizeof(host->level_why), "%s%s%.300s%s", why,
-		 t.why[0] ? " (" : "", t.why, t.why[0] ? ")" : "");
-	if (level == RC_LEVEL_UNUSABLE) {
-	    snprintf(host->why, sizeof(host->why), "%s", host->level_why);
-	    rc_dns_answer_free(&t);
-	    break;
-	}
-	if (t.sec == RC_SEC_SECURE && t.ans == RC_ANS_DATA) {
-	    snprintf(host->base, sizeof(host->base), "%s", bases[i]);
-	    if (level == RC_LEVEL_DANE && !rc_policy_name_eq(bases[i], host->name))
-		rc_log_info("%s: TLSA base domain %s", host->name, bases[i]);
-	    rc_dns_answer_free(&t);
-	    break;
-	}
-	if (t.ans == RC_ANS_FAIL) {		/* mutant ignore-bogus */
-	    rc_dns_answer_free(&t);
-	    break;
-	}
-	/* Secure denial or insecure: try the next candidate. */
-	rc_dns_answer_free(&t);
+        snprintf(qname, sizeof(qname), "_%d._tcp.%s", port, bases[i]);
+        rc_dns_lookup(dns, qname, RC_DNS_T_TLSA, &t);
+        rc_route_cname_note(qname, &t);
+        if (t.canon[0] && !rc_policy_name_eq(t.canon, qname))
+            rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_TLSA,
+                            qname, &t, "%d record%s  (via CNAME %s)", t.count,
+                            t.count == 1 ? "" : "s", t.canon);
+        else
+            rc_route_record(&host->lookups, &host->nlookups, RC_DNS_T_TLSA,
+                            qname, &t, "%d record%s", t.count,
+                            t.count == 1 ? "" : "s");
+        if (t.ans == RC_ANS_DATA)
+            usable = rc_route_tlsa_scan(qname, &t, host, t.sec == RC_SEC_SECURE,
+                                        mutants);
+        level = rc_policy_tlsa_level(t.sec, t.ans, usable, mutants, &why);
+        rc_route_status(&t, st, sizeof(st));
+        if (t.ans == RC_ANS_DATA)
+            rc_log_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)",
+                        qname, st, usable, t.count, rc_level_str(level), why);
+        else if (i + 1 < nbases && t.ans != RC_ANS_FAIL)
+            rc_log_info("%s TLSA %s: %s -> trying %s", qname, st,
+                        rc_ans_str(t.ans), bases[i + 1]);
+        else
+            rc_log_info("%s TLSA %s: %s -> %s (%s)", qname, st,
+                        rc_ans_str(t.ans), rc_level_str(level), why);
+        host->level = level;
+        snprintf(host->level_why, sizeof(host->level_why), "%s%s%.300s%s", why,
+                 t.why[0] ? " (" : "", t.why, t.why[0] ? ")" : "");
+        if (level == RC_LEVEL_UNUSABLE) {
+            snprintf(host->why, sizeof(host->why), "%s", host->level_why);
+            rc_dns_answer_free(&t);
+            break;
+        }
+        if (t.sec == RC_SEC_SECURE && t.ans == RC_ANS_DATA) {
+            snprintf(host->base, sizeof(host->base), "%s", bases[i]);
+            if (level == RC_LEVEL_DANE &&
+                !rc_policy_name_eq(bases[i], host->name))
+                rc_log_info("%s: TLSA base domain %s", host->name, bases[i]);
+            rc_dns_answer_free(&t);
+            break;
+        }
+        if (t.ans == RC_ANS_FAIL) { /* mutant ignore-bogus */
+            rc_dns_answer_free(&t);
+            break;
+        }
+        /* Secure denial or insecure: try the next candidate. */
+        rc_dns_answer_free(&t);
     }
     {
-	const char *local;
+        const char *local;
 
-	host->level = rc_policy_host_level(host->level, mutants, &local);
-	if (local) {
-	    rc_log_info("%s: %s -> host unusable", host->name, local);
-	    snprintf(host->why, sizeof(host->why), "%s", local);
-	    snprintf(host->level_why, sizeof(host->level_why), "%s", local);
-	}
+        host->level = rc_policy_host_level(host->level, mutants, &local);
+        if (local) {
+            rc_log_info("%s: %s -> host unusable", host->name, local);
+            snprintf(host->why, sizeof(host->why), "%s", local);
+            snprintf(host->level_why, sizeof(host->level_why), "%s", local);
+        }
     }
     if (host->level != RC_LEVEL_DANE)
-	rc_route_tlsa_drop(host, 0);
+        rc_route_tlsa_drop(host, 0);
 
 done:
     rc_dns_answer_free(&a4);
@@ -556,16 +572,16 @@ done:
 
 /* rc_route_free - release a route */
 
-void    rc_route_free(RC_ROUTE *route)
+void rc_route_free(RC_ROUTE *route)
 {
-    int     i;
+    int i;
 
     for (i = 0; i < route->nhosts; i++) {
-	RC_HOST *h = route->hosts + i;
+        RC_HOST *h = route->hosts + i;
 
-	rc_route_tlsa_drop(h, 1);
-	free(h->addrs);
-	free(h->lookups);
+        rc_route_tlsa_drop(h, 1);
+        free(h->addrs);
+        free(h->lookups);
     }
     free(route->hosts);
     free(route->lookups);

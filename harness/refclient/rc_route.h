@@ -33,64 +33,64 @@
 #include "refclient/rc_dns.h"
 #include "refclient/rc_policy.h"
 
-#define RC_ROUTE_ADDRLEN	64
-#define RC_ROUTE_MAX_HOPS	8
+#define RC_ROUTE_ADDRLEN 64
+#define RC_ROUTE_MAX_HOPS 8
 
 typedef struct {
-    char    type[8];			/* MX, CNAME, A, AAAA, TLSA */
-    char    name[RC_DNS_NAMELEN + 16];	/* query name */
-    RC_SEC  sec;
-    RC_ANS  ans;
-    int     unvalidated;		/* mutant ignore-bogus refetch */
-    char    result[512];		/* records, or NODATA, or reason */
+    char type[8];                   /* MX, CNAME, A, AAAA, TLSA */
+    char name[RC_DNS_NAMELEN + 16]; /* query name */
+    RC_SEC sec;
+    RC_ANS ans;
+    int unvalidated;  /* mutant ignore-bogus refetch */
+    char result[512]; /* records, or NODATA, or reason */
 } RC_LOOKUP;
 
 typedef struct {
-    RC_TLSA rec;			/* data malloc()ed */
+    RC_TLSA rec; /* data malloc()ed */
     RC_TLSA_CLASS cls;
-    int     usable;			/* counts for the TLS level */
-    int     used;			/* handed to TLS (after agility) */
+    int usable; /* counts for the TLS level */
+    int used;   /* handed to TLS (after agility) */
 } RC_TLSA_INFO;
 
 typedef struct {
-    char    name[RC_DNS_NAMELEN];	/* host name, absolute */
-    int     pref;
+    char name[RC_DNS_NAMELEN]; /* host name, absolute */
+    int pref;
     /* Filled in by rc_route_host(). */
     RC_LEVEL level;
-    char    level_why[512];		/* why this level */
-    char    why[512];			/* why the host is unusable */
-    char    canon[RC_DNS_NAMELEN];	/* CNAME-expanded name, or "" */
-    int     chain_secure;		/* CNAME chain and addresses secure */
-    int     addr_secure;
-    char  (*addrs)[RC_ROUTE_ADDRLEN];	/* IPv4 first, then IPv6 */
-    int     naddrs;
-    char    base[RC_DNS_NAMELEN];	/* TLSA base domain, or "" */
-    RC_TLSA *tlsa;			/* records for TLS, data malloc()ed */
-    int     ntlsa;
-    RC_TLSA_INFO *tinfo;		/* the deciding RRset, all records */
-    int     ntinfo;
-    char    tlsa_name[RC_DNS_NAMELEN + 16];	/* its owner, or "" */
+    char level_why[512];        /* why this level */
+    char why[512];              /* why the host is unusable */
+    char canon[RC_DNS_NAMELEN]; /* CNAME-expanded name, or "" */
+    int chain_secure;           /* CNAME chain and addresses secure */
+    int addr_secure;
+    char (*addrs)[RC_ROUTE_ADDRLEN]; /* IPv4 first, then IPv6 */
+    int naddrs;
+    char base[RC_DNS_NAMELEN]; /* TLSA base domain, or "" */
+    RC_TLSA *tlsa;             /* records for TLS, data malloc()ed */
+    int ntlsa;
+    RC_TLSA_INFO *tinfo; /* the deciding RRset, all records */
+    int ntinfo;
+    char tlsa_name[RC_DNS_NAMELEN + 16]; /* its owner, or "" */
     RC_LOOKUP *lookups;
-    int     nlookups;
+    int nlookups;
 } RC_HOST;
 
 typedef struct {
-    char    domain[RC_DNS_NAMELEN];	/* next-hop domain, absolute */
+    char domain[RC_DNS_NAMELEN]; /* next-hop domain, absolute */
     RC_MX_ACTION action;
-    char    why[512];
-    int     mx_secure;
-    int     mx_resolved;		/* hosts came from MX records */
-    int     diag;			/* walk CNAME chains for the report */
+    char why[512];
+    int mx_secure;
+    int mx_resolved; /* hosts came from MX records */
+    int diag;        /* walk CNAME chains for the report */
     RC_HOST *hosts;
-    int     nhosts;
-    RC_LOOKUP *lookups;			/* the MX lookup (and CNAMEs) */
-    int     nlookups;
+    int nhosts;
+    RC_LOOKUP *lookups; /* the MX lookup (and CNAMEs) */
+    int nlookups;
 } RC_ROUTE;
 
 extern void rc_route_nexthop(RC_DNS *, const char *domain, unsigned mutants,
-			             int diag, RC_ROUTE *);
+                             int diag, RC_ROUTE *);
 extern void rc_route_host(RC_DNS *, const RC_ROUTE *, RC_HOST *, int port,
-			          unsigned mutants);
+                          unsigned mutants);
 extern void rc_route_free(RC_ROUTE *);
 
 #endif

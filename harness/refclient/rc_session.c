@@ -23,12 +23,12 @@
 /* rc_session_end - QUIT if possible, close, set the status */
 
 static void rc_session_end(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-			           RC_SESS_STATUS status)
+                           RC_SESS_STATUS status)
 {
     RC_SMTP_REPLY reply;
 
     if (quit && rc_smtp_cmd(smtp, "QUIT") == 0)
-	(void) rc_smtp_reply(smtp, &reply);
+        (void)rc_smtp_reply(smtp, &reply);
     rc_smtp_close(smtp);
     res->status = status;
 }
@@ -36,11 +36,11 @@ static void rc_session_end(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
 /* rc_session_fail - log a reason and end the session */
 
 static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-			            RC_SESS_STATUS status, const char *fmt,...)
+                            RC_SESS_STATUS status, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-			            RC_SESS_STATUS status, const char *fmt,...)
+                            RC_SESS_STATUS status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -54,26 +54,26 @@ static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
 /* rc_session_step - one command, one reply; return reply class or -1 */
 
 static int rc_session_step(const RC_JOB *job, RC_SMTP *smtp,
-			           RC_SMTP_REPLY *reply, const char *what,
-			           RC_SESS_RESULT *res)
+                           RC_SMTP_REPLY *reply, const char *what,
+                           RC_SESS_RESULT *res)
 {
-    int     cls;
+    int cls;
 
     if (rc_smtp_reply(smtp, reply) < 0) {
-	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s: %s", what,
-			reply->text);
-	return (-1);
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s: %s", what,
+                        reply->text);
+        return (-1);
     }
     cls = rc_policy_reply_class(reply->code, job->mutants);
     if (cls == 4) {
-	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
-			"%s: %s -> next host", what, reply->text);
-	return (-1);
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s: %s -> next host",
+                        what, reply->text);
+        return (-1);
     }
     if (cls == 5) {
-	rc_session_fail(smtp, 1, res, RC_SESS_BOUNCE,
-			"%s: %s -> bounce", what, reply->text);
-	return (-1);
+        rc_session_fail(smtp, 1, res, RC_SESS_BOUNCE, "%s: %s -> bounce", what,
+                        reply->text);
+        return (-1);
     }
     return (cls);
 }
@@ -81,124 +81,127 @@ static int rc_session_step(const RC_JOB *job, RC_SMTP *smtp,
 /* rc_session_starttls - STARTTLS and the TLS decision; 0 = go on */
 
 static int rc_session_starttls(const RC_JOB *job, RC_SMTP *smtp, int offered,
-			               const RC_TLS_PARAMS *tp,
-			               RC_SESS_RESULT *res)
+                               const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
 {
     RC_SMTP_REPLY reply;
     RC_TLS_RESULT tr;
     const char *why;
-    size_t  junk;
+    size_t junk;
 
     memset(&reply, 0, sizeof(reply));
     if (job->no_starttls) {
-	rc_log_info("%s: not using STARTTLS on the retry (mutant cleartext-retry)",
-		    smtp->peer);
-	return (0);
+        rc_log_info(
+            "%s: not using STARTTLS on the retry (mutant cleartext-retry)",
+            smtp->peer);
+        return (0);
     }
     if (!offered) {
-	if (rc_policy_no_starttls(tp->level, job->mutants, &why) == RC_ACT_CLEAR) {
-	    rc_log_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
-	    return (0);
-	}
-	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
-			"STARTTLS not offered -> %s", why);
-	return (-1);
+        if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
+            RC_ACT_CLEAR) {
+            rc_log_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
+            return (0);
+        }
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "STARTTLS not offered -> %s", why);
+        return (-1);
     }
     res->starttls_sent = 1;
     if (rc_smtp_cmd(smtp, "STARTTLS") < 0 || rc_smtp_reply(smtp, &reply) < 0) {
-	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL,
-			"STARTTLS: %s", reply.text[0] ? reply.text : "write error");
-	return (-1);
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "STARTTLS: %s",
+                        reply.text[0] ? reply.text : "write error");
+        return (-1);
     }
     if (reply.code != 220) {
-	if (rc_policy_no_starttls(tp->level, job->mutants, &why) == RC_ACT_CLEAR) {
-	    rc_log_info("%s: STARTTLS refused (%s) -> %s", smtp->peer,
-			reply.text, why);
-	    return (0);
-	}
-	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
-			"STARTTLS refused (%s) -> %s", reply.text, why);
-	return (-1);
+        if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
+            RC_ACT_CLEAR) {
+            rc_log_info("%s: STARTTLS refused (%s) -> %s", smtp->peer,
+                        reply.text, why);
+            return (0);
+        }
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "STARTTLS refused (%s) -> %s", reply.text, why);
+        return (-1);
     }
     if ((junk = rc_smtp_discard(smtp)) > 0)
-	rc_log_info("%s: discarded %zu bytes sent in clear after the STARTTLS reply",
-		    smtp->peer, junk);
+        rc_log_info(
+            "%s: discarded %zu bytes sent in clear after the STARTTLS reply",
+            smtp->peer, junk);
     if ((smtp->ssl = rc_tls_handshake(job->ssl_ctx, smtp->fd, tp, &tr)) == 0) {
-	res->tlsres = tr;
-	rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s -> host unusable",
-			tr.error);
-	return (-1);
+        res->tlsres = tr;
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "%s -> host unusable",
+                        tr.error);
+        return (-1);
     }
     res->tlsres = tr;
     res->tls_done = 1;
     if (job->probe) {
-	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(smtp->ssl);
+        STACK_OF(X509) *chain = SSL_get_peer_cert_chain(smtp->ssl);
 
-	if (chain)
-	    res->chain = X509_chain_up_ref(chain);
+        if (chain)
+            res->chain = X509_chain_up_ref(chain);
     }
     snprintf(res->sni, sizeof(res->sni), "%s", tr.sni);
     rc_log_info("TLS: %s %s%s%s", tr.version, tr.cipher,
-		tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
+                tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
     res->tls = "unauthenticated";
     if (tp->pkix && (job->mutants & RC_MUT_PKIX_FALLBACK))
-	rc_log_info("TLS: PKIX validation against --ca-file: %s%s",
-		    tr.pkix_ok ? "valid" : "failed: ", tr.pkix_error);
+        rc_log_info("TLS: PKIX validation against --ca-file: %s%s",
+                    tr.pkix_ok ? "valid" : "failed: ", tr.pkix_error);
     if (tp->level == RC_LEVEL_DANE) {
-	if (tr.verify_ok && tr.dane_depth >= 0) {
-	    rc_log_info("TLS: verified via %d %d %d at depth %d", tr.usage,
-			tr.selector, tr.mtype, tr.dane_depth);
-	    snprintf(res->match, sizeof(res->match), "%d %d %d",
-		     tr.usage, tr.selector, tr.mtype);
-	    res->tls = "dane-verified";
-	} else {
-	    rc_log_info("TLS: not verified: %s", tr.error);
-	}
+        if (tr.verify_ok && tr.dane_depth >= 0) {
+            rc_log_info("TLS: verified via %d %d %d at depth %d", tr.usage,
+                        tr.selector, tr.mtype, tr.dane_depth);
+            snprintf(res->match, sizeof(res->match), "%d %d %d", tr.usage,
+                     tr.selector, tr.mtype);
+            res->tls = "dane-verified";
+        } else {
+            rc_log_info("TLS: not verified: %s", tr.error);
+        }
     }
     if (!rc_policy_tls_accept(tp->level, tr.verify_ok, tr.dane_depth,
-			      tr.pkix_ok, job->mutants, &why)) {
-	snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
-	rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s (%s)", why,
-			tr.error);
-	return (-1);
+                              tr.pkix_ok, job->mutants, &why)) {
+        snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s (%s)", why,
+                        tr.error);
+        return (-1);
     }
     snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
     if (tp->level == RC_LEVEL_DANE && strcmp(res->tls, "dane-verified") != 0)
-	rc_log_info("TLS: %s", why);
+        rc_log_info("TLS: %s", why);
     return (0);
 }
 
 /* rc_session_result_free - release what a probe result holds */
 
-void    rc_session_result_free(RC_SESS_RESULT *res)
+void rc_session_result_free(RC_SESS_RESULT *res)
 {
     if (res->chain)
-	sk_X509_pop_free(res->chain, X509_free);
+        sk_X509_pop_free(res->chain, X509_free);
     res->chain = 0;
 }
 
 /* rc_session_run - one delivery attempt */
 
-void    rc_session_run(const RC_JOB *job, const char *host, const char *addr,
-		               const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
+void rc_session_run(const RC_JOB *job, const char *host, const char *addr,
+                    const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
 {
     RC_SMTP smtp;
     RC_SMTP_REPLY reply;
-    char    err[256];
-    int     offered;
+    char err[256];
+    int offered;
 
     memset(res, 0, sizeof(*res));
     memset(&reply, 0, sizeof(reply));
     res->tls = "none";
     res->starttls = -1;
     rc_log_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
-		rc_level_str(tp->level));
+                rc_level_str(tp->level));
     if (rc_smtp_connect(&smtp, addr, job->port, job->timeout, err,
-			sizeof(err)) < 0) {
-	snprintf(res->reason, sizeof(res->reason), "%s", err);
-	rc_log_info("%s: %s", addr, err);
-	res->status = RC_SESS_TEMPFAIL;
-	return;
+                        sizeof(err)) < 0) {
+        snprintf(res->reason, sizeof(res->reason), "%s", err);
+        rc_log_info("%s: %s", addr, err);
+        res->status = RC_SESS_TEMPFAIL;
+        return;
     }
     res->connected = 1;
 
@@ -207,78 +210,78 @@ void    rc_session_run(const RC_JOB *job, const char *host, const char *addr,
      * next host rather than bounce.
      */
     if (rc_smtp_reply(&smtp, &reply) < 0) {
-	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "greeting: %s",
-			reply.text);
-	return;
+        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "greeting: %s",
+                        reply.text);
+        return;
     }
     snprintf(res->greeting, sizeof(res->greeting), "%.250s", reply.text);
     if (reply.code / 100 != 2) {
-	rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
-			"greeting: %s -> next host", reply.text);
-	return;
+        rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "greeting: %s -> next host", reply.text);
+        return;
     }
-    if (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0
-	|| rc_smtp_reply(&smtp, &reply) < 0) {
-	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
-			reply.text[0] ? reply.text : "write error");
-	return;
+    if (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0 ||
+        rc_smtp_reply(&smtp, &reply) < 0) {
+        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
+                        reply.text[0] ? reply.text : "write error");
+        return;
     }
     offered = reply.starttls;
     res->starttls = offered;
     if (reply.code / 100 != 2) {
-	rc_log_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
-	offered = 0;
-	if (rc_smtp_cmd(&smtp, "HELO %s", job->helo) < 0
-	    || rc_session_step(job, &smtp, &reply, "HELO", res) < 0) {
-	    if (res->status == RC_SESS_BOUNCE)
-		res->status = RC_SESS_TEMPFAIL;
-	    return;
-	}
+        rc_log_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
+        offered = 0;
+        if (rc_smtp_cmd(&smtp, "HELO %s", job->helo) < 0 ||
+            rc_session_step(job, &smtp, &reply, "HELO", res) < 0) {
+            if (res->status == RC_SESS_BOUNCE)
+                res->status = RC_SESS_TEMPFAIL;
+            return;
+        }
     }
     if (rc_session_starttls(job, &smtp, offered, tp, res) < 0)
-	return;
-    if (smtp.ssl && (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0
-		     || rc_session_step(job, &smtp, &reply, "EHLO after STARTTLS",
-					res) < 0)) {
-	if (res->status == RC_SESS_BOUNCE)
-	    res->status = RC_SESS_TEMPFAIL;
-	return;
+        return;
+    if (smtp.ssl &&
+        (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0 ||
+         rc_session_step(job, &smtp, &reply, "EHLO after STARTTLS", res) < 0)) {
+        if (res->status == RC_SESS_BOUNCE)
+            res->status = RC_SESS_TEMPFAIL;
+        return;
     }
     if (job->probe) {
-	snprintf(res->reason, sizeof(res->reason), "%s",
-		 smtp.ssl ? "TLS session acceptable" : "cleartext acceptable");
-	rc_log_info("%s: probe only, no MAIL: %s", addr, res->reason);
-	rc_session_end(&smtp, 1, res, RC_SESS_ACCEPTABLE);
-	return;
+        snprintf(res->reason, sizeof(res->reason), "%s",
+                 smtp.ssl ? "TLS session acceptable" : "cleartext acceptable");
+        rc_log_info("%s: probe only, no MAIL: %s", addr, res->reason);
+        rc_session_end(&smtp, 1, res, RC_SESS_ACCEPTABLE);
+        return;
     }
     if (smtp.ssl == 0)
-	rc_log_info("%s: sending in clear", addr);
+        rc_log_info("%s: sending in clear", addr);
 
     /*
      * The envelope and the message.
      */
-    if (rc_smtp_cmd(&smtp, "MAIL FROM:<%s>", job->from) < 0
-	|| rc_session_step(job, &smtp, &reply, "MAIL FROM", res) < 0)
-	return;
-    if (rc_smtp_cmd(&smtp, "RCPT TO:<%s>", job->rcpt) < 0
-	|| rc_session_step(job, &smtp, &reply, "RCPT TO", res) < 0)
-	return;
-    if (rc_smtp_cmd(&smtp, "DATA") < 0
-	|| rc_session_step(job, &smtp, &reply, "DATA", res) < 0)
-	return;
+    if (rc_smtp_cmd(&smtp, "MAIL FROM:<%s>", job->from) < 0 ||
+        rc_session_step(job, &smtp, &reply, "MAIL FROM", res) < 0)
+        return;
+    if (rc_smtp_cmd(&smtp, "RCPT TO:<%s>", job->rcpt) < 0 ||
+        rc_session_step(job, &smtp, &reply, "RCPT TO", res) < 0)
+        return;
+    if (rc_smtp_cmd(&smtp, "DATA") < 0 ||
+        rc_session_step(job, &smtp, &reply, "DATA", res) < 0)
+        return;
     if (reply.code != 354) {
-	rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
-			"DATA: unexpected %s -> next host", reply.text);
-	return;
+        rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "DATA: unexpected %s -> next host", reply.text);
+        return;
     }
     rc_log_debug("%s: > (message, %zu bytes)", addr, job->datalen);
     if (rc_smtp_write(&smtp, job->data, job->datalen) < 0) {
-	rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL,
-			"message: write error");
-	return;
+        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL,
+                        "message: write error");
+        return;
     }
     if (rc_session_step(job, &smtp, &reply, "end of DATA", res) < 0)
-	return;
+        return;
     snprintf(res->reason, sizeof(res->reason), "%.590s", reply.text);
     rc_log_info("%s: delivered: %s", addr, reply.text);
     rc_session_end(&smtp, 1, res, RC_SESS_DELIVERED);

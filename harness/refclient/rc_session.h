@@ -27,43 +27,43 @@ typedef struct {
     const char *from;
     const char *rcpt;
     const char *helo;
-    const char *data;			/* dot-stuffed, ends in ".\r\n" */
-    size_t  datalen;
-    int     port;
-    int     timeout;
+    const char *data; /* dot-stuffed, ends in ".\r\n" */
+    size_t datalen;
+    int port;
+    int timeout;
     unsigned mutants;
     SSL_CTX *ssl_ctx;
-    X509_STORE *pkix;			/* --ca-file, or NULL */
-    int     probe;			/* --check: never send MAIL */
-    int     no_starttls;		/* mutant cleartext-retry: 2nd try */
+    X509_STORE *pkix; /* --ca-file, or NULL */
+    int probe;        /* --check: never send MAIL */
+    int no_starttls;  /* mutant cleartext-retry: 2nd try */
 } RC_JOB;
 
 typedef enum {
     RC_SESS_DELIVERED,
     RC_SESS_TEMPFAIL,
     RC_SESS_BOUNCE,
-    RC_SESS_ACCEPTABLE,			/* probe: would deliver */
+    RC_SESS_ACCEPTABLE, /* probe: would deliver */
 } RC_SESS_STATUS;
 
 typedef struct {
     RC_SESS_STATUS status;
-    char    reason[600];
-    const char *tls;			/* none, unauthenticated, dane-verified */
-    char    sni[256];
-    char    match[16];			/* "3 1 1", or "" */
+    char reason[600];
+    const char *tls; /* none, unauthenticated, dane-verified */
+    char sni[256];
+    char match[16]; /* "3 1 1", or "" */
     /* Details for the --check report. */
-    int     connected;
-    char    greeting[256];
-    int     starttls;			/* -1 not seen, 0 no, 1 offered */
-    int     starttls_sent;		/* the STARTTLS command went out */
-    int     tls_done;			/* handshake completed */
+    int connected;
+    char greeting[256];
+    int starttls;      /* -1 not seen, 0 no, 1 offered */
+    int starttls_sent; /* the STARTTLS command went out */
+    int tls_done;      /* handshake completed */
     RC_TLS_RESULT tlsres;
-    STACK_OF(X509) *chain;		/* probe only */
-    char    accept_why[160];		/* rc_policy_tls_accept() */
+    STACK_OF(X509) * chain; /* probe only */
+    char accept_why[160];   /* rc_policy_tls_accept() */
 } RC_SESS_RESULT;
 
 extern void rc_session_run(const RC_JOB *, const char *host, const char *addr,
-			           const RC_TLS_PARAMS *, RC_SESS_RESULT *);
+                           const RC_TLS_PARAMS *, RC_SESS_RESULT *);
 extern void rc_session_result_free(RC_SESS_RESULT *);
 
 #endif

@@ -32,23 +32,23 @@
 #include <openssl/ssl.h>
 
 typedef struct {
-    int     fd;
-    SSL    *ssl;
-    int     timeout;
-    char    peer[64];			/* address for logging */
-    char    buf[4096];
-    size_t  len;
-    size_t  off;
+    int fd;
+    SSL *ssl;
+    int timeout;
+    char peer[64]; /* address for logging */
+    char buf[4096];
+    size_t len;
+    size_t off;
 } RC_SMTP;
 
 typedef struct {
-    int     code;
-    int     starttls;
-    char    text[1024];			/* first line, then " / " more */
+    int code;
+    int starttls;
+    char text[1024]; /* first line, then " / " more */
 } RC_SMTP_REPLY;
 
-extern int rc_smtp_connect(RC_SMTP *, const char *addr, int port,
-			           int timeout, char *err, size_t errlen);
+extern int rc_smtp_connect(RC_SMTP *, const char *addr, int port, int timeout,
+                           char *err, size_t errlen);
 extern int rc_smtp_cmd(RC_SMTP *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 extern int rc_smtp_write(RC_SMTP *, const char *buf, size_t len);

@@ -45,48 +45,48 @@
 
 typedef struct {
     RC_LEVEL level;
-    const char *base;			/* TLSA base domain, absolute */
-    const char *mxhost;			/* MX host name, absolute */
-    const char **refids;		/* reference identifiers, absolute */
-    int     nrefids;
-    const RC_TLSA *tlsa;		/* records to match (usable, agile) */
-    int     ntlsa;
+    const char *base;    /* TLSA base domain, absolute */
+    const char *mxhost;  /* MX host name, absolute */
+    const char **refids; /* reference identifiers, absolute */
+    int nrefids;
+    const RC_TLSA *tlsa; /* records to match (usable, agile) */
+    int ntlsa;
     unsigned mutants;
-    unsigned checks;			/* rc_policy_tls_checks() */
-    X509_STORE *pkix;			/* --ca-file store, or NULL */
+    unsigned checks;  /* rc_policy_tls_checks() */
+    X509_STORE *pkix; /* --ca-file store, or NULL */
 } RC_TLS_PARAMS;
 
 typedef struct {
-    int     verify_ok;			/* chain verified, no error seen */
-    int     dane_depth;			/* depth of the TLSA match, or -1 */
-    int     usage;			/* matching record, if any */
-    int     selector;
-    int     mtype;
-    int     added;			/* TLSA records OpenSSL accepted */
-    int     verify_errors;		/* errors seen by the verify callback */
-    int     pkix_ok;			/* chain valid against params->pkix */
-    char    pkix_error[200];		/* why not, "" if not tried */
-    char    sni[256];			/* SNI sent, "" for none */
-    char    version[32];
-    char    cipher[80];
-    char    error[300];			/* handshake or first verify error */
+    int verify_ok;  /* chain verified, no error seen */
+    int dane_depth; /* depth of the TLSA match, or -1 */
+    int usage;      /* matching record, if any */
+    int selector;
+    int mtype;
+    int added;            /* TLSA records OpenSSL accepted */
+    int verify_errors;    /* errors seen by the verify callback */
+    int pkix_ok;          /* chain valid against params->pkix */
+    char pkix_error[200]; /* why not, "" if not tried */
+    char sni[256];        /* SNI sent, "" for none */
+    char version[32];
+    char cipher[80];
+    char error[300]; /* handshake or first verify error */
 } RC_TLS_RESULT;
 
 typedef struct {
-    char    subject[256];
-    char    issuer[256];
-    char    cert_sha256[65];
-    char    spki_sha256[65];
-    char    not_after[32];
-    int     expired;			/* -1 not yet valid, 1 expired */
+    char subject[256];
+    char issuer[256];
+    char cert_sha256[65];
+    char spki_sha256[65];
+    char not_after[32];
+    int expired; /* -1 not yet valid, 1 expired */
 } RC_TLS_CERT_INFO;
 
 extern SSL_CTX *rc_tls_ctx_create(unsigned mutants, const char *ca_file,
-				          char *err, size_t errlen);
+                                  char *err, size_t errlen);
 extern X509_STORE *rc_tls_pkix_load(const char *ca_file, char *err,
-				            size_t errlen);
+                                    size_t errlen);
 extern SSL *rc_tls_handshake(SSL_CTX *, int fd, const RC_TLS_PARAMS *,
-			             RC_TLS_RESULT *);
+                             RC_TLS_RESULT *);
 extern int rc_tls_tlsa_match(const RC_TLSA *, X509 *);
 extern void rc_tls_cert_info(X509 *, RC_TLS_CERT_INFO *);
 
