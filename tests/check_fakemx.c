@@ -28,9 +28,9 @@
  */
 
 /* parse - parse the NUL-terminated LINE into a static struct */
-static struct smtp_cmd *parse(const char *line)
+static smtp_cmd *parse(const char *line)
 {
-    static struct smtp_cmd cmd;
+    static smtp_cmd cmd;
 
     smtp_cmd_parse(line, strlen(line), &cmd);
     return &cmd;
@@ -38,7 +38,7 @@ static struct smtp_cmd *parse(const char *line)
 
 START_TEST(test_cmd_verbs)
 {
-    struct smtp_cmd *c;
+    smtp_cmd *c;
 
     c = parse("EHLO client.example\r\n");
     ck_assert_int_eq(c->status, SMTP_CMD_OK);
@@ -70,7 +70,7 @@ END_TEST
 
 START_TEST(test_cmd_mail)
 {
-    struct smtp_cmd *c;
+    smtp_cmd *c;
 
     c = parse("MAIL FROM:<a@b.example> SIZE=123 BODY=8BITMIME\r\n");
     ck_assert_int_eq(c->status, SMTP_CMD_OK);
@@ -130,7 +130,7 @@ START_TEST(test_cmd_syntax)
     };
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        struct smtp_cmd *c = parse(bad[i]);
+        smtp_cmd *c = parse(bad[i]);
 
         ck_assert_msg(c->status == SMTP_CMD_SYNTAX, "%s: status %d", bad[i],
                       c->status);
@@ -142,8 +142,8 @@ END_TEST
 START_TEST(test_cmd_garbage)
 {
     static const char nul[] = "EHLO a\0b\r\n";
-    struct smtp_cmd c;
-    struct smtp_cmd *p;
+    smtp_cmd c;
+    smtp_cmd *p;
 
     p = parse("\r\n");
     ck_assert_int_eq(p->status, SMTP_CMD_EMPTY);
@@ -165,7 +165,7 @@ END_TEST
 START_TEST(test_cmd_length)
 {
     char line[2 * SMTP_LINE_MAX];
-    struct smtp_cmd c;
+    smtp_cmd c;
 
     /* 998 octets + CRLF = 1000: the longest legal line */
     memset(line, 'a', sizeof(line));
@@ -192,7 +192,7 @@ START_TEST(test_cmd_random)
                                   " SIZE=",      "\r\n",     "\n",    "@",
                                   ":",           " "};
     char buf[1200];
-    struct smtp_cmd c;
+    smtp_cmd c;
 
     srandom(7672);
     for (int i = 0; i < 20000; i++) {
@@ -514,7 +514,7 @@ static char *expand(const char *text)
 }
 
 /* load - write TEXT as the config file and load it */
-static int load(const char *text, struct fakemx_conf **conf, char *err)
+static int load(const char *text, fakemx_conf **conf, char *err)
 {
     write_text(tmp_path("conf"), expand(text));
     err[0] = 0;
@@ -534,8 +534,8 @@ START_TEST(test_conf_good)
         "key=@D@/chain.key # trailing comment\n"
         "listen fd00::25 scenario=v6 host=mx2.b.danelab persona=p "
         "starttls=none\n";
-    struct fakemx_conf *conf;
-    const struct fakemx_entry *e;
+    fakemx_conf *conf;
+    const fakemx_entry *e;
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
     char err[1024];
@@ -607,8 +607,8 @@ START_TEST(test_conf_keys)
         "listen 127.1.5.3 scenario=s host=h persona=p starttls=reject "
         "mail-reply=250 tls-max=1.1 greeting-delay=0\n"
         "listen 127.1.5.4 scenario=s host=h persona=p starttls=none\n";
-    struct fakemx_conf *conf;
-    const struct fakemx_behaviour *b;
+    fakemx_conf *conf;
+    const fakemx_behaviour *b;
     char err[1024];
 
     ck_assert_msg(load(text, &conf, err) == 0, "%s", err);
@@ -763,7 +763,7 @@ static const struct conf_bad_case {
 START_TEST(test_conf_bad)
 {
     const struct conf_bad_case *c = &conf_bad[_i];
-    struct fakemx_conf *conf = (struct fakemx_conf *)1;
+    fakemx_conf *conf = (fakemx_conf *)1;
     char err[1024];
     char want[300];
 
@@ -779,7 +779,7 @@ END_TEST
 
 START_TEST(test_conf_missing_file)
 {
-    struct fakemx_conf *conf;
+    fakemx_conf *conf;
     char err[1024];
 
     ck_assert_int_eq(

@@ -83,10 +83,10 @@ static void fx_teardown(void)
 
 /* tlsa_class - classify one record */
 
-static RC_TLSA_CLASS tlsa_class(int u, int s, int m, const unsigned char *data,
+static rc_tlsa_class tlsa_class(int u, int s, int m, const unsigned char *data,
                                 size_t len)
 {
-    RC_TLSA rec;
+    rc_tlsa rec;
 
     rec.usage = (unsigned char)u;
     rec.selector = (unsigned char)s;
@@ -104,7 +104,7 @@ START_TEST(tlsa_digest_lengths)
     static const struct {
         int u, s, m;
         size_t len;
-        RC_TLSA_CLASS want;
+        rc_tlsa_class want;
     } cases[] = {
         {3, 1, 1, 32, RC_TLSA_USABLE},
         {3, 0, 1, 32, RC_TLSA_USABLE},
@@ -192,7 +192,7 @@ START_TEST(tlsa_class_strings)
     int c;
 
     for (c = RC_TLSA_USABLE; c <= RC_TLSA_BAD_DATA; c++)
-        ck_assert_str_ne(rc_policy_tlsa_class_str((RC_TLSA_CLASS)c), "?");
+        ck_assert_str_ne(rc_policy_tlsa_class_str((rc_tlsa_class)c), "?");
     ck_assert_str_eq(rc_policy_tlsa_class_str(RC_TLSA_USABLE), "usable");
 }
 END_TEST
@@ -203,11 +203,11 @@ END_TEST
 START_TEST(tlsa_level_table)
 {
     static const struct {
-        RC_SEC sec;
-        RC_ANS ans;
+        rc_sec sec;
+        rc_ans ans;
         int usable;
         unsigned mutants;
-        RC_LEVEL want;
+        rc_level want;
     } cases[] = {
         /* Correct client. */
         {RC_SEC_SECURE, RC_ANS_DATA, 1, 0, RC_LEVEL_DANE},
@@ -246,7 +246,7 @@ START_TEST(tlsa_level_table)
     const char *why;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        RC_LEVEL got =
+        rc_level got =
             rc_policy_tlsa_level(cases[i].sec, cases[i].ans, cases[i].usable,
                                  cases[i].mutants, &why);
 
@@ -355,11 +355,11 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* MX ordering                                                        */
 
-/* mx_make - build an RC_MX array */
+/* mx_make - build an rc_mx array */
 
-static RC_MX *mx_make(int n, const int *prefs, const char **names)
+static rc_mx *mx_make(int n, const int *prefs, const char **names)
 {
-    RC_MX *mx = calloc(n, sizeof(*mx));
+    rc_mx *mx = calloc(n, sizeof(*mx));
     int i;
 
     for (i = 0; i < n; i++) {
@@ -375,7 +375,7 @@ START_TEST(mx_order)
     static const char *names[] = {"mx9.foo.danelab.", "mxb.foo.danelab.",
                                   "MXA.foo.danelab.", "mx0.foo.danelab.",
                                   "mxa.foo.danelab.", "mx9.foo.danelab"};
-    RC_MX *mx = mx_make(6, prefs, names);
+    rc_mx *mx = mx_make(6, prefs, names);
     int null_mx;
     int n = rc_policy_mx_prepare(mx, 6, &null_mx);
 
@@ -399,7 +399,7 @@ START_TEST(mx_null)
     static const char *n1[] = {"."};
     static const int p2[] = {0, 10};
     static const char *n2[] = {".", "mx1.foo.danelab."};
-    RC_MX *mx;
+    rc_mx *mx;
     int null_mx;
     int n;
 
@@ -656,8 +656,8 @@ END_TEST
 START_TEST(tlsa_usable_pkix_mutant)
 {
     unsigned char md[64];
-    RC_TLSA rec;
-    RC_TLSA_CLASS cls;
+    rc_tlsa rec;
+    rc_tlsa_class cls;
 
     memset(md, 0x5a, sizeof(md));
     rec.data = md;
@@ -698,7 +698,7 @@ END_TEST
 static unsigned agility(const char *const *recs, int n, unsigned mutants,
                         int *kept)
 {
-    RC_TLSA t[8];
+    rc_tlsa t[8];
     int keep[8];
     unsigned mask = 0;
     int i;
@@ -832,7 +832,7 @@ END_TEST
 START_TEST(local_policy_mutants)
 {
     const char *why;
-    RC_LEVEL l;
+    rc_level l;
     int i;
 
     /* permfail-as-tempfail: 5xx becomes "try the next host". */
@@ -860,10 +860,10 @@ START_TEST(local_policy_mutants)
 
     /* dane-only: every level but DANE becomes unusable. */
     for (i = RC_LEVEL_UNUSABLE; i <= RC_LEVEL_DANE; i++) {
-        l = rc_policy_host_level((RC_LEVEL)i, 0, &why);
+        l = rc_policy_host_level((rc_level)i, 0, &why);
         ck_assert_int_eq(l, i);
         ck_assert_ptr_null(why);
-        l = rc_policy_host_level((RC_LEVEL)i, RC_MUT_DANE_ONLY, &why);
+        l = rc_policy_host_level((rc_level)i, RC_MUT_DANE_ONLY, &why);
         ck_assert_int_eq(l, i == RC_LEVEL_DANE ? RC_LEVEL_DANE
                                                : RC_LEVEL_UNUSABLE);
         ck_assert((why != 0) ==
@@ -1107,9 +1107,9 @@ START_TEST(dns_rdata)
     unsigned char a6[16] = {0x20, 0x01, 0x0d, 0xb8};
     unsigned char *data[2];
     size_t len[2];
-    RC_DNS_ANSWER ans;
-    RC_MX *mx;
-    RC_TLSA *tlsa;
+    rc_dns_answer ans;
+    rc_mx *mx;
+    rc_tlsa *tlsa;
     char buf[64];
 
     memset(&ans, 0, sizeof(ans));
@@ -1298,12 +1298,12 @@ static void tx_server(int fd, int report, const TX_SERVER *srv)
 
 /* tx_run - one handshake; returns 1 if it completed, fills res and sni */
 
-static int tx_run(const TX_SERVER *srv, RC_LEVEL level, const RC_TLSA *tlsa,
-                  int ntlsa, unsigned mutants, RC_TLS_RESULT *res, char *sni,
+static int tx_run(const TX_SERVER *srv, rc_level level, const rc_tlsa *tlsa,
+                  int ntlsa, unsigned mutants, rc_tls_result *res, char *sni,
                   size_t snilen)
 {
     static const char *refids[] = {"mx1.foo.danelab.", "foo.danelab."};
-    RC_TLS_PARAMS tp;
+    rc_tls_params tp;
     SSL_CTX *ctx;
     SSL *ssl;
     int sv[2];
@@ -1352,7 +1352,7 @@ static int tx_run(const TX_SERVER *srv, RC_LEVEL level, const RC_TLSA *tlsa,
 
 /* tx_rec_len - fill one TLSA record with data of any length */
 
-static void tx_rec_len(RC_TLSA *rec, int u, int s, int m, unsigned char *data,
+static void tx_rec_len(rc_tlsa *rec, int u, int s, int m, unsigned char *data,
                        size_t len)
 {
     rec->usage = (unsigned char)u;
@@ -1364,7 +1364,7 @@ static void tx_rec_len(RC_TLSA *rec, int u, int s, int m, unsigned char *data,
 
 /* tx_rec - fill one TLSA record */
 
-static void tx_rec(RC_TLSA *rec, int u, int s, int m, unsigned char *md)
+static void tx_rec(rc_tlsa *rec, int u, int s, int m, unsigned char *md)
 {
     rec->usage = (unsigned char)u;
     rec->selector = (unsigned char)s;
@@ -1380,8 +1380,8 @@ START_TEST(tls_dane_ee)
     TX_SERVER srv = {leaf, tx_key, 0, 0};
     unsigned char md[32];
     unsigned char wrong[32];
-    RC_TLSA rec[2];
-    RC_TLS_RESULT res;
+    rc_tlsa rec[2];
+    rc_tls_result res;
     char sni[256];
     const char *why;
 
@@ -1428,8 +1428,8 @@ START_TEST(tls_dane_ee_expired)
                          -2 * 86400);
     TX_SERVER srv = {leaf, tx_key, 0, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, md);
@@ -1455,8 +1455,8 @@ START_TEST(tls_dane_ta_names)
         {"DNS:mx*.foo.danelab", 0}, /* partial wildcard */
     };
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
     size_t i;
 
@@ -1487,8 +1487,8 @@ START_TEST(tls_dane_ta_expired_leaf)
                          "DNS:mx1.foo.danelab", 0, -3 * 86400, -2 * 86400);
     TX_SERVER srv = {leaf, tx_key, tx_ca, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_cert_hash(tx_ca, md);
@@ -1510,8 +1510,8 @@ START_TEST(tls_sni_policy)
         tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", 0, 0, -86400, 86400);
     TX_SERVER srv = {leaf, tx_key, 0, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, md);
@@ -1538,8 +1538,8 @@ START_TEST(tls_old_versions)
         tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", 0, 0, -86400, 86400);
     TX_SERVER srv = {leaf, tx_key, 0, 1};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, md);
@@ -1567,8 +1567,8 @@ START_TEST(tls_dane_ee_mutants)
     TX_SERVER s_expired = {expired, tx_key, 0, 0};
     TX_SERVER s_future = {future, tx_key, 0, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, md);
@@ -1619,8 +1619,8 @@ START_TEST(tls_dane_ta_namecheck_mutant)
                          0, -86400, 86400);
     TX_SERVER srv = {leaf, tx_key, tx_ca, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_cert_hash(tx_ca, md);
@@ -1651,8 +1651,8 @@ START_TEST(tls_dane_ta_presence)
     int spki_len = i2d_PUBKEY(tx_ca_key, &ca_spki);
     unsigned char cert_md[32];
     unsigned char spki_md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
     static const struct {
         int s, m;
@@ -1704,8 +1704,8 @@ START_TEST(tls_digest_agility)
     unsigned char bad512[64];
     unsigned char bad256[32];
     unsigned int n;
-    RC_TLSA rec[2];
-    RC_TLS_RESULT res;
+    rc_tlsa rec[2];
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, good256);
@@ -1747,8 +1747,8 @@ START_TEST(tls_accept_any_cert)
                          -86400, 86400);
     TX_SERVER srv = {leaf, tx_evil_key, 0, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
     const char *why;
 
@@ -1809,8 +1809,8 @@ START_TEST(tls_pkix_mutants)
     TX_SERVER srv_other = {other, tx_evil_key, tx_ca, 0};
     unsigned char md[32];
     unsigned char leaf_md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
     char path[64];
     char err[256];
@@ -1883,8 +1883,8 @@ START_TEST(tls_sni_mx_name)
         tx_cert(tx_key, tx_key, 0, "mx1.foo.danelab", 0, 0, -86400, 86400);
     TX_SERVER srv = {leaf, tx_key, 0, 0};
     unsigned char md[32];
-    RC_TLSA rec;
-    RC_TLS_RESULT res;
+    rc_tlsa rec;
+    rc_tls_result res;
     char sni[256];
 
     tx_spki_hash(tx_key, md);
@@ -1914,8 +1914,8 @@ START_TEST(tls_match_and_info)
     unsigned char s256[32];
     unsigned char s512[64];
     unsigned int n;
-    RC_TLSA rec;
-    RC_TLS_CERT_INFO ci;
+    rc_tlsa rec;
+    rc_cert_desc ci;
     char hex[65];
     int i;
 

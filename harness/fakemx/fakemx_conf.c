@@ -20,17 +20,17 @@
 #define FAKEMX_CONF_SEP " \t\r\n"
 
 /* A setter stores VALUE in E, or writes why it cannot into WHY. */
-typedef int (*fakemx_conf_setter)(struct fakemx_entry *e, const char *value,
-                                  char *why, size_t whylen);
+typedef int (*fakemx_conf_setter)(fakemx_entry *e, const char *value, char *why,
+                                  size_t whylen);
 
 /* A key either has its own setter, or (set == NULL) is a plain string
  * copied into the entry's field at offset str. */
-struct fakemx_conf_key {
+typedef struct fakemx_conf_key {
     const char *name;
     int required;
     fakemx_conf_setter set;
     size_t str;
-};
+} fakemx_conf_key;
 
 /* fakemx_conf_dup - store a copy of VALUE in *SLOT */
 static int fakemx_conf_dup(char **slot, const char *value, char *why,
@@ -44,8 +44,8 @@ static int fakemx_conf_dup(char **slot, const char *value, char *why,
 }
 
 /* fakemx_conf_set_host - host=NAME, the name in greeting and EHLO */
-static int fakemx_conf_set_host(struct fakemx_entry *e, const char *value,
-                                char *why, size_t whylen)
+static int fakemx_conf_set_host(fakemx_entry *e, const char *value, char *why,
+                                size_t whylen)
 {
     size_t n;
 
@@ -90,13 +90,13 @@ DH_VOCAB_DEFINE(static, fakemx_abort_vocab, "tls-abort", fakemx_abort_names,
                 FAKEMX_ABORT_KINDS);
 
 /* TLS versions by name: index 0 is TLS 1.0 */
-enum fakemx_version {
+typedef enum {
     FAKEMX_TLS10,
     FAKEMX_TLS11,
     FAKEMX_TLS12,
     FAKEMX_TLS13,
     FAKEMX_TLS_KINDS
-};
+} fakemx_version;
 static const char *const fakemx_version_names[] = {
     [FAKEMX_TLS10] = "1.0",
     [FAKEMX_TLS11] = "1.1",
@@ -115,7 +115,7 @@ _Static_assert(DH_VOCAB_LEN(fakemx_versions) == FAKEMX_TLS_KINDS,
                "a protocol number for every TLS version name");
 
 /* fakemx_conf_set_starttls - starttls=offer|none|reject|accept-close */
-static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_starttls(fakemx_entry *e, const char *value,
                                     char *why, size_t whylen)
 {
     int i = fakemx_conf_word("starttls", &fakemx_starttls_vocab, value, why,
@@ -123,12 +123,12 @@ static int fakemx_conf_set_starttls(struct fakemx_entry *e, const char *value,
 
     if (i < 0)
         return -1;
-    e->beh.starttls = (enum fakemx_starttls)i;
+    e->beh.starttls = (fakemx_starttls)i;
     return 0;
 }
 
 /* fakemx_conf_set_tls_abort - tls-abort=none|alert|reset */
-static int fakemx_conf_set_tls_abort(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_tls_abort(fakemx_entry *e, const char *value,
                                      char *why, size_t whylen)
 {
     int i =
@@ -136,7 +136,7 @@ static int fakemx_conf_set_tls_abort(struct fakemx_entry *e, const char *value,
 
     if (i < 0)
         return -1;
-    e->beh.tls_abort = (enum fakemx_tls_abort)i;
+    e->beh.tls_abort = (fakemx_tls_abort)i;
     return 0;
 }
 
@@ -165,16 +165,15 @@ static int fakemx_conf_delay(const char *key, double *slot, const char *value,
 }
 
 /* fakemx_conf_set_greeting_delay - greeting-delay=SECS */
-static int fakemx_conf_set_greeting_delay(struct fakemx_entry *e,
-                                          const char *value, char *why,
-                                          size_t whylen)
+static int fakemx_conf_set_greeting_delay(fakemx_entry *e, const char *value,
+                                          char *why, size_t whylen)
 {
     return fakemx_conf_delay("greeting-delay", &e->beh.greeting_delay, value,
                              why, whylen);
 }
 
 /* fakemx_conf_set_ehlo_delay - ehlo-delay=SECS */
-static int fakemx_conf_set_ehlo_delay(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_ehlo_delay(fakemx_entry *e, const char *value,
                                       char *why, size_t whylen)
 {
     return fakemx_conf_delay("ehlo-delay", &e->beh.ehlo_delay, value, why,
@@ -199,7 +198,7 @@ static int fakemx_conf_code(const char *key, int *slot, const char *value,
 }
 
 /* fakemx_conf_set_mail_reply - mail-reply=CODE */
-static int fakemx_conf_set_mail_reply(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_mail_reply(fakemx_entry *e, const char *value,
                                       char *why, size_t whylen)
 {
     return fakemx_conf_code("mail-reply", &e->beh.mail_reply, value, why,
@@ -207,7 +206,7 @@ static int fakemx_conf_set_mail_reply(struct fakemx_entry *e, const char *value,
 }
 
 /* fakemx_conf_set_rcpt_reply - rcpt-reply=CODE */
-static int fakemx_conf_set_rcpt_reply(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_rcpt_reply(fakemx_entry *e, const char *value,
                                       char *why, size_t whylen)
 {
     return fakemx_conf_code("rcpt-reply", &e->beh.rcpt_reply, value, why,
@@ -215,7 +214,7 @@ static int fakemx_conf_set_rcpt_reply(struct fakemx_entry *e, const char *value,
 }
 
 /* fakemx_conf_set_data_reply - data-reply=CODE */
-static int fakemx_conf_set_data_reply(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_data_reply(fakemx_entry *e, const char *value,
                                       char *why, size_t whylen)
 {
     return fakemx_conf_code("data-reply", &e->beh.data_reply, value, why,
@@ -235,26 +234,26 @@ static int fakemx_conf_version(const char *key, int *slot, const char *value,
 }
 
 /* fakemx_conf_set_tls_min - tls-min=VERSION */
-static int fakemx_conf_set_tls_min(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_tls_min(fakemx_entry *e, const char *value,
                                    char *why, size_t whylen)
 {
     return fakemx_conf_version("tls-min", &e->beh.tls_min, value, why, whylen);
 }
 
 /* fakemx_conf_set_tls_max - tls-max=VERSION */
-static int fakemx_conf_set_tls_max(struct fakemx_entry *e, const char *value,
+static int fakemx_conf_set_tls_max(fakemx_entry *e, const char *value,
                                    char *why, size_t whylen)
 {
     return fakemx_conf_version("tls-max", &e->beh.tls_max, value, why, whylen);
 }
 
-static const struct fakemx_conf_key fakemx_conf_keys[] = {
-    {"scenario", 1, NULL, offsetof(struct fakemx_entry, scenario)},
+static const fakemx_conf_key fakemx_conf_keys[] = {
+    {"scenario", 1, NULL, offsetof(fakemx_entry, scenario)},
     {"host", 1, fakemx_conf_set_host, 0},
-    {"persona", 1, NULL, offsetof(struct fakemx_entry, persona)},
+    {"persona", 1, NULL, offsetof(fakemx_entry, persona)},
     {"starttls", 1, fakemx_conf_set_starttls, 0},
-    {"cert", 0, NULL, offsetof(struct fakemx_entry, cert)},
-    {"key", 0, NULL, offsetof(struct fakemx_entry, key)},
+    {"cert", 0, NULL, offsetof(fakemx_entry, cert)},
+    {"key", 0, NULL, offsetof(fakemx_entry, key)},
     {"tls-abort", 0, fakemx_conf_set_tls_abort, 0},
     {"greeting-delay", 0, fakemx_conf_set_greeting_delay, 0},
     {"ehlo-delay", 0, fakemx_conf_set_ehlo_delay, 0},
@@ -263,18 +262,18 @@ static const struct fakemx_conf_key fakemx_conf_keys[] = {
     {"data-reply", 0, fakemx_conf_set_data_reply, 0},
     {"tls-min", 0, fakemx_conf_set_tls_min, 0},
     {"tls-max", 0, fakemx_conf_set_tls_max, 0},
-    {"cert2", 0, NULL, offsetof(struct fakemx_entry, cert2)},
-    {"key2", 0, NULL, offsetof(struct fakemx_entry, key2)},
-    {"sni-name", 0, NULL, offsetof(struct fakemx_entry, sni_name)},
-    {"sni-cert", 0, NULL, offsetof(struct fakemx_entry, sni_cert)},
-    {"sni-key", 0, NULL, offsetof(struct fakemx_entry, sni_key)},
+    {"cert2", 0, NULL, offsetof(fakemx_entry, cert2)},
+    {"key2", 0, NULL, offsetof(fakemx_entry, key2)},
+    {"sni-name", 0, NULL, offsetof(fakemx_entry, sni_name)},
+    {"sni-cert", 0, NULL, offsetof(fakemx_entry, sni_cert)},
+    {"sni-key", 0, NULL, offsetof(fakemx_entry, sni_key)},
 };
 
 #define FAKEMX_CONF_NKEYS                                                      \
     (sizeof(fakemx_conf_keys) / sizeof(fakemx_conf_keys[0]))
 
 /* fakemx_conf_entry_clear - free what entry E holds */
-static void fakemx_conf_entry_clear(struct fakemx_entry *e)
+static void fakemx_conf_entry_clear(fakemx_entry *e)
 {
     free(e->scenario);
     free(e->host);
@@ -292,7 +291,7 @@ static void fakemx_conf_entry_clear(struct fakemx_entry *e)
 }
 
 /* fakemx_conf_address - parse an IPv4 or IPv6 literal into E */
-static int fakemx_conf_address(struct fakemx_entry *e, const char *text)
+static int fakemx_conf_address(fakemx_entry *e, const char *text)
 {
     if (inet_pton(AF_INET, text, &e->v4) == 1)
         e->family = AF_INET;
@@ -306,8 +305,8 @@ static int fakemx_conf_address(struct fakemx_entry *e, const char *text)
 }
 
 /* fakemx_conf_same_address - do A and B name the same address? */
-static int fakemx_conf_same_address(const struct fakemx_entry *a,
-                                    const struct fakemx_entry *b)
+static int fakemx_conf_same_address(const fakemx_entry *a,
+                                    const fakemx_entry *b)
 {
     if (a->family != b->family)
         return 0;
@@ -317,9 +316,8 @@ static int fakemx_conf_same_address(const struct fakemx_entry *a,
 }
 
 /* fakemx_conf_check_entry - constraints between keys, then load TLS */
-static int fakemx_conf_check_entry(struct fakemx_entry *e,
-                                   const unsigned char *seen, char *why,
-                                   size_t whylen)
+static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
+                                   char *why, size_t whylen)
 {
     for (size_t i = 0; i < FAKEMX_CONF_NKEYS; i++) {
         if (fakemx_conf_keys[i].required && !seen[i]) {
@@ -357,7 +355,7 @@ static int fakemx_conf_check_entry(struct fakemx_entry *e,
         return -1;
     }
     if (e->cert != 0) {
-        struct fakemx_tls_opts o = {
+        fakemx_tls_opts o = {
             .cert = e->cert,
             .key = e->key,
             .cert2 = e->cert2,
@@ -376,11 +374,11 @@ static int fakemx_conf_check_entry(struct fakemx_entry *e,
 }
 
 /* fakemx_conf_key_value - apply one "key=value" word to E */
-static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
+static int fakemx_conf_key_value(fakemx_entry *e, char *word,
                                  unsigned char *seen, char *why, size_t whylen)
 {
     char *eq = strchr(word, '=');
-    const struct fakemx_conf_key *k = 0;
+    const fakemx_conf_key *k = 0;
     size_t i;
 
     if (eq == 0 || eq == word) {
@@ -414,8 +412,8 @@ static int fakemx_conf_key_value(struct fakemx_entry *e, char *word,
 }
 
 /* fakemx_conf_line - parse one line into E; 1 entry, 0 nothing, -1 error */
-static int fakemx_conf_line(const struct fakemx_conf *conf, char *text,
-                            struct fakemx_entry *e, char *why, size_t whylen)
+static int fakemx_conf_line(const fakemx_conf *conf, char *text,
+                            fakemx_entry *e, char *why, size_t whylen)
 {
     char *save = 0;
     unsigned char seen[FAKEMX_CONF_NKEYS] = {0};
@@ -452,9 +450,9 @@ static int fakemx_conf_line(const struct fakemx_conf *conf, char *text,
 }
 
 /* fakemx_conf_append - move entry E to the end of CONF */
-static int fakemx_conf_append(struct fakemx_conf *conf, struct fakemx_entry *e)
+static int fakemx_conf_append(fakemx_conf *conf, fakemx_entry *e)
 {
-    struct fakemx_entry *n;
+    fakemx_entry *n;
 
     n = realloc(conf->entries, (conf->nentries + 1) * sizeof(*n));
     if (n == 0)
@@ -466,12 +464,11 @@ static int fakemx_conf_append(struct fakemx_conf *conf, struct fakemx_entry *e)
 }
 
 /* fakemx_conf_load_stream - the same, reading FP; NAME is for messages */
-int fakemx_conf_load_stream(FILE *fp, const char *name,
-                            struct fakemx_conf **confp, char *err,
-                            size_t errlen)
+int fakemx_conf_load_stream(FILE *fp, const char *name, fakemx_conf **confp,
+                            char *err, size_t errlen)
 {
-    struct fakemx_conf *conf = 0;
-    struct fakemx_entry e;
+    fakemx_conf *conf = 0;
+    fakemx_entry e;
     char why[1024];
     char *text = 0;
     size_t cap = 0;
@@ -516,7 +513,7 @@ fail:
 }
 
 /* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
-int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
+int fakemx_conf_load(const char *path, fakemx_conf **confp, char *err,
                      size_t errlen)
 {
     FILE *fp;
@@ -533,12 +530,12 @@ int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
 }
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
-const struct fakemx_entry *fakemx_conf_lookup(const struct fakemx_conf *conf,
-                                              const struct sockaddr *sa)
+const fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
+                                       const struct sockaddr *sa)
 {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-    struct fakemx_entry want;
+    fakemx_entry want;
 
     memset(&want, 0, sizeof(want));
     if (sa->sa_family == AF_INET) {
@@ -561,7 +558,7 @@ const struct fakemx_entry *fakemx_conf_lookup(const struct fakemx_conf *conf,
 }
 
 /* fakemx_conf_free - free CONF and everything in it; NULL is fine */
-void fakemx_conf_free(struct fakemx_conf *conf)
+void fakemx_conf_free(fakemx_conf *conf)
 {
     if (conf == 0)
         return;

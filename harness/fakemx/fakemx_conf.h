@@ -14,8 +14,8 @@
  * sni-cert and sni-key.  docs/fakemx.md is the reference: one table with
  * every key, its values and its effect.  Each key may appear once.  A new
  * persona knob is a further key: one row in the key table of
- * fakemx_conf.c and one field in struct fakemx_behaviour (or, for files,
- * struct fakemx_entry).
+ * fakemx_conf.c and one field in fakemx_behaviour (or, for files,
+ * fakemx_entry).
  *
  * fakemx_conf_load() returns a struct the caller frees with
  * fakemx_conf_free(); entries and their strings live as long as it does.
@@ -35,30 +35,30 @@
 #define FAKEMX_DELAY_MAX 600
 
 /* What to do about STARTTLS. */
-enum fakemx_starttls {
+typedef enum {
     FAKEMX_STARTTLS_OFFER,        /* advertise it, do TLS with the cert */
     FAKEMX_STARTTLS_NONE,         /* never advertise; the command gets 502 */
     FAKEMX_STARTTLS_REJECT,       /* advertise it, answer 454 */
     FAKEMX_STARTTLS_ACCEPT_CLOSE, /* advertise it, answer 220, hang up */
     FAKEMX_STARTTLS_KINDS
-};
+} fakemx_starttls;
 
 /* How the server behaves at one address: one field per persona knob.
  * Zero is the honest default everywhere. */
-struct fakemx_behaviour {
-    enum fakemx_starttls starttls;
-    enum fakemx_tls_abort tls_abort; /* after the ClientHello */
-    double greeting_delay;           /* seconds before the 220 greeting */
-    double ehlo_delay;               /* seconds before each EHLO/HELO reply */
-    int mail_reply;                  /* reply code to MAIL, 0: 250 */
-    int rcpt_reply;                  /* reply code to RCPT, 0: 250 */
-    int data_reply;                  /* reply code to the final dot, 0: 250 */
-    int tls_min;                     /* TLS1_VERSION ..., 0: OpenSSL's */
+typedef struct fakemx_behaviour {
+    fakemx_starttls starttls;
+    fakemx_tls_abort tls_abort; /* after the ClientHello */
+    double greeting_delay;      /* seconds before the 220 greeting */
+    double ehlo_delay;          /* seconds before each EHLO/HELO reply */
+    int mail_reply;             /* reply code to MAIL, 0: 250 */
+    int rcpt_reply;             /* reply code to RCPT, 0: 250 */
+    int data_reply;             /* reply code to the final dot, 0: 250 */
+    int tls_min;                /* TLS1_VERSION ..., 0: OpenSSL's */
     int tls_max;
-};
+} fakemx_behaviour;
 
 /* One "listen" line. */
-struct fakemx_entry {
+typedef struct fakemx_entry {
     int line;   /* where it was defined */
     int family; /* AF_INET or AF_INET6 */
     struct in_addr v4;
@@ -75,30 +75,29 @@ struct fakemx_entry {
     char *sni_name; /* when the client's SNI is this name ... */
     char *sni_cert; /* ... present this chain and key instead */
     char *sni_key;
-    struct fakemx_behaviour beh;
-    struct fakemx_tls_cred *cred; /* NULL if no cert and key */
-};
+    fakemx_behaviour beh;
+    fakemx_tls_cred *cred; /* NULL if no cert and key */
+} fakemx_entry;
 
-struct fakemx_conf {
+typedef struct fakemx_conf {
     char *path;
-    struct fakemx_entry *entries;
+    fakemx_entry *entries;
     size_t nentries;
-};
+} fakemx_conf;
 
 /* fakemx_conf_load - parse PATH; 0 and *CONFP, or -1 and a message in ERR */
-int fakemx_conf_load(const char *path, struct fakemx_conf **confp, char *err,
+int fakemx_conf_load(const char *path, fakemx_conf **confp, char *err,
                      size_t errlen);
 
 /* fakemx_conf_load_stream - the same, reading FP; NAME is for messages */
-int fakemx_conf_load_stream(FILE *fp, const char *name,
-                            struct fakemx_conf **confp, char *err,
-                            size_t errlen);
+int fakemx_conf_load_stream(FILE *fp, const char *name, fakemx_conf **confp,
+                            char *err, size_t errlen);
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
-const struct fakemx_entry *fakemx_conf_lookup(const struct fakemx_conf *conf,
-                                              const struct sockaddr *sa);
+const fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
+                                       const struct sockaddr *sa);
 
 /* fakemx_conf_free - free CONF and everything in it; NULL is fine */
-void fakemx_conf_free(struct fakemx_conf *conf);
+void fakemx_conf_free(fakemx_conf *conf);
 
 #endif

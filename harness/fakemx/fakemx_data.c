@@ -21,14 +21,14 @@
 #define FAKEMX_TOKEN_HDR "X-DH-Token:"
 
 /* fakemx_data_begin - start receiving a message */
-void fakemx_data_begin(struct fakemx_session *s)
+void fakemx_data_begin(fakemx_session *s)
 {
     memset(&s->msg, 0, sizeof(s->msg));
     s->msg.in_header = 1;
 }
 
 /* fakemx_data_add - count N message octets */
-static void fakemx_data_add(struct fakemx_session *s, size_t n)
+static void fakemx_data_add(fakemx_session *s, size_t n)
 {
     s->msg.bytes += n;
     if (s->msg.bytes > FAKEMX_MSG_MAX)
@@ -36,8 +36,7 @@ static void fakemx_data_add(struct fakemx_session *s, size_t n)
 }
 
 /* fakemx_data_header - look at one header line (no line end) */
-static void fakemx_data_header(struct fakemx_session *s, const char *p,
-                               size_t n)
+static void fakemx_data_header(fakemx_session *s, const char *p, size_t n)
 {
     size_t hlen = strlen(FAKEMX_TOKEN_HDR);
 
@@ -64,7 +63,7 @@ static void fakemx_data_header(struct fakemx_session *s, const char *p,
 }
 
 /* fakemx_data_end - the final dot: record the message, then reply */
-static void fakemx_data_end(struct fakemx_session *s)
+static void fakemx_data_end(fakemx_session *s)
 {
     int code = s->entry->beh.data_reply ? s->entry->beh.data_reply : 250;
     int accepted = code / 100 == 2;
@@ -108,7 +107,7 @@ static void fakemx_data_end(struct fakemx_session *s)
 }
 
 /* fakemx_data_input - consume message bytes from IN; 0 = need more */
-int fakemx_data_input(struct fakemx_session *s, struct evbuffer *in)
+int fakemx_data_input(fakemx_session *s, struct evbuffer *in)
 {
     char line[FAKEMX_DATA_CHUNK];
     size_t avail = evbuffer_get_length(in);

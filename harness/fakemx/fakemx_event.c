@@ -17,16 +17,16 @@
 
 #define FAKEMX_LOST_MAX 256 /* scenarios with losses listed by name */
 
-struct fakemx_lost {
+typedef struct fakemx_lost {
     char scenario[128];
     unsigned long n;
-};
+} fakemx_lost;
 
 static int fakemx_event_fd = -1;
 static unsigned long fakemx_event_written;
 static unsigned long fakemx_event_nlost;
 static unsigned long fakemx_event_nticks_lost;
-static struct fakemx_lost fakemx_lost_by[FAKEMX_LOST_MAX];
+static fakemx_lost fakemx_lost_by[FAKEMX_LOST_MAX];
 static size_t fakemx_nlost_by;
 
 /* fakemx_event_open - open PATH for appending; -1 with errno on failure */

@@ -9,17 +9,17 @@
 
 #include "fakemx_hello.h"
 
-struct fakemx_hello_name {
+typedef struct fakemx_hello_entry {
     unsigned short value;
     const char *name;
-};
+} fakemx_hello_entry;
 
-static const struct fakemx_hello_name fakemx_hello_versions[] = {
+static const fakemx_hello_entry fakemx_hello_versions[] = {
     {0x0300, "SSLv3"},   {0x0301, "TLSv1"},   {0x0302, "TLSv1.1"},
     {0x0303, "TLSv1.2"}, {0x0304, "TLSv1.3"},
 };
 
-static const struct fakemx_hello_name fakemx_hello_groups[] = {
+static const fakemx_hello_entry fakemx_hello_groups[] = {
     {21, "secp224r1"},
     {22, "secp256k1"},
     {23, "secp256r1"},
@@ -47,7 +47,7 @@ static const struct fakemx_hello_name fakemx_hello_groups[] = {
     {0x6399, "X25519Kyber768Draft00"},
 };
 
-static const struct fakemx_hello_name fakemx_hello_sigalgs[] = {
+static const fakemx_hello_entry fakemx_hello_sigalgs[] = {
     {0x0201, "rsa_pkcs1_sha1"},
     {0x0202, "dsa_sha1"},
     {0x0203, "ecdsa_sha1"},
@@ -84,10 +84,9 @@ static int fakemx_hello_grease(unsigned v)
     return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
-/* fakemx_hello_name - V's name in table T of N rows, or GREASE, or hex */
-static const char *fakemx_hello_name(const struct fakemx_hello_name *t,
-                                     size_t n, unsigned v, char *buf,
-                                     size_t len)
+/* fakemx_hello_lookup - V's name in table T of N rows, or GREASE, or hex */
+static const char *fakemx_hello_lookup(const fakemx_hello_entry *t, size_t n,
+                                       unsigned v, char *buf, size_t len)
 {
     for (size_t i = 0; i < n; i++)
         if (t[i].value == v)
@@ -120,21 +119,22 @@ int fakemx_hello_u16_list(const unsigned char *buf, size_t len, int lenbytes,
 /* fakemx_hello_version_name - "TLSv1.3", "GREASE", or "0x0305" in BUF */
 const char *fakemx_hello_version_name(unsigned v, char *buf, size_t len)
 {
-    return fakemx_hello_name(fakemx_hello_versions,
-                             FAKEMX_HELLO_N(fakemx_hello_versions), v, buf,
-                             len);
+    return fakemx_hello_lookup(fakemx_hello_versions,
+                               FAKEMX_HELLO_N(fakemx_hello_versions), v, buf,
+                               len);
 }
 
 /* fakemx_hello_group_name - "x25519", "secp256r1", or "0x1234" in BUF */
 const char *fakemx_hello_group_name(unsigned v, char *buf, size_t len)
 {
-    return fakemx_hello_name(fakemx_hello_groups,
-                             FAKEMX_HELLO_N(fakemx_hello_groups), v, buf, len);
+    return fakemx_hello_lookup(
+        fakemx_hello_groups, FAKEMX_HELLO_N(fakemx_hello_groups), v, buf, len);
 }
 
 /* fakemx_hello_sigalg_name - "ecdsa_secp256r1_sha256", or "0x1234" */
 const char *fakemx_hello_sigalg_name(unsigned v, char *buf, size_t len)
 {
-    return fakemx_hello_name(fakemx_hello_sigalgs,
-                             FAKEMX_HELLO_N(fakemx_hello_sigalgs), v, buf, len);
+    return fakemx_hello_lookup(fakemx_hello_sigalgs,
+                               FAKEMX_HELLO_N(fakemx_hello_sigalgs), v, buf,
+                               len);
 }

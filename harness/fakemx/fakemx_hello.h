@@ -22,7 +22,7 @@
 #define FAKEMX_EXT_SUPPORTED_VERSIONS 43
 
 /* What one ClientHello offered. */
-struct fakemx_hello {
+typedef struct fakemx_hello {
     int seen;                                  /* a ClientHello arrived */
     unsigned legacy_version;                   /* e.g. 0x0303 */
     unsigned short versions[FAKEMX_HELLO_MAX]; /* supported_versions */
@@ -31,7 +31,7 @@ struct fakemx_hello {
     size_t ngroups;
     unsigned short sigalgs[FAKEMX_HELLO_MAX]; /* signature_algorithms */
     size_t nsigalgs;
-};
+} fakemx_hello;
 
 /*
  * fakemx_hello_u16_list - the 16-bit values of a TLS vector

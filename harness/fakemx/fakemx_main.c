@@ -126,8 +126,8 @@ int main(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    struct fakemx_server srv;
-    struct fakemx_conf *conf = 0;
+    fakemx_server srv;
+    fakemx_conf *conf = 0;
     struct event *sigs[2], *tick;
     struct event_config *evcfg;
     struct timeval tick_every = {0, FAKEMX_TICK_MS * 1000};

@@ -77,7 +77,7 @@ static void fakemx_server_accept_cb(struct evconnlistener *lev,
 /* fakemx_server_resume_cb - accept again after a pause */
 static void fakemx_server_resume_cb(evutil_socket_t fd, short what, void *arg)
 {
-    struct fakemx_server *srv = arg;
+    fakemx_server *srv = arg;
 
     (void)fd;
     (void)what;
@@ -89,7 +89,7 @@ static void fakemx_server_resume_cb(evutil_socket_t fd, short what, void *arg)
 /* fakemx_server_error_cb - accept() failed: warn, pause 100 ms */
 static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
 {
-    struct fakemx_server *srv = arg;
+    fakemx_server *srv = arg;
     struct timeval pause = {0, 100 * 1000};
     int err = EVUTIL_SOCKET_ERROR();
 
@@ -108,7 +108,7 @@ static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
 }
 
 /* fakemx_server_add - wrap listening socket FD into listener slot I */
-static int fakemx_server_add(struct fakemx_server *srv, int i, int fd)
+static int fakemx_server_add(fakemx_server *srv, int i, int fd)
 {
     srv->listeners[i] = evconnlistener_new(
         srv->base, fakemx_server_accept_cb, srv,
@@ -122,8 +122,7 @@ static int fakemx_server_add(struct fakemx_server *srv, int i, int fd)
 }
 
 /* fakemx_server_listen - bind 0.0.0.0:PORT (and [::]:PORT if possible) */
-int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
-                         size_t errlen)
+int fakemx_server_listen(fakemx_server *srv, int port, char *err, size_t errlen)
 {
     char ignored[256];
     int fd;
@@ -148,7 +147,7 @@ int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
 }
 
 /* fakemx_server_shutdown - close listeners, end and free every session */
-void fakemx_server_shutdown(struct fakemx_server *srv)
+void fakemx_server_shutdown(fakemx_server *srv)
 {
     for (int i = 0; i < 2; i++) {
         if (srv->listeners[i])

@@ -1,7 +1,7 @@
 /*
  * fakemx_server.h - the listening sockets and the set of live sessions
  *
- * One struct fakemx_server per process.  The caller owns the event base
+ * One fakemx_server per process.  The caller owns the event base
  * and the configuration and must keep them alive until
  * fakemx_server_shutdown() has returned; the server owns its listeners and
  * its sessions and frees them there.
@@ -17,17 +17,17 @@
 
 #include "fakemx_conf.h"
 
-struct fakemx_session;
+typedef struct fakemx_session fakemx_session;
 
-struct fakemx_server {
+typedef struct fakemx_server {
     struct event_base *base;             /* caller's */
-    const struct fakemx_conf *conf;      /* caller's */
+    const fakemx_conf *conf;             /* caller's */
     struct timeval idle;                 /* idle timeout per session */
     struct evconnlistener *listeners[2]; /* IPv4, IPv6 (may be NULL) */
     struct event *resume;                /* re-enables accept after EMFILE */
-    struct fakemx_session *sessions;     /* live sessions, a list */
+    fakemx_session *sessions;            /* live sessions, a list */
     unsigned long nconn;                 /* connections accepted so far */
-};
+} fakemx_server;
 
 /*
  * fakemx_server_listen - bind 0.0.0.0:PORT (and [::]:PORT if possible)
@@ -35,10 +35,10 @@ struct fakemx_server {
  * SRV must have base, conf and idle set.  Returns 0 when the IPv4 socket
  * listens, -1 and a message in ERR otherwise.
  */
-int fakemx_server_listen(struct fakemx_server *srv, int port, char *err,
+int fakemx_server_listen(fakemx_server *srv, int port, char *err,
                          size_t errlen);
 
 /* fakemx_server_shutdown - close listeners, end and free every session */
-void fakemx_server_shutdown(struct fakemx_server *srv);
+void fakemx_server_shutdown(fakemx_server *srv);
 
 #endif

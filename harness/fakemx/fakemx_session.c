@@ -45,7 +45,7 @@ DH_VOCAB_DEFINE(static, fakemx_states, "session state", fakemx_state_names,
                 FAKEMX_S_KINDS);
 
 /* fakemx_session_set_state - the only place the state changes */
-void fakemx_session_set_state(struct fakemx_session *s, enum fakemx_state state)
+void fakemx_session_set_state(fakemx_session *s, fakemx_state state)
 {
     fakemx_debug("conn %lu: %s -> %s", s->conn,
                  dh_vocab_name(&fakemx_states, (int)s->state),
@@ -72,7 +72,7 @@ static void fakemx_session_addr(const struct sockaddr *sa, char *buf,
 }
 
 /* fakemx_session_name - our host name in replies */
-static const char *fakemx_session_name(const struct fakemx_session *s)
+static const char *fakemx_session_name(const fakemx_session *s)
 {
     return s->entry ? s->entry->smtp_name : "localhost";
 }
@@ -84,9 +84,9 @@ static json_t *fakemx_session_text(const char *v)
 }
 
 /* fakemx_session_event - a new event with the common fields filled in */
-json_t *fakemx_session_event(const struct fakemx_session *s, const char *name)
+json_t *fakemx_session_event(const fakemx_session *s, const char *name)
 {
-    const struct fakemx_entry *e = s->entry;
+    const fakemx_entry *e = s->entry;
     json_t *ev;
 
     if ((ev = fakemx_event_new(name)) == 0)
@@ -102,7 +102,7 @@ json_t *fakemx_session_event(const struct fakemx_session *s, const char *name)
 }
 
 /* fakemx_session_reply - send one reply line (CRLF appended) */
-void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)
+void fakemx_session_reply(fakemx_session *s, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -121,7 +121,7 @@ void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)
 }
 
 /* fakemx_session_cmd_error - record a command_error event only */
-void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
+void fakemx_session_cmd_error(fakemx_session *s, const char *reason,
                               const char *line, size_t len)
 {
     json_t *ev = fakemx_session_event(s, "command_error");
@@ -137,7 +137,7 @@ void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
 }
 
 /* fakemx_session_error - command_error event, REPLY, count; maybe drop */
-void fakemx_session_error(struct fakemx_session *s, const char *reason,
+void fakemx_session_error(fakemx_session *s, const char *reason,
                           const char *line, size_t len, const char *reply)
 {
     fakemx_session_cmd_error(s, reason, line, len);
@@ -150,7 +150,7 @@ void fakemx_session_error(struct fakemx_session *s, const char *reason,
 }
 
 /* fakemx_session_bye - write the disconnect event, once */
-static void fakemx_session_bye(struct fakemx_session *s, const char *reason)
+static void fakemx_session_bye(fakemx_session *s, const char *reason)
 {
     struct timeval now;
     json_t *ev;
@@ -177,7 +177,7 @@ static void fakemx_session_bye(struct fakemx_session *s, const char *reason)
 }
 
 /* fakemx_session_close - begin the one close path; REASON for the event */
-void fakemx_session_close(struct fakemx_session *s, const char *reason)
+void fakemx_session_close(fakemx_session *s, const char *reason)
 {
     static const struct timeval now = {0, 0};
 
@@ -198,7 +198,7 @@ static void fakemx_session_out_cb(struct evbuffer *,
                                   const struct evbuffer_cb_info *, void *);
 
 /* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
-void fakemx_session_free(struct fakemx_session *s, const char *reason)
+void fakemx_session_free(fakemx_session *s, const char *reason)
 {
     if (reason != 0)
         fakemx_session_bye(s, reason);
@@ -232,7 +232,7 @@ void fakemx_session_free(struct fakemx_session *s, const char *reason)
 /* fakemx_session_timer_cb - close path: flush, close_notify, half-close */
 static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
     struct timeval poll = {0, FAKEMX_CLOSE_POLL_MS * 1000};
     struct timeval linger = {FAKEMX_LINGER_SECS, 0};
 
@@ -271,8 +271,7 @@ static void fakemx_session_timer_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* fakemx_session_too_long - a line over the limit: refuse, record */
-static void fakemx_session_too_long(struct fakemx_session *s,
-                                    struct evbuffer *in)
+static void fakemx_session_too_long(fakemx_session *s, struct evbuffer *in)
 {
     char head[80];
     ev_ssize_t n = evbuffer_copyout(in, head, sizeof(head));
@@ -282,7 +281,7 @@ static void fakemx_session_too_long(struct fakemx_session *s,
 }
 
 /* fakemx_session_line - frame and handle one command line; 0: need more */
-static int fakemx_session_line(struct fakemx_session *s, struct evbuffer *in)
+static int fakemx_session_line(fakemx_session *s, struct evbuffer *in)
 {
     char line[SMTP_LINE_MAX];
     size_t avail = evbuffer_get_length(in);
@@ -324,7 +323,7 @@ static int fakemx_session_line(struct fakemx_session *s, struct evbuffer *in)
 }
 
 /* fakemx_session_input - handle what is buffered, as far as we may */
-static void fakemx_session_input(struct fakemx_session *s)
+static void fakemx_session_input(fakemx_session *s)
 {
     struct evbuffer *in = bufferevent_get_input(s->bev);
 
@@ -354,7 +353,7 @@ static void fakemx_session_read_cb(struct bufferevent *bev, void *arg)
 /* fakemx_session_write_cb - output drained: resume a paused reader */
 static void fakemx_session_write_cb(struct bufferevent *bev, void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
 
     (void)bev;
     if (s->throttled && s->state <= FAKEMX_S_DATA) {
@@ -367,7 +366,7 @@ static void fakemx_session_write_cb(struct bufferevent *bev, void *arg)
 static void fakemx_session_event_cb(struct bufferevent *bev, short what,
                                     void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
 
     (void)bev;
     if (s->state == FAKEMX_S_TLS) {
@@ -393,7 +392,7 @@ static void fakemx_session_event_cb(struct bufferevent *bev, short what,
 }
 
 /* fakemx_session_attach - point S's callbacks and timeouts at s->bev */
-void fakemx_session_attach(struct fakemx_session *s)
+void fakemx_session_attach(fakemx_session *s)
 {
     bufferevent_setcb(s->bev, fakemx_session_read_cb, fakemx_session_write_cb,
                       fakemx_session_event_cb, s);
@@ -408,7 +407,7 @@ void fakemx_session_attach(struct fakemx_session *s)
 /* fakemx_session_stall_cb - the stall is over: reply, then read on */
 static void fakemx_session_stall_cb(evutil_socket_t fd, short what, void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
 
     (void)fd;
     (void)what;
@@ -421,8 +420,7 @@ static void fakemx_session_stall_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* fakemx_session_stall - wait SECS (a timer), then call FN, then go on */
-void fakemx_session_stall(struct fakemx_session *s, double secs,
-                          fakemx_resume_fn fn)
+void fakemx_session_stall(fakemx_session *s, double secs, fakemx_resume_fn fn)
 {
     struct timeval tv;
 
@@ -443,7 +441,7 @@ void fakemx_session_stall(struct fakemx_session *s, double secs,
 static void fakemx_session_in_cb(struct evbuffer *buf,
                                  const struct evbuffer_cb_info *info, void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
 
     (void)buf;
     s->bytes_in += info->n_added;
@@ -454,7 +452,7 @@ static void fakemx_session_out_cb(struct evbuffer *buf,
                                   const struct evbuffer_cb_info *info,
                                   void *arg)
 {
-    struct fakemx_session *s = arg;
+    fakemx_session *s = arg;
 
     (void)buf;
     s->bytes_out += info->n_deleted;
@@ -475,12 +473,11 @@ static void fakemx_session_not_served(const struct sockaddr *local,
 }
 
 /* fakemx_session_start_bev - a session on bufferevent RAW, which it owns */
-void fakemx_session_start_bev(struct fakemx_server *srv,
-                              struct bufferevent *raw, int fd,
-                              const struct sockaddr *local,
+void fakemx_session_start_bev(fakemx_server *srv, struct bufferevent *raw,
+                              int fd, const struct sockaddr *local,
                               const struct sockaddr *peer)
 {
-    struct fakemx_session *s;
+    fakemx_session *s;
     json_t *ev;
 
     if ((s = calloc(1, sizeof(*s))) == 0) {
@@ -533,7 +530,7 @@ void fakemx_session_start_bev(struct fakemx_server *srv,
 }
 
 /* fakemx_session_start - take over accepted socket FD; never fails hard */
-void fakemx_session_start(struct fakemx_server *srv, int fd,
+void fakemx_session_start(fakemx_server *srv, int fd,
                           const struct sockaddr *peer, int peerlen)
 {
     struct sockaddr_storage local;

@@ -51,7 +51,7 @@
 #define FAKEMX_OUT_MAX (256 * 1024)       /* stop reading above */
 #define FAKEMX_IN_MAX (64 * 1024)         /* input buffered, at most */
 
-enum fakemx_state {
+typedef enum {
     FAKEMX_S_NEW,     /* accepted, nothing sent yet */
     FAKEMX_S_HELO,    /* greeted (or TLS up): waiting for EHLO/HELO */
     FAKEMX_S_READY,   /* EHLO done, no mail transaction */
@@ -62,37 +62,37 @@ enum fakemx_state {
     FAKEMX_S_CLOSING, /* no more input: flushing replies */
     FAKEMX_S_LINGER,  /* write side shut: draining input until EOF */
     FAKEMX_S_KINDS
-};
+} fakemx_state;
 
 /* The message being received. */
-struct fakemx_msg {
+typedef struct fakemx_msg {
     size_t bytes;  /* after dot-unstuffing */
     int in_header; /* no empty line seen yet */
     int mid_line;  /* last chunk ended inside a line */
     int too_big;
     int have_token;
     char token[FAKEMX_TOKEN_MAX];
-};
+} fakemx_msg;
 
-struct fakemx_session;
+typedef struct fakemx_session fakemx_session;
 
 /* What a stall does when it ends. */
-typedef void (*fakemx_resume_fn)(struct fakemx_session *s);
+typedef void (*fakemx_resume_fn)(fakemx_session *s);
 
-struct fakemx_session {
-    struct fakemx_server *srv;
-    struct fakemx_session *prev;
-    struct fakemx_session *next;
+typedef struct fakemx_session {
+    fakemx_server *srv;
+    fakemx_session *prev;
+    fakemx_session *next;
     unsigned long conn;               /* connection number, from 1 */
-    const struct fakemx_entry *entry; /* NULL: no scenario here */
+    const fakemx_entry *entry;        /* NULL: no scenario here */
     char local[INET6_ADDRSTRLEN + 8]; /* "addr:port" dialled */
     char peer[INET6_ADDRSTRLEN + 8];  /* "addr:port" of the client */
     int fd;                  /* -1 for an in-memory session (fuzzing) */
     struct bufferevent *raw; /* the socket */
     struct bufferevent *bev; /* what we talk through: raw or TLS filter */
     SSL *ssl;                /* owned by bev once TLS started */
-    struct fakemx_tls_state tls;
-    enum fakemx_state state;
+    fakemx_tls_state tls;
+    fakemx_state state;
     struct timeval start;
     struct event *timer;     /* close path: polling and deadlines */
     struct event *stall;     /* greeting-delay, ehlo-delay */
@@ -112,11 +112,11 @@ struct fakemx_session {
     size_t bytes_out; /* octets written to the socket */
     unsigned nrcpt;
     unsigned nmsg;
-    struct fakemx_msg msg;
-};
+    fakemx_msg msg;
+} fakemx_session;
 
 /* fakemx_session_start - take over accepted socket FD; never fails hard */
-void fakemx_session_start(struct fakemx_server *srv, int fd,
+void fakemx_session_start(fakemx_server *srv, int fd,
                           const struct sockaddr *peer, int peerlen);
 
 /*
@@ -128,64 +128,59 @@ void fakemx_session_start(struct fakemx_server *srv, int fd,
  * then no socket options are set and no half-close is done.  LOCAL picks
  * the config entry; LOCAL and PEER appear in events.
  */
-void fakemx_session_start_bev(struct fakemx_server *srv,
-                              struct bufferevent *raw, int fd,
-                              const struct sockaddr *local,
+void fakemx_session_start_bev(fakemx_server *srv, struct bufferevent *raw,
+                              int fd, const struct sockaddr *local,
                               const struct sockaddr *peer);
 
 /* fakemx_session_free - unlink and free S; REASON: disconnect if not yet */
-void fakemx_session_free(struct fakemx_session *s, const char *reason);
+void fakemx_session_free(fakemx_session *s, const char *reason);
 
 /* fakemx_session_set_state - the only place the state changes */
-void fakemx_session_set_state(struct fakemx_session *s,
-                              enum fakemx_state state);
+void fakemx_session_set_state(fakemx_session *s, fakemx_state state);
 
 /* fakemx_session_attach - point S's callbacks and timeouts at s->bev */
-void fakemx_session_attach(struct fakemx_session *s);
+void fakemx_session_attach(fakemx_session *s);
 
 /* fakemx_session_stall - wait SECS (a timer), then call FN, then go on */
-void fakemx_session_stall(struct fakemx_session *s, double secs,
-                          fakemx_resume_fn fn);
+void fakemx_session_stall(fakemx_session *s, double secs, fakemx_resume_fn fn);
 
 /* fakemx_session_event - a new event with the common fields filled in */
-json_t *fakemx_session_event(const struct fakemx_session *s, const char *name);
+json_t *fakemx_session_event(const fakemx_session *s, const char *name);
 
 /* fakemx_session_reply - send one reply line (CRLF appended) */
-void fakemx_session_reply(struct fakemx_session *s, const char *fmt, ...)
+void fakemx_session_reply(fakemx_session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* fakemx_session_cmd_error - record a command_error event only */
-void fakemx_session_cmd_error(struct fakemx_session *s, const char *reason,
+void fakemx_session_cmd_error(fakemx_session *s, const char *reason,
                               const char *line, size_t len);
 
 /* fakemx_session_error - command_error event, REPLY, count; maybe drop */
-void fakemx_session_error(struct fakemx_session *s, const char *reason,
+void fakemx_session_error(fakemx_session *s, const char *reason,
                           const char *line, size_t len, const char *reply);
 
 /* fakemx_session_close - begin the one close path; REASON for the event */
-void fakemx_session_close(struct fakemx_session *s, const char *reason);
+void fakemx_session_close(fakemx_session *s, const char *reason);
 
 /* fakemx_smtp_greet - send the 220 greeting */
-void fakemx_smtp_greet(struct fakemx_session *s);
+void fakemx_smtp_greet(fakemx_session *s);
 
 /* fakemx_smtp_command - act on one command line of LEN bytes */
-void fakemx_smtp_command(struct fakemx_session *s, const char *line,
-                         size_t len);
+void fakemx_smtp_command(fakemx_session *s, const char *line, size_t len);
 
 /* fakemx_smtp_reset - forget the mail transaction */
-void fakemx_smtp_reset(struct fakemx_session *s);
+void fakemx_smtp_reset(fakemx_session *s);
 
 /* fakemx_data_begin - start receiving a message */
-void fakemx_data_begin(struct fakemx_session *s);
+void fakemx_data_begin(fakemx_session *s);
 
 /* fakemx_data_input - consume message bytes from IN; 0 = need more */
-int fakemx_data_input(struct fakemx_session *s, struct evbuffer *in);
+int fakemx_data_input(fakemx_session *s, struct evbuffer *in);
 
 /* fakemx_starttls_command - act on STARTTLS (LINE for error events) */
-void fakemx_starttls_command(struct fakemx_session *s, const char *line,
-                             size_t len);
+void fakemx_starttls_command(fakemx_session *s, const char *line, size_t len);
 
 /* fakemx_starttls_event - handshake finished or failed (bufferevent WHAT) */
-void fakemx_starttls_event(struct fakemx_session *s, short what);
+void fakemx_starttls_event(fakemx_session *s, short what);
 
 #endif

@@ -17,7 +17,7 @@
 #include "fakemx_session.h"
 
 /* fakemx_smtp_greet_now - the 220 greeting, at last */
-static void fakemx_smtp_greet_now(struct fakemx_session *s)
+static void fakemx_smtp_greet_now(fakemx_session *s)
 {
     fakemx_session_reply(s, "220 %s ESMTP dane-harness fakemx",
                          s->entry->smtp_name);
@@ -25,7 +25,7 @@ static void fakemx_smtp_greet_now(struct fakemx_session *s)
 }
 
 /* fakemx_smtp_greet - send the 220 greeting, after greeting-delay */
-void fakemx_smtp_greet(struct fakemx_session *s)
+void fakemx_smtp_greet(fakemx_session *s)
 {
     if (s->entry->beh.greeting_delay > 0)
         fakemx_session_stall(s, s->entry->beh.greeting_delay,
@@ -35,15 +35,15 @@ void fakemx_smtp_greet(struct fakemx_session *s)
 }
 
 /* fakemx_smtp_refusal - reply CODE (4yz or 5yz) to a refused WHAT */
-static void fakemx_smtp_refusal(struct fakemx_session *s, int code,
-                                const char *what, const char *knob)
+static void fakemx_smtp_refusal(fakemx_session *s, int code, const char *what,
+                                const char *knob)
 {
     fakemx_session_reply(s, "%d %d.7.1 Error: %s refused (fakemx %s=%d)", code,
                          code / 100, what, knob, code);
 }
 
 /* fakemx_smtp_reset - forget the mail transaction */
-void fakemx_smtp_reset(struct fakemx_session *s)
+void fakemx_smtp_reset(fakemx_session *s)
 {
     s->nrcpt = 0;
     if (s->state == FAKEMX_S_MAIL || s->state == FAKEMX_S_RCPT)
@@ -51,14 +51,14 @@ void fakemx_smtp_reset(struct fakemx_session *s)
 }
 
 /* fakemx_smtp_offer - would our EHLO reply advertise STARTTLS now? */
-static int fakemx_smtp_offer(const struct fakemx_session *s, int esmtp)
+static int fakemx_smtp_offer(const fakemx_session *s, int esmtp)
 {
     return esmtp && !s->in_tls &&
            s->entry->beh.starttls != FAKEMX_STARTTLS_NONE;
 }
 
 /* fakemx_smtp_ehlo_reply - the reply to EHLO or HELO (maybe stalled) */
-static void fakemx_smtp_ehlo_reply(struct fakemx_session *s)
+static void fakemx_smtp_ehlo_reply(fakemx_session *s)
 {
     const char *name = s->entry->smtp_name;
 
@@ -77,8 +77,7 @@ static void fakemx_smtp_ehlo_reply(struct fakemx_session *s)
 }
 
 /* fakemx_smtp_ehlo - EHLO or HELO: record it, reply after ehlo-delay */
-static void fakemx_smtp_ehlo(struct fakemx_session *s,
-                             const struct smtp_cmd *cmd)
+static void fakemx_smtp_ehlo(fakemx_session *s, const smtp_cmd *cmd)
 {
     int esmtp = cmd->verb == SMTP_VERB_EHLO;
     json_t *ev;
@@ -102,9 +101,8 @@ static void fakemx_smtp_ehlo(struct fakemx_session *s,
 }
 
 /* fakemx_smtp_mail - MAIL FROM */
-static void fakemx_smtp_mail(struct fakemx_session *s,
-                             const struct smtp_cmd *cmd, const char *line,
-                             size_t len)
+static void fakemx_smtp_mail(fakemx_session *s, const smtp_cmd *cmd,
+                             const char *line, size_t len)
 {
     json_t *ev;
     int code;
@@ -140,9 +138,8 @@ static void fakemx_smtp_mail(struct fakemx_session *s,
 }
 
 /* fakemx_smtp_rcpt - RCPT TO */
-static void fakemx_smtp_rcpt(struct fakemx_session *s,
-                             const struct smtp_cmd *cmd, const char *line,
-                             size_t len)
+static void fakemx_smtp_rcpt(fakemx_session *s, const smtp_cmd *cmd,
+                             const char *line, size_t len)
 {
     json_t *ev;
     int code;
@@ -173,8 +170,7 @@ static void fakemx_smtp_rcpt(struct fakemx_session *s,
 }
 
 /* fakemx_smtp_data - DATA */
-static void fakemx_smtp_data(struct fakemx_session *s, const char *line,
-                             size_t len)
+static void fakemx_smtp_data(fakemx_session *s, const char *line, size_t len)
 {
     if (s->state != FAKEMX_S_RCPT) {
         fakemx_session_error(s, "bad sequence", line, len,
@@ -189,9 +185,8 @@ static void fakemx_smtp_data(struct fakemx_session *s, const char *line,
 }
 
 /* fakemx_smtp_refused - a line the parser refused */
-static void fakemx_smtp_refused(struct fakemx_session *s,
-                                const struct smtp_cmd *cmd, const char *line,
-                                size_t len)
+static void fakemx_smtp_refused(fakemx_session *s, const smtp_cmd *cmd,
+                                const char *line, size_t len)
 {
     char reply[256];
 
@@ -216,9 +211,9 @@ static void fakemx_smtp_refused(struct fakemx_session *s,
 }
 
 /* fakemx_smtp_command - act on one command line of LEN bytes */
-void fakemx_smtp_command(struct fakemx_session *s, const char *line, size_t len)
+void fakemx_smtp_command(fakemx_session *s, const char *line, size_t len)
 {
-    struct smtp_cmd cmd;
+    smtp_cmd cmd;
 
     if (smtp_cmd_parse(line, len, &cmd) != SMTP_CMD_OK) {
         fakemx_smtp_refused(s, &cmd, line, len);

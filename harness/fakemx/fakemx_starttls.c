@@ -28,7 +28,7 @@
 #define FAKEMX_TLS_MAXERR 8
 
 /* fakemx_starttls_reply_event - record the STARTTLS command and our reply */
-static void fakemx_starttls_reply_event(struct fakemx_session *s, int code)
+static void fakemx_starttls_reply_event(fakemx_session *s, int code)
 {
     json_t *ev = fakemx_session_event(s, "starttls");
 
@@ -52,7 +52,7 @@ static json_t *fakemx_starttls_names(const unsigned short *v, size_t n,
 
 /* fakemx_starttls_versions - client_versions: supported_versions, then
  * legacy_version if not among them */
-static json_t *fakemx_starttls_versions(const struct fakemx_hello *h)
+static json_t *fakemx_starttls_versions(const fakemx_hello *h)
 {
     json_t *a = fakemx_starttls_names(h->versions, h->nversions,
                                       fakemx_hello_version_name);
@@ -77,10 +77,10 @@ static json_t *fakemx_starttls_alert(const char *alert)
 }
 
 /* fakemx_starttls_tls_event - record the handshake result */
-static void fakemx_starttls_tls_event(struct fakemx_session *s, int ok,
+static void fakemx_starttls_tls_event(fakemx_session *s, int ok,
                                       const char *error)
 {
-    const struct fakemx_hello *h = &s->tls.hello;
+    const fakemx_hello *h = &s->tls.hello;
     char shas[FAKEMX_CHAIN_MAX][FAKEMX_SHA256_HEX];
     size_t nsha = fakemx_tls_presented(s->ssl, shas, FAKEMX_CHAIN_MAX);
     json_t *ev = fakemx_session_event(s, "tls");
@@ -130,7 +130,7 @@ static void fakemx_starttls_tls_event(struct fakemx_session *s, int ok,
 }
 
 /* fakemx_starttls_begin - stack the TLS filter and start the handshake */
-static void fakemx_starttls_begin(struct fakemx_session *s)
+static void fakemx_starttls_begin(fakemx_session *s)
 {
     struct bufferevent *filter;
     SSL *ssl;
@@ -156,8 +156,7 @@ static void fakemx_starttls_begin(struct fakemx_session *s)
 }
 
 /* fakemx_starttls_command - act on STARTTLS (LINE for error events) */
-void fakemx_starttls_command(struct fakemx_session *s, const char *line,
-                             size_t len)
+void fakemx_starttls_command(fakemx_session *s, const char *line, size_t len)
 {
     struct evbuffer *in = bufferevent_get_input(s->bev);
     char head[80];
@@ -205,7 +204,7 @@ void fakemx_starttls_command(struct fakemx_session *s, const char *line,
 }
 
 /* fakemx_starttls_event - handshake finished or failed (bufferevent WHAT) */
-void fakemx_starttls_event(struct fakemx_session *s, short what)
+void fakemx_starttls_event(fakemx_session *s, short what)
 {
     unsigned long errs[FAKEMX_TLS_MAXERR];
     char error[512] = "";

@@ -79,8 +79,8 @@ static void fakemx_tls_hello_list(SSL *ssl, unsigned type, int lenbytes,
 /* fakemx_tls_hello_cb - record the ClientHello's offers; maybe abort */
 static int fakemx_tls_hello_cb(SSL *ssl, int *alert, void *arg)
 {
-    struct fakemx_tls_state *st = SSL_get_app_data(ssl);
-    struct fakemx_hello *h;
+    fakemx_tls_state *st = SSL_get_app_data(ssl);
+    fakemx_hello *h;
 
     (void)arg;
     if (st == 0)
@@ -111,8 +111,8 @@ static int fakemx_tls_hello_cb(SSL *ssl, int *alert, void *arg)
 /* fakemx_tls_sni_cb - remember the server name; switch to sni-cert */
 static int fakemx_tls_sni_cb(SSL *ssl, int *alert, void *arg)
 {
-    struct fakemx_tls_state *st = SSL_get_app_data(ssl);
-    const struct fakemx_tls_cred *cred = arg;
+    fakemx_tls_state *st = SSL_get_app_data(ssl);
+    const fakemx_tls_cred *cred = arg;
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
 
     (void)alert;
@@ -132,7 +132,7 @@ static int fakemx_tls_sni_cb(SSL *ssl, int *alert, void *arg)
 /* fakemx_tls_info_cb - remember the first alert sent and received */
 static void fakemx_tls_info_cb(const SSL *ssl, int where, int ret)
 {
-    struct fakemx_tls_state *st = SSL_get_app_data(ssl);
+    fakemx_tls_state *st = SSL_get_app_data(ssl);
     char *slot;
 
     if (st == 0 || !(where & SSL_CB_ALERT))
@@ -157,7 +157,7 @@ static int fakemx_tls_sha256(X509 *x, char *out)
 }
 
 /* fakemx_tls_fingerprints - hex SHA-256 of the leaf and chain of CRED */
-static int fakemx_tls_fingerprints(struct fakemx_tls_cred *cred)
+static int fakemx_tls_fingerprints(fakemx_tls_cred *cred)
 {
     STACK_OF(X509) *chain = 0;
     X509 *x;
@@ -257,9 +257,8 @@ static int fakemx_tls_add_chain(SSL_CTX *ctx, const char *cert, const char *key,
 }
 
 /* fakemx_tls_ctx_new - a server SSL_CTX with O's versions and one chain */
-static SSL_CTX *fakemx_tls_ctx_new(const struct fakemx_tls_opts *o,
-                                   const char *cert, const char *key, char *err,
-                                   size_t errlen)
+static SSL_CTX *fakemx_tls_ctx_new(const fakemx_tls_opts *o, const char *cert,
+                                   const char *key, char *err, size_t errlen)
 {
     SSL_CTX *ctx;
     char why[512];
@@ -298,9 +297,8 @@ fail:
 }
 
 /* fakemx_tls_add_cert2 - a second chain beside the first in CRED's ctx */
-static int fakemx_tls_add_cert2(struct fakemx_tls_cred *cred,
-                                const struct fakemx_tls_opts *o, char *err,
-                                size_t errlen)
+static int fakemx_tls_add_cert2(fakemx_tls_cred *cred, const fakemx_tls_opts *o,
+                                char *err, size_t errlen)
 {
     X509 *first = SSL_CTX_get0_certificate(cred->ctx);
     int rc = -1;
@@ -328,10 +326,10 @@ done:
 }
 
 /* fakemx_tls_cred_load - load the certificates and keys of OPTS */
-struct fakemx_tls_cred *fakemx_tls_cred_load(const struct fakemx_tls_opts *o,
-                                             char *err, size_t errlen)
+fakemx_tls_cred *fakemx_tls_cred_load(const fakemx_tls_opts *o, char *err,
+                                      size_t errlen)
 {
-    struct fakemx_tls_cred *cred;
+    fakemx_tls_cred *cred;
     size_t n;
 
     ERR_clear_error();
@@ -371,7 +369,7 @@ fail:
 }
 
 /* fakemx_tls_cred_free - free a credential; NULL is fine */
-void fakemx_tls_cred_free(struct fakemx_tls_cred *cred)
+void fakemx_tls_cred_free(fakemx_tls_cred *cred)
 {
     if (cred == 0)
         return;
@@ -383,8 +381,7 @@ void fakemx_tls_cred_free(struct fakemx_tls_cred *cred)
 }
 
 /* fakemx_tls_ssl_new - a new server SSL for CRED reporting into ST */
-SSL *fakemx_tls_ssl_new(const struct fakemx_tls_cred *cred,
-                        struct fakemx_tls_state *st)
+SSL *fakemx_tls_ssl_new(const fakemx_tls_cred *cred, fakemx_tls_state *st)
 {
     SSL *ssl;
 
@@ -397,7 +394,7 @@ SSL *fakemx_tls_ssl_new(const struct fakemx_tls_cred *cred,
 }
 
 /* fakemx_tls_state_clear - free what ST holds and zero it */
-void fakemx_tls_state_clear(struct fakemx_tls_state *st)
+void fakemx_tls_state_clear(fakemx_tls_state *st)
 {
     free(st->sni);
     memset(st, 0, sizeof(*st));

@@ -1,7 +1,7 @@
 /*
  * fakemx_tls.h - server-side TLS material of the fake MX
  *
- * A struct fakemx_tls_cred is what one config entry presents: an SSL_CTX
+ * A fakemx_tls_cred is what one config entry presents: an SSL_CTX
  * with the entry's certificate chain and key (and, with cert2=, a second
  * chain of another key type beside it: OpenSSL picks by the client's
  * signature algorithms), the protocol version limits, and optionally a
@@ -10,7 +10,7 @@
  * computed once.  It belongs to the config entry and is freed with
  * fakemx_tls_cred_free().
  *
- * A struct fakemx_tls_state belongs to one connection; the callbacks fill
+ * A fakemx_tls_state belongs to one connection; the callbacks fill
  * it in during the handshake (SNI, the ClientHello's offers, alerts).
  * Its owner sets the abort mode before the handshake and frees the
  * strings with fakemx_tls_state_clear().
@@ -31,15 +31,15 @@
 #define FAKEMX_CHAIN_MAX 16
 
 /* What to do once the ClientHello has been read (tls-abort=). */
-enum fakemx_tls_abort {
+typedef enum {
     FAKEMX_ABORT_NONE,  /* carry on */
     FAKEMX_ABORT_ALERT, /* fatal handshake_failure alert, then close */
     FAKEMX_ABORT_RESET, /* stop the handshake; the session sends a RST */
     FAKEMX_ABORT_KINDS
-};
+} fakemx_tls_abort;
 
 /* What an entry presents; the strings belong to the caller. */
-struct fakemx_tls_opts {
+typedef struct fakemx_tls_opts {
     const char *cert; /* PEM chain, leaf first (required) */
     const char *key;
     const char *cert2; /* second chain of another key type, or NULL */
@@ -49,27 +49,27 @@ struct fakemx_tls_opts {
     const char *sni_key;
     int min_version; /* TLS1_VERSION ... TLS1_3_VERSION, 0: default */
     int max_version;
-};
+} fakemx_tls_opts;
 
-struct fakemx_tls_cred {
+typedef struct fakemx_tls_cred {
     SSL_CTX *ctx;                            /* cert (and cert2) */
     SSL_CTX *sni_ctx;                        /* sni-cert, or NULL */
     char *sni_name;                          /* lower case, no final dot */
     size_t nchain;                           /* certificates of cert= */
     char (*chain_sha256)[FAKEMX_SHA256_HEX]; /* leaf first */
-};
+} fakemx_tls_cred;
 
-struct fakemx_tls_state {
-    enum fakemx_tls_abort abort; /* set by the owner before the handshake */
-    int aborted;                 /* the abort was carried out */
-    char *sni;                   /* server name the client asked for */
-    int seen;                    /* a ClientHello arrived */
-    int sni_matched;             /* SNI equalled sni-name: sni_ctx used */
-    struct timeval start;        /* SSL created */
-    struct fakemx_hello hello;   /* what the ClientHello offered */
-    char alert_sent[64];         /* first alert each way, "" if none */
+typedef struct fakemx_tls_state {
+    fakemx_tls_abort abort; /* set by the owner before the handshake */
+    int aborted;            /* the abort was carried out */
+    char *sni;              /* server name the client asked for */
+    int seen;               /* a ClientHello arrived */
+    int sni_matched;        /* SNI equalled sni-name: sni_ctx used */
+    struct timeval start;   /* SSL created */
+    fakemx_hello hello;     /* what the ClientHello offered */
+    char alert_sent[64];    /* first alert each way, "" if none */
     char alert_received[64];
-};
+} fakemx_tls_state;
 
 /*
  * fakemx_tls_cred_load - load the certificates and keys of OPTS
@@ -78,15 +78,14 @@ struct fakemx_tls_state {
  * cannot be read or parsed, a key does not match its certificate, or
  * cert2 has the key type of cert.
  */
-struct fakemx_tls_cred *fakemx_tls_cred_load(const struct fakemx_tls_opts *o,
-                                             char *err, size_t errlen);
+fakemx_tls_cred *fakemx_tls_cred_load(const fakemx_tls_opts *o, char *err,
+                                      size_t errlen);
 
 /* fakemx_tls_cred_free - free a credential; NULL is fine */
-void fakemx_tls_cred_free(struct fakemx_tls_cred *cred);
+void fakemx_tls_cred_free(fakemx_tls_cred *cred);
 
 /* fakemx_tls_ssl_new - a new server SSL for CRED reporting into ST */
-SSL *fakemx_tls_ssl_new(const struct fakemx_tls_cred *cred,
-                        struct fakemx_tls_state *st);
+SSL *fakemx_tls_ssl_new(const fakemx_tls_cred *cred, fakemx_tls_state *st);
 
 /*
  * fakemx_tls_presented - fingerprints of the chain SSL presents (or would)
@@ -102,7 +101,7 @@ size_t fakemx_tls_presented(SSL *ssl, char (*out)[FAKEMX_SHA256_HEX],
 int fakemx_tls_name_eq(const char *a, const char *b);
 
 /* fakemx_tls_state_clear - free what ST holds and zero it */
-void fakemx_tls_state_clear(struct fakemx_tls_state *st);
+void fakemx_tls_state_clear(fakemx_tls_state *st);
 
 /* fakemx_tls_err_append - append the text of OpenSSL error E to BUF */
 void fakemx_tls_err_append(char *buf, size_t len, unsigned long e);

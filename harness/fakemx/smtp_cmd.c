@@ -12,16 +12,16 @@
 #include "smtp_cmd.h"
 
 /* What a verb expects after it. */
-enum smtp_cmd_argrule { ARG_NONE, ARG_ANY, ARG_NEED };
+typedef enum { ARG_NONE, ARG_ANY, ARG_NEED } smtp_cmd_argrule;
 
-struct smtp_cmd_verbinfo {
+typedef struct smtp_cmd_verbinfo {
     const char *name;
-    enum smtp_verb verb;
-    enum smtp_cmd_argrule rule;
+    smtp_verb verb;
+    smtp_cmd_argrule rule;
     const char *syntax;
-};
+} smtp_cmd_verbinfo;
 
-static const struct smtp_cmd_verbinfo smtp_cmd_verbs[] = {
+static const smtp_cmd_verbinfo smtp_cmd_verbs[] = {
     {"HELO", SMTP_VERB_HELO, ARG_NEED, "Syntax: HELO hostname"},
     {"EHLO", SMTP_VERB_EHLO, ARG_NEED, "Syntax: EHLO hostname"},
     {"MAIL", SMTP_VERB_MAIL, ARG_NEED, "Syntax: MAIL FROM:<address>"},
@@ -43,8 +43,7 @@ static int smtp_cmd_is_space(char c)
 }
 
 /* smtp_cmd_syntax - mark CMD as a syntax error with reason WHY */
-static enum smtp_cmd_status smtp_cmd_syntax(struct smtp_cmd *cmd,
-                                            const char *why)
+static smtp_cmd_status smtp_cmd_syntax(smtp_cmd *cmd, const char *why)
 {
     cmd->status = SMTP_CMD_SYNTAX;
     cmd->why = why;
@@ -60,7 +59,7 @@ static const char *smtp_cmd_skip_space(const char *p)
 }
 
 /* smtp_cmd_params - copy and check the ESMTP parameters at P */
-static enum smtp_cmd_status smtp_cmd_params(struct smtp_cmd *cmd, const char *p)
+static smtp_cmd_status smtp_cmd_params(smtp_cmd *cmd, const char *p)
 {
     const char *tok;
     size_t n;
@@ -89,8 +88,8 @@ static enum smtp_cmd_status smtp_cmd_params(struct smtp_cmd *cmd, const char *p)
 }
 
 /* smtp_cmd_path - parse "FROM:<path> params" or "TO:<path> params" */
-static enum smtp_cmd_status smtp_cmd_path(struct smtp_cmd *cmd, const char *key,
-                                          int allow_empty, const char *syntax)
+static smtp_cmd_status smtp_cmd_path(smtp_cmd *cmd, const char *key,
+                                     int allow_empty, const char *syntax)
 {
     const char *p = cmd->arg;
     const char *end;
@@ -127,7 +126,7 @@ static enum smtp_cmd_status smtp_cmd_path(struct smtp_cmd *cmd, const char *key,
 }
 
 /* smtp_cmd_verb_name - canonical text of a verb ("MAIL"), "" for none */
-const char *smtp_cmd_verb_name(enum smtp_verb verb)
+const char *smtp_cmd_verb_name(smtp_verb verb)
 {
     for (size_t i = 0; i < SMTP_CMD_NVERBS; i++)
         if (smtp_cmd_verbs[i].verb == verb)
@@ -136,10 +135,9 @@ const char *smtp_cmd_verb_name(enum smtp_verb verb)
 }
 
 /* smtp_cmd_parse - parse LEN bytes of BUF into CMD; returns CMD->status */
-enum smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len,
-                                    struct smtp_cmd *cmd)
+smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd)
 {
-    const struct smtp_cmd_verbinfo *vi = 0;
+    const smtp_cmd_verbinfo *vi = 0;
     size_t n = len;
     size_t p = 0;
     size_t vstart;

@@ -4,7 +4,7 @@
  * smtp_cmd_parse() is a pure function over a byte buffer: it reads exactly
  * LEN bytes (one command line, with or without its CRLF or bare LF), never
  * reads past them, allocates nothing and cannot fail hard.  Whatever the
- * bytes are, it fills in the caller's struct smtp_cmd: a verb, a status
+ * bytes are, it fills in the caller's smtp_cmd: a verb, a status
  * and NUL-terminated copies of the argument, the address and the ESMTP
  * parameters.  The struct owns its strings; nothing needs freeing.
  *
@@ -20,7 +20,7 @@
 #define SMTP_LINE_MAX 1000
 
 /* The verbs the fake MX knows. */
-enum smtp_verb {
+typedef enum {
     SMTP_VERB_NONE,    /* empty line, or the line was refused */
     SMTP_VERB_UNKNOWN, /* a word we do not know */
     SMTP_VERB_HELO,
@@ -33,34 +33,33 @@ enum smtp_verb {
     SMTP_VERB_QUIT,
     SMTP_VERB_VRFY,
     SMTP_VERB_STARTTLS,
-};
+} smtp_verb;
 
 /* What smtp_cmd_parse() made of the line. */
-enum smtp_cmd_status {
+typedef enum {
     SMTP_CMD_OK,       /* verb (maybe UNKNOWN) and arguments are valid */
     SMTP_CMD_EMPTY,    /* nothing but white space */
     SMTP_CMD_TOO_LONG, /* longer than SMTP_LINE_MAX with CRLF */
     SMTP_CMD_BAD_CHAR, /* a NUL byte */
     SMTP_CMD_SYNTAX,   /* known verb, bad arguments; see why */
-};
+} smtp_cmd_status;
 
 /* One parsed command line.  All strings are NUL-terminated. */
-struct smtp_cmd {
-    enum smtp_verb verb;
-    enum smtp_cmd_status status;
+typedef struct smtp_cmd {
+    smtp_verb verb;
+    smtp_cmd_status status;
     const char *name;           /* canonical verb text, "" if none */
     const char *why;            /* SMTP_CMD_SYNTAX: static explanation */
     char arg[SMTP_LINE_MAX];    /* text after the verb, trimmed */
     char addr[SMTP_LINE_MAX];   /* MAIL/RCPT: the path without <> */
     char params[SMTP_LINE_MAX]; /* MAIL/RCPT: ESMTP parameters, trimmed */
     unsigned long long size;    /* MAIL: SIZE= value, 0 if absent */
-};
+} smtp_cmd;
 
 /* smtp_cmd_parse - parse LEN bytes of BUF into CMD; returns CMD->status */
-enum smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len,
-                                    struct smtp_cmd *cmd);
+smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd);
 
 /* smtp_cmd_verb_name - canonical text of a verb ("MAIL"), "" for none */
-const char *smtp_cmd_verb_name(enum smtp_verb verb);
+const char *smtp_cmd_verb_name(smtp_verb verb);
 
 #endif

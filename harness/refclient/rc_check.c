@@ -48,7 +48,7 @@ static void rc_check_kv(FILE *fp, const char *indent, const char *key,
 
 /* rc_check_lookups - the DNS lookups of one block, as a table */
 
-static void rc_check_lookups(FILE *fp, const char *indent, const RC_LOOKUP *l,
+static void rc_check_lookups(FILE *fp, const char *indent, const rc_lookup *l,
                              int n)
 {
     int w = 4;
@@ -71,7 +71,7 @@ static void rc_check_lookups(FILE *fp, const char *indent, const RC_LOOKUP *l,
 
 /* rc_check_hex - TLSA association data for display */
 
-static char *rc_check_hex(const RC_TLSA *t, char *buf, size_t len)
+static char *rc_check_hex(const rc_tlsa *t, char *buf, size_t len)
 {
     size_t i;
     size_t show =
@@ -90,7 +90,7 @@ static char *rc_check_hex(const RC_TLSA *t, char *buf, size_t len)
 
 /* rc_check_record - one TLSA record and what it is worth */
 
-static void rc_check_record(FILE *fp, const RC_TLSA_INFO *ti)
+static void rc_check_record(FILE *fp, const rc_tlsa_info *ti)
 {
     char hex[RC_CHECK_HEXMAX + 32];
     const char *note;
@@ -128,8 +128,8 @@ static const char *rc_check_usage_str(int usage)
 
 /* rc_check_chain - the chain presented and which record matches where */
 
-static void rc_check_chain(FILE *fp, const RC_HOST *host,
-                           const RC_SESS_RESULT *res)
+static void rc_check_chain(FILE *fp, const rc_host *host,
+                           const rc_sess_result *res)
 {
     int n = res->chain ? sk_X509_num(res->chain) : 0;
     int shown = 0;
@@ -141,7 +141,7 @@ static void rc_check_chain(FILE *fp, const RC_HOST *host,
         return;
     }
     for (d = 0; d < n; d++) {
-        RC_TLS_CERT_INFO ci;
+        rc_cert_desc ci;
         char key[24];
 
         rc_tls_cert_info(sk_X509_value(res->chain, d), &ci);
@@ -161,7 +161,7 @@ static void rc_check_chain(FILE *fp, const RC_HOST *host,
      * record matches which certificate presented.
      */
     for (i = 0; i < host->ntinfo; i++) {
-        const RC_TLSA_INFO *ti = host->tinfo + i;
+        const rc_tlsa_info *ti = host->tinfo + i;
         char hex[RC_CHECK_HEXMAX + 32];
         char where[200];
         size_t used = 0;
@@ -200,7 +200,7 @@ static void rc_check_chain(FILE *fp, const RC_HOST *host,
 
 /* rc_check_decision - the decision for one address: code and detail */
 
-static int rc_check_decision(const RC_HOST *host, const RC_SESS_RESULT *res,
+static int rc_check_decision(const rc_host *host, const rc_sess_result *res,
                              const char **code, char *detail, size_t len)
 {
     if (res->status != RC_SESS_ACCEPTABLE) {
@@ -236,12 +236,12 @@ static int rc_check_decision(const RC_HOST *host, const RC_SESS_RESULT *res,
 
 /* rc_check_address - probe one address of one host */
 
-static int rc_check_address(FILE *fp, const RC_JOB *job, const RC_HOST *host,
-                            const char *addr, const RC_TLS_PARAMS *tp,
+static int rc_check_address(FILE *fp, const rc_job *job, const rc_host *host,
+                            const char *addr, const rc_tls_params *tp,
                             const char **code, char *detail, size_t dlen)
 {
-    RC_SESS_RESULT res;
-    const RC_TLS_RESULT *tr = &res.tlsres;
+    rc_sess_result res;
+    const rc_tls_result *tr = &res.tlsres;
     int ok;
 
     fprintf(fp, "\n  Address %s port %d\n", addr, job->port);
@@ -282,13 +282,13 @@ static int rc_check_address(FILE *fp, const RC_JOB *job, const RC_HOST *host,
 
 /* rc_check_host - one MX host: DNS, TLSA, policy, then its addresses */
 
-static int rc_check_host(FILE *fp, RC_DNS *dns, const RC_JOB *job,
-                         const RC_ROUTE *route, RC_HOST *host, int index,
+static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
+                         const rc_route *route, rc_host *host, int index,
                          int connect, char *summary, size_t slen, char *dline,
                          size_t dlen)
 {
     const char *refids[RC_POLICY_MAX_REFIDS];
-    RC_TLS_PARAMS tp;
+    rc_tls_params tp;
     const char *code;
     char detail[700];
     char list[1100];
@@ -369,10 +369,10 @@ static int rc_check_host(FILE *fp, RC_DNS *dns, const RC_JOB *job,
 
 /* rc_check - the whole report */
 
-int rc_check(FILE *fp, RC_DNS *dns, const RC_JOB *job, const char *domain,
+int rc_check(FILE *fp, rc_dns *dns, const rc_job *job, const char *domain,
              int connect)
 {
-    RC_ROUTE route;
+    rc_route route;
     char mlist[512];
     char summary[800];
     char first[1100];

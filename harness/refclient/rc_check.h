@@ -32,7 +32,7 @@
 #include "refclient/rc_dns.h"
 #include "refclient/rc_session.h"
 
-extern int rc_check(FILE *fp, RC_DNS *, const RC_JOB *, const char *domain,
+extern int rc_check(FILE *fp, rc_dns *, const rc_job *, const char *domain,
                     int connect);
 
 #endif

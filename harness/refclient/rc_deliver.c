@@ -42,7 +42,7 @@ static void rc_deliver_reason(char *buf, size_t len, const char *fmt, ...)
 
 /* rc_deliver_exit - outcome to exit status */
 
-int rc_deliver_exit(RC_OUT_STATUS status)
+int rc_deliver_exit(rc_out_status status)
 {
     switch (status) {
     case RC_OUT_DELIVERED:
@@ -56,9 +56,9 @@ int rc_deliver_exit(RC_OUT_STATUS status)
 
 /* rc_deliver_params - TLS parameters of one planned host */
 
-void rc_deliver_params(const RC_JOB *job, const RC_ROUTE *route,
-                       const RC_HOST *host, const char **refids,
-                       RC_TLS_PARAMS *tp)
+void rc_deliver_params(const rc_job *job, const rc_route *route,
+                       const rc_host *host, const char **refids,
+                       rc_tls_params *tp)
 {
     memset(tp, 0, sizeof(*tp));
     tp->level = host->level;
@@ -79,13 +79,13 @@ void rc_deliver_params(const RC_JOB *job, const RC_ROUTE *route,
 
 /* rc_deliver_host - try every address of one planned host */
 
-static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
-                           const RC_HOST *host, char *reasons, size_t rlen,
-                           RC_OUTCOME *out)
+static int rc_deliver_host(const rc_job *job, const rc_route *route,
+                           const rc_host *host, char *reasons, size_t rlen,
+                           rc_outcome *out)
 {
     const char *refids[RC_POLICY_MAX_REFIDS];
-    RC_TLS_PARAMS tp;
-    RC_SESS_RESULT res;
+    rc_tls_params tp;
+    rc_sess_result res;
     int i;
 
     rc_deliver_params(job, route, host, refids, &tp);
@@ -94,7 +94,7 @@ static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
         if (res.status == RC_SESS_TEMPFAIL &&
             rc_policy_cleartext_retry(tp.level, res.starttls_sent, res.tls_done,
                                       job->mutants)) {
-            RC_JOB retry = *job;
+            rc_job retry = *job;
 
             rc_log_info("%s[%s]: TLS failed (%s), retrying in clear (mutant "
                         "cleartext-retry)",
@@ -128,10 +128,10 @@ static int rc_deliver_host(const RC_JOB *job, const RC_ROUTE *route,
 
 /* rc_deliver - resolve, then try hosts in order */
 
-void rc_deliver(RC_DNS *dns, const RC_JOB *job, const char *domain,
-                RC_OUTCOME *out)
+void rc_deliver(rc_dns *dns, const rc_job *job, const char *domain,
+                rc_outcome *out)
 {
-    RC_ROUTE route;
+    rc_route route;
     char reasons[3500];
     int i;
 
@@ -153,7 +153,7 @@ void rc_deliver(RC_DNS *dns, const RC_JOB *job, const char *domain,
         break;
     }
     for (i = 0; i < route.nhosts; i++) {
-        RC_HOST *host = route.hosts + i;
+        rc_host *host = route.hosts + i;
 
         rc_route_host(dns, &route, host, job->port, job->mutants);
         if (host->level == RC_LEVEL_UNUSABLE)

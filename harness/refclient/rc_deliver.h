@@ -31,17 +31,17 @@ typedef enum {
     RC_OUT_DELIVERED,
     RC_OUT_DEFERRED,
     RC_OUT_BOUNCED,
-} RC_OUT_STATUS;
+} rc_out_status;
 
 typedef struct {
-    RC_OUT_STATUS status;
+    rc_out_status status;
     char line[4096];
-} RC_OUTCOME;
+} rc_outcome;
 
-extern void rc_deliver(RC_DNS *, const RC_JOB *, const char *domain,
-                       RC_OUTCOME *);
-extern int rc_deliver_exit(RC_OUT_STATUS);
-extern void rc_deliver_params(const RC_JOB *, const RC_ROUTE *, const RC_HOST *,
-                              const char **refids, RC_TLS_PARAMS *);
+extern void rc_deliver(rc_dns *, const rc_job *, const char *domain,
+                       rc_outcome *);
+extern int rc_deliver_exit(rc_out_status);
+extern void rc_deliver_params(const rc_job *, const rc_route *, const rc_host *,
+                              const char **refids, rc_tls_params *);
 
 #endif

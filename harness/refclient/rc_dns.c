@@ -24,7 +24,7 @@
 #include "refclient/rc_log.h"
 #include "refclient/rc_mutant.h"
 
-struct RC_DNS {
+struct rc_dns {
     struct ub_ctx *ctx; /* validating */
     struct ub_ctx *raw; /* permissive, made on demand */
     char *resolver;     /* NULL: resolv.conf */
@@ -119,10 +119,10 @@ fail:
 
 /* rc_dns_create - validating resolver context */
 
-RC_DNS *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
+rc_dns *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
                       unsigned mutants, char *err, size_t errlen)
 {
-    RC_DNS *dns;
+    rc_dns *dns;
 
     if (mutants & RC_MUT_NO_DNSSEC) {
         rc_log_info("DNSSEC validation off (mutant no-dnssec): every answer is "
@@ -155,7 +155,7 @@ fail:
 
 /* rc_dns_free - destroy resolver contexts */
 
-void rc_dns_free(RC_DNS *dns)
+void rc_dns_free(rc_dns *dns)
 {
     if (dns == 0)
         return;
@@ -190,7 +190,7 @@ static long long rc_dns_now_ms(void)
 
 /* rc_dns_fill - ub_result to answer */
 
-static void rc_dns_fill(struct ub_result *res, RC_DNS_ANSWER *answer)
+static void rc_dns_fill(struct ub_result *res, rc_dns_answer *answer)
 {
     int n;
     int i;
@@ -248,7 +248,7 @@ static void rc_dns_fill(struct ub_result *res, RC_DNS_ANSWER *answer)
 /* rc_dns_resolve - one lookup with a deadline */
 
 static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
-                           int rrtype, RC_DNS_ANSWER *answer)
+                           int rrtype, rc_dns_answer *answer)
 {
     RC_DNS_WAIT wait;
     long long deadline = rc_dns_now_ms() + (long long)timeout * 1000;
@@ -304,8 +304,8 @@ static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
 
 /* rc_dns_lookup - validated lookup */
 
-void rc_dns_lookup(RC_DNS *dns, const char *name, int rrtype,
-                   RC_DNS_ANSWER *answer)
+void rc_dns_lookup(rc_dns *dns, const char *name, int rrtype,
+                   rc_dns_answer *answer)
 {
     rc_dns_resolve(dns->ctx, dns->timeout, name, rrtype, answer);
     if (dns->no_dnssec && answer->sec == RC_SEC_SECURE)
@@ -314,8 +314,8 @@ void rc_dns_lookup(RC_DNS *dns, const char *name, int rrtype,
 
 /* rc_dns_lookup_unvalidated - permissive lookup: bogus data as insecure */
 
-void rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
-                               RC_DNS_ANSWER *answer)
+void rc_dns_lookup_unvalidated(rc_dns *dns, const char *name, int rrtype,
+                               rc_dns_answer *answer)
 {
     char err[256];
 
@@ -336,7 +336,7 @@ void rc_dns_lookup_unvalidated(RC_DNS *dns, const char *name, int rrtype,
 
 /* rc_dns_answer_free - release answer data */
 
-void rc_dns_answer_free(RC_DNS_ANSWER *answer)
+void rc_dns_answer_free(rc_dns_answer *answer)
 {
     int i;
 
@@ -413,7 +413,7 @@ int rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
 
 /* rc_dns_mx_free - free a parsed MX array */
 
-void rc_dns_mx_free(RC_MX *mx, int n)
+void rc_dns_mx_free(rc_mx *mx, int n)
 {
     int i;
 
@@ -426,9 +426,9 @@ void rc_dns_mx_free(RC_MX *mx, int n)
 
 /* rc_dns_parse_mx - MX RDATA to array; -1 on malformed data */
 
-int rc_dns_parse_mx(const RC_DNS_ANSWER *answer, RC_MX **mxp)
+int rc_dns_parse_mx(const rc_dns_answer *answer, rc_mx **mxp)
 {
-    RC_MX *mx;
+    rc_mx *mx;
     int i;
     char name[RC_DNS_NAMELEN];
 
@@ -455,9 +455,9 @@ int rc_dns_parse_mx(const RC_DNS_ANSWER *answer, RC_MX **mxp)
 
 /* rc_dns_parse_tlsa - TLSA RDATA to array; data points into ANSWER */
 
-int rc_dns_parse_tlsa(const RC_DNS_ANSWER *answer, RC_TLSA **tlsap)
+int rc_dns_parse_tlsa(const rc_dns_answer *answer, rc_tlsa **tlsap)
 {
-    RC_TLSA *tlsa;
+    rc_tlsa *tlsa;
     int i;
 
     *tlsap = 0;

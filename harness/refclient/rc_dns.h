@@ -46,11 +46,11 @@
 #define RC_DNS_T_AAAA 28
 #define RC_DNS_T_TLSA 52
 
-typedef struct RC_DNS RC_DNS;
+typedef struct rc_dns rc_dns;
 
 typedef struct {
-    RC_SEC sec;
-    RC_ANS ans;
+    rc_sec sec;
+    rc_ans ans;
     int rcode;
     int unvalidated;            /* from the permissive context */
     char why[256];              /* bogus or failure reason */
@@ -58,23 +58,23 @@ typedef struct {
     int count;
     unsigned char **data;
     size_t *len;
-} RC_DNS_ANSWER;
+} rc_dns_answer;
 
-extern RC_DNS *rc_dns_create(const char *resolver, const char *ta_file,
+extern rc_dns *rc_dns_create(const char *resolver, const char *ta_file,
                              int timeout, unsigned mutants, char *err,
                              size_t errlen);
-extern void rc_dns_free(RC_DNS *);
-extern void rc_dns_lookup(RC_DNS *, const char *name, int rrtype,
-                          RC_DNS_ANSWER *);
-extern void rc_dns_lookup_unvalidated(RC_DNS *, const char *name, int rrtype,
-                                      RC_DNS_ANSWER *);
-extern void rc_dns_answer_free(RC_DNS_ANSWER *);
+extern void rc_dns_free(rc_dns *);
+extern void rc_dns_lookup(rc_dns *, const char *name, int rrtype,
+                          rc_dns_answer *);
+extern void rc_dns_lookup_unvalidated(rc_dns *, const char *name, int rrtype,
+                                      rc_dns_answer *);
+extern void rc_dns_answer_free(rc_dns_answer *);
 
 extern int rc_dns_name_str(const unsigned char *wire, size_t len, size_t *off,
                            char *buf, size_t buflen);
-extern int rc_dns_parse_mx(const RC_DNS_ANSWER *, RC_MX **);
-extern void rc_dns_mx_free(RC_MX *, int);
-extern int rc_dns_parse_tlsa(const RC_DNS_ANSWER *, RC_TLSA **);
+extern int rc_dns_parse_mx(const rc_dns_answer *, rc_mx **);
+extern void rc_dns_mx_free(rc_mx *, int);
+extern int rc_dns_parse_tlsa(const rc_dns_answer *, rc_tlsa **);
 extern char *rc_dns_addr_str(int rrtype, const unsigned char *data, size_t len,
                              char *buf, size_t buflen);
 extern const char *rc_dns_type_str(int rrtype);

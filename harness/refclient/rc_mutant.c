@@ -20,9 +20,9 @@ typedef struct {
     const char *name;
     unsigned flag;
     const char *doc;
-} RC_MUTANT;
+} rc_mutant_row;
 
-static const RC_MUTANT rc_mutant_table[] = {
+static const rc_mutant_row rc_mutant_table[] = {
     {"no-dane", RC_MUT_NO_DANE,
      "never looks up TLSA; always plain opportunistic TLS without "
      "authentication"},

@@ -21,7 +21,7 @@
 
 /* rc_sec_str - security status name */
 
-const char *rc_sec_str(RC_SEC sec)
+const char *rc_sec_str(rc_sec sec)
 {
     switch (sec) {
     case RC_SEC_SECURE:
@@ -38,7 +38,7 @@ const char *rc_sec_str(RC_SEC sec)
 
 /* rc_ans_str - answer kind name */
 
-const char *rc_ans_str(RC_ANS ans)
+const char *rc_ans_str(rc_ans ans)
 {
     switch (ans) {
     case RC_ANS_DATA:
@@ -55,7 +55,7 @@ const char *rc_ans_str(RC_ANS ans)
 
 /* rc_level_str - TLS level name */
 
-const char *rc_level_str(RC_LEVEL level)
+const char *rc_level_str(rc_level level)
 {
     switch (level) {
     case RC_LEVEL_UNUSABLE:
@@ -72,7 +72,7 @@ const char *rc_level_str(RC_LEVEL level)
 
 /* rc_policy_der_ok - does Full(0) data parse completely? */
 
-static int rc_policy_der_ok(const RC_TLSA *rec)
+static int rc_policy_der_ok(const rc_tlsa *rec)
 {
     const unsigned char *p = rec->data;
     long len = (long)rec->len;
@@ -94,7 +94,7 @@ static int rc_policy_der_ok(const RC_TLSA *rec)
 
 /* rc_policy_tlsa_fields - selector, matching type and data of one record */
 
-static RC_TLSA_CLASS rc_policy_tlsa_fields(const RC_TLSA *rec)
+static rc_tlsa_class rc_policy_tlsa_fields(const rc_tlsa *rec)
 {
     if (rec->selector > 1)
         return (RC_TLSA_BAD_SELECTOR);
@@ -114,7 +114,7 @@ static RC_TLSA_CLASS rc_policy_tlsa_fields(const RC_TLSA *rec)
 
 /* rc_policy_tlsa_class - is this TLSA record usable for SMTP? */
 
-RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
+rc_tlsa_class rc_policy_tlsa_class(const rc_tlsa *rec)
 {
     if (rec->usage == 0 || rec->usage == 1)
         return (RC_TLSA_PKIX_USAGE);
@@ -125,8 +125,8 @@ RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *rec)
 
 /* rc_policy_tlsa_usable - RFC 7672 3.1.3: usable here, with mutants */
 
-int rc_policy_tlsa_usable(const RC_TLSA *rec, unsigned mutants,
-                          RC_TLSA_CLASS *cls)
+int rc_policy_tlsa_usable(const rc_tlsa *rec, unsigned mutants,
+                          rc_tlsa_class *cls)
 {
     *cls = rc_policy_tlsa_class(rec);
     if (*cls == RC_TLSA_USABLE)
@@ -147,7 +147,7 @@ static int rc_policy_mtype_rank(int mtype)
 /* rc_policy_tlsa_agility - RFC 7671 9: drop weaker digests per usage/selector
  */
 
-int rc_policy_tlsa_agility(const RC_TLSA *recs, int n, unsigned mutants,
+int rc_policy_tlsa_agility(const rc_tlsa *recs, int n, unsigned mutants,
                            int *keep)
 {
     int best[4][2];
@@ -156,7 +156,7 @@ int rc_policy_tlsa_agility(const RC_TLSA *recs, int n, unsigned mutants,
 
     memset(best, 0, sizeof(best));
     for (i = 0; i < n; i++) {
-        const RC_TLSA *t = recs + i;
+        const rc_tlsa *t = recs + i;
         int rank = rc_policy_mtype_rank(t->mtype);
 
         if (t->usage < 4 && t->selector < 2 &&
@@ -164,7 +164,7 @@ int rc_policy_tlsa_agility(const RC_TLSA *recs, int n, unsigned mutants,
             best[t->usage][t->selector] = rank;
     }
     for (i = 0; i < n; i++) {
-        const RC_TLSA *t = recs + i;
+        const rc_tlsa *t = recs + i;
         int rank = rc_policy_mtype_rank(t->mtype);
 
         keep[i] = (mutants & RC_MUT_WEAKEST_DIGEST) || rank == 0 ||
@@ -177,7 +177,7 @@ int rc_policy_tlsa_agility(const RC_TLSA *recs, int n, unsigned mutants,
 
 /* rc_policy_tlsa_class_str - why a record is (un)usable */
 
-const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS cls)
+const char *rc_policy_tlsa_class_str(rc_tlsa_class cls)
 {
     switch (cls) {
     case RC_TLSA_USABLE:
@@ -200,7 +200,7 @@ const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS cls)
 
 /* rc_policy_tlsa_level - RFC 7672 2.2/2.3: TLSA lookup result to TLS level */
 
-RC_LEVEL rc_policy_tlsa_level(RC_SEC sec, RC_ANS ans, int n_usable,
+rc_level rc_policy_tlsa_level(rc_sec sec, rc_ans ans, int n_usable,
                               unsigned mutants, const char **why)
 {
     if (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE ||
@@ -240,7 +240,7 @@ RC_LEVEL rc_policy_tlsa_level(RC_SEC sec, RC_ANS ans, int n_usable,
 
 /* rc_policy_want_refetch - fetch a failed answer without validation? */
 
-int rc_policy_want_refetch(RC_SEC sec, unsigned mutants)
+int rc_policy_want_refetch(rc_sec sec, unsigned mutants)
 {
     return ((mutants & RC_MUT_IGNORE_BOGUS) &&
             (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE));
@@ -248,7 +248,7 @@ int rc_policy_want_refetch(RC_SEC sec, unsigned mutants)
 
 /* rc_policy_mx_action - RFC 7672 2.1.2/2.2.1: next-hop MX lookup result */
 
-RC_MX_ACTION rc_policy_mx_action(RC_SEC sec, RC_ANS ans, unsigned mutants,
+rc_mx_action rc_policy_mx_action(rc_sec sec, rc_ans ans, unsigned mutants,
                                  const char **why)
 {
     if (sec == RC_SEC_BOGUS || sec == RC_SEC_INDETERMINATE ||
@@ -277,8 +277,8 @@ RC_MX_ACTION rc_policy_mx_action(RC_SEC sec, RC_ANS ans, unsigned mutants,
 
 static int rc_policy_mx_cmp(const void *a, const void *b)
 {
-    const RC_MX *ma = a;
-    const RC_MX *mb = b;
+    const rc_mx *ma = a;
+    const rc_mx *mb = b;
 
     int cmp;
 
@@ -291,7 +291,7 @@ static int rc_policy_mx_cmp(const void *a, const void *b)
 
 /* rc_policy_mx_prepare - sort, drop null MX and duplicates; return count */
 
-int rc_policy_mx_prepare(RC_MX *mx, int n, int *null_mx)
+int rc_policy_mx_prepare(rc_mx *mx, int n, int *null_mx)
 {
     int i;
     int j;
@@ -321,8 +321,8 @@ int rc_policy_mx_prepare(RC_MX *mx, int n, int *null_mx)
 
 /* rc_policy_addr_usable - RFC 7672 2.1.2/2.2.2: host address lookups */
 
-int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans, RC_SEC aaaa_sec,
-                          RC_ANS aaaa_ans, int *secure, const char **why)
+int rc_policy_addr_usable(rc_sec a_sec, rc_ans a_ans, rc_sec aaaa_sec,
+                          rc_ans aaaa_ans, int *secure, const char **why)
 {
     *secure = 0;
     if (a_sec == RC_SEC_BOGUS || aaaa_sec == RC_SEC_BOGUS) {
@@ -449,7 +449,7 @@ int rc_policy_refids(const char *base, const char *mxhost, const char *canon,
 
 /* rc_policy_no_starttls - RFC 7672 2.2: STARTTLS missing or refused */
 
-RC_ACTION rc_policy_no_starttls(RC_LEVEL level, unsigned mutants,
+rc_action rc_policy_no_starttls(rc_level level, unsigned mutants,
                                 const char **why)
 {
     if (level == RC_LEVEL_OPPORTUNISTIC) {
@@ -467,7 +467,7 @@ RC_ACTION rc_policy_no_starttls(RC_LEVEL level, unsigned mutants,
 
 /* rc_policy_sni - RFC 7672 8.1: SNI = TLSA base domain with DANE */
 
-const char *rc_policy_sni(RC_LEVEL level, const char *base, const char *mxhost,
+const char *rc_policy_sni(rc_level level, const char *base, const char *mxhost,
                           unsigned mutants)
 {
     if (level != RC_LEVEL_DANE || (mutants & RC_MUT_NO_SNI))
@@ -502,7 +502,7 @@ unsigned rc_policy_tls_checks(unsigned mutants)
 
 /* rc_policy_tls_accept - may the session go on after the handshake? */
 
-int rc_policy_tls_accept(RC_LEVEL level, int verify_ok, int dane_depth,
+int rc_policy_tls_accept(rc_level level, int verify_ok, int dane_depth,
                          int pkix_ok, unsigned mutants, const char **why)
 {
     if (level != RC_LEVEL_DANE) {
@@ -546,7 +546,7 @@ int rc_policy_reply_class(int code, unsigned mutants)
 
 /* rc_policy_host_level - last word on a host's level (local policy) */
 
-RC_LEVEL rc_policy_host_level(RC_LEVEL level, unsigned mutants,
+rc_level rc_policy_host_level(rc_level level, unsigned mutants,
                               const char **why)
 {
     if ((mutants & RC_MUT_DANE_ONLY) && level != RC_LEVEL_DANE &&
@@ -560,7 +560,7 @@ RC_LEVEL rc_policy_host_level(RC_LEVEL level, unsigned mutants,
 
 /* rc_policy_cleartext_retry - reconnect in clear after a TLS failure? */
 
-int rc_policy_cleartext_retry(RC_LEVEL level, int starttls_sent, int tls_done,
+int rc_policy_cleartext_retry(rc_level level, int starttls_sent, int tls_done,
                               unsigned mutants)
 {
     (void)level; /* the defect: ignoring it */

@@ -29,17 +29,17 @@ typedef enum {
     RC_SEC_INSECURE,
     RC_SEC_BOGUS,
     RC_SEC_INDETERMINATE,
-} RC_SEC;
+} rc_sec;
 
 typedef enum {
     RC_ANS_DATA,
     RC_ANS_NODATA,
     RC_ANS_NXDOMAIN,
     RC_ANS_FAIL,
-} RC_ANS;
+} rc_ans;
 
-extern const char *rc_sec_str(RC_SEC);
-extern const char *rc_ans_str(RC_ANS);
+extern const char *rc_sec_str(rc_sec);
+extern const char *rc_ans_str(rc_ans);
 
 /*
  * TLSA records. The data pointer is owned by whoever filled the struct.
@@ -50,7 +50,7 @@ typedef struct {
     unsigned char mtype;
     unsigned char *data;
     size_t len;
-} RC_TLSA;
+} rc_tlsa;
 
 typedef enum {
     RC_TLSA_USABLE,
@@ -60,12 +60,12 @@ typedef enum {
     RC_TLSA_BAD_MTYPE,    /* matching type > 2 */
     RC_TLSA_BAD_LENGTH,   /* digest length or empty data */
     RC_TLSA_BAD_DATA,     /* Full(0) data that is not DER */
-} RC_TLSA_CLASS;
+} rc_tlsa_class;
 
-extern RC_TLSA_CLASS rc_policy_tlsa_class(const RC_TLSA *);
-extern const char *rc_policy_tlsa_class_str(RC_TLSA_CLASS);
-extern int rc_policy_tlsa_usable(const RC_TLSA *, unsigned mutants,
-                                 RC_TLSA_CLASS *);
+extern rc_tlsa_class rc_policy_tlsa_class(const rc_tlsa *);
+extern const char *rc_policy_tlsa_class_str(rc_tlsa_class);
+extern int rc_policy_tlsa_usable(const rc_tlsa *, unsigned mutants,
+                                 rc_tlsa_class *);
 
 /*
  * Digest algorithm agility (RFC 7671 9): among usable records, per
@@ -73,7 +73,7 @@ extern int rc_policy_tlsa_usable(const RC_TLSA *, unsigned mutants,
  * present (SHA2-512 over SHA2-256) take part in matching. KEEP[i] is set
  * to 1 for the records that do; the count is returned.
  */
-extern int rc_policy_tlsa_agility(const RC_TLSA *, int n, unsigned mutants,
+extern int rc_policy_tlsa_agility(const rc_tlsa *, int n, unsigned mutants,
                                   int *keep);
 
 /*
@@ -84,11 +84,11 @@ typedef enum {
     RC_LEVEL_OPPORTUNISTIC, /* pre-DANE: TLS if offered */
     RC_LEVEL_MANDATORY,     /* TLS, unauthenticated */
     RC_LEVEL_DANE,          /* TLS, DANE-authenticated */
-} RC_LEVEL;
+} rc_level;
 
-extern const char *rc_level_str(RC_LEVEL);
+extern const char *rc_level_str(rc_level);
 
-extern RC_LEVEL rc_policy_tlsa_level(RC_SEC, RC_ANS, int n_usable,
+extern rc_level rc_policy_tlsa_level(rc_sec, rc_ans, int n_usable,
                                      unsigned mutants, const char **why);
 
 /*
@@ -99,25 +99,25 @@ typedef enum {
     RC_MX_IMPLICIT, /* no MX: domain is its own host */
     RC_MX_BOUNCE,   /* domain does not exist */
     RC_MX_DEFER,    /* lookup failed: defer */
-} RC_MX_ACTION;
+} rc_mx_action;
 
-extern RC_MX_ACTION rc_policy_mx_action(RC_SEC, RC_ANS, unsigned mutants,
+extern rc_mx_action rc_policy_mx_action(rc_sec, rc_ans, unsigned mutants,
                                         const char **why);
 
-extern int rc_policy_want_refetch(RC_SEC, unsigned mutants);
+extern int rc_policy_want_refetch(rc_sec, unsigned mutants);
 
 typedef struct {
     int pref;
     char *name; /* malloc()ed, absolute */
-} RC_MX;
+} rc_mx;
 
-extern int rc_policy_mx_prepare(RC_MX *, int n, int *null_mx);
+extern int rc_policy_mx_prepare(rc_mx *, int n, int *null_mx);
 
 /*
  * Host addresses and TLSA base domains.
  */
-extern int rc_policy_addr_usable(RC_SEC a_sec, RC_ANS a_ans, RC_SEC aaaa_sec,
-                                 RC_ANS aaaa_ans, int *secure,
+extern int rc_policy_addr_usable(rc_sec a_sec, rc_ans a_ans, rc_sec aaaa_sec,
+                                 rc_ans aaaa_ans, int *secure,
                                  const char **why);
 
 /*
@@ -154,11 +154,11 @@ extern int rc_policy_refids(const char *base, const char *mxhost,
 typedef enum {
     RC_ACT_CLEAR,     /* deliver in clear */
     RC_ACT_HOST_FAIL, /* QUIT, next host */
-} RC_ACTION;
+} rc_action;
 
-extern RC_ACTION rc_policy_no_starttls(RC_LEVEL, unsigned mutants,
+extern rc_action rc_policy_no_starttls(rc_level, unsigned mutants,
                                        const char **why);
-extern const char *rc_policy_sni(RC_LEVEL, const char *base, const char *mxhost,
+extern const char *rc_policy_sni(rc_level, const char *base, const char *mxhost,
                                  unsigned mutants);
 
 /*
@@ -175,7 +175,7 @@ extern const char *rc_policy_sni(RC_LEVEL, const char *base, const char *mxhost,
 #define RC_CHECK_PKIX_FALLBACK (1U << 6)
 
 extern unsigned rc_policy_tls_checks(unsigned mutants);
-extern int rc_policy_tls_accept(RC_LEVEL, int verify_ok, int dane_depth,
+extern int rc_policy_tls_accept(rc_level, int verify_ok, int dane_depth,
                                 int pkix_ok, unsigned mutants,
                                 const char **why);
 extern int rc_policy_reply_class(int code, unsigned mutants);
@@ -187,9 +187,9 @@ extern int rc_policy_reply_class(int code, unsigned mutants);
  * without STARTTLS after STARTTLS was sent and TLS failed (never, for the
  * correct client).
  */
-extern RC_LEVEL rc_policy_host_level(RC_LEVEL, unsigned mutants,
+extern rc_level rc_policy_host_level(rc_level, unsigned mutants,
                                      const char **why);
-extern int rc_policy_cleartext_retry(RC_LEVEL, int starttls_sent, int tls_done,
+extern int rc_policy_cleartext_retry(rc_level, int starttls_sent, int tls_done,
                                      unsigned mutants);
 
 /*

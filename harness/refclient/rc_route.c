@@ -20,8 +20,8 @@
 
 /* rc_route_lookup - lookup, refetched unvalidated for ignore-bogus */
 
-static void rc_route_lookup(RC_DNS *dns, const char *name, int rrtype,
-                            unsigned mutants, RC_DNS_ANSWER *answer)
+static void rc_route_lookup(rc_dns *dns, const char *name, int rrtype,
+                            unsigned mutants, rc_dns_answer *answer)
 {
     rc_dns_lookup(dns, name, rrtype, answer);
     if (rc_policy_want_refetch(answer->sec, mutants)) {
@@ -36,7 +36,7 @@ static void rc_route_lookup(RC_DNS *dns, const char *name, int rrtype,
 
 /* rc_route_status - "secure", "bogus (why)", ... for logging */
 
-static const char *rc_route_status(const RC_DNS_ANSWER *a, char *buf,
+static const char *rc_route_status(const rc_dns_answer *a, char *buf,
                                    size_t len)
 {
     if (a->why[0])
@@ -50,17 +50,17 @@ static const char *rc_route_status(const RC_DNS_ANSWER *a, char *buf,
 
 /* rc_route_record - append one lookup to a report list */
 
-static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
-                            const char *name, const RC_DNS_ANSWER *a,
+static void rc_route_record(rc_lookup **list, int *n, int rrtype,
+                            const char *name, const rc_dns_answer *a,
                             const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
-                            const char *name, const RC_DNS_ANSWER *a,
+static void rc_route_record(rc_lookup **list, int *n, int rrtype,
+                            const char *name, const rc_dns_answer *a,
                             const char *fmt, ...)
 {
-    RC_LOOKUP *bigger = realloc(*list, (*n + 1) * sizeof(**list));
-    RC_LOOKUP *l;
+    rc_lookup *bigger = realloc(*list, (*n + 1) * sizeof(**list));
+    rc_lookup *l;
     va_list ap;
 
     if (bigger == 0)
@@ -89,7 +89,7 @@ static void rc_route_record(RC_LOOKUP **list, int *n, int rrtype,
 
 /* rc_route_cname_note - log a followed CNAME */
 
-static void rc_route_cname_note(const char *name, const RC_DNS_ANSWER *a)
+static void rc_route_cname_note(const char *name, const rc_dns_answer *a)
 {
     if (a->canon[0] && !rc_policy_name_eq(a->canon, name))
         rc_log_info("%s is an alias for %s", name, a->canon);
@@ -97,7 +97,7 @@ static void rc_route_cname_note(const char *name, const RC_DNS_ANSWER *a)
 
 /* rc_route_cname_walk - CNAME chain hop by hop; status of the first hop */
 
-static int rc_route_cname_walk(RC_DNS *dns, const char *name, RC_LOOKUP **list,
+static int rc_route_cname_walk(rc_dns *dns, const char *name, rc_lookup **list,
                                int *n)
 {
     char cur[RC_DNS_NAMELEN];
@@ -106,7 +106,7 @@ static int rc_route_cname_walk(RC_DNS *dns, const char *name, RC_LOOKUP **list,
 
     snprintf(cur, sizeof(cur), "%s", name);
     for (hop = 0; hop < RC_ROUTE_MAX_HOPS; hop++) {
-        RC_DNS_ANSWER a;
+        rc_dns_answer a;
         char target[RC_DNS_NAMELEN];
         size_t off = 0;
         int ok;
@@ -132,11 +132,11 @@ static int rc_route_cname_walk(RC_DNS *dns, const char *name, RC_LOOKUP **list,
 
 /* rc_route_nexthop - MX lookup of the next-hop domain */
 
-void rc_route_nexthop(RC_DNS *dns, const char *domain, unsigned mutants,
-                      int diag, RC_ROUTE *route)
+void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
+                      int diag, rc_route *route)
 {
-    RC_DNS_ANSWER a;
-    RC_MX *mx = 0;
+    rc_dns_answer a;
+    rc_mx *mx = 0;
     const char *why;
     char st[400];
     char list[1024];
@@ -261,7 +261,7 @@ static int rc_route_addr_cmp(const void *a, const void *b)
 
 /* rc_route_addrs - log, record and collect one address answer */
 
-static void rc_route_addrs(RC_HOST *host, int rrtype, const RC_DNS_ANSWER *a)
+static void rc_route_addrs(rc_host *host, int rrtype, const rc_dns_answer *a)
 {
     char st[400];
     char list[1024];
@@ -299,7 +299,7 @@ static void rc_route_addrs(RC_HOST *host, int rrtype, const RC_DNS_ANSWER *a)
 
 /* rc_route_tlsa_drop - forget the TLSA records of a host */
 
-static void rc_route_tlsa_drop(RC_HOST *host, int info)
+static void rc_route_tlsa_drop(rc_host *host, int info)
 {
     int i;
 
@@ -319,11 +319,11 @@ static void rc_route_tlsa_drop(RC_HOST *host, int info)
 
 /* rc_route_tlsa_scan - classify, log and keep one TLSA RRset */
 
-static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
-                              RC_HOST *host, int secure, unsigned mutants)
+static int rc_route_tlsa_scan(const char *qname, const rc_dns_answer *a,
+                              rc_host *host, int secure, unsigned mutants)
 {
-    RC_TLSA *recs = 0;
-    RC_TLSA *usable_recs;
+    rc_tlsa *recs = 0;
+    rc_tlsa *usable_recs;
     int *keep;
     int n = rc_dns_parse_tlsa(a, &recs);
     int usable = 0;
@@ -346,7 +346,7 @@ static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
     }
     snprintf(host->tlsa_name, sizeof(host->tlsa_name), "%s", qname);
     for (i = 0; i < n; i++) {
-        RC_TLSA_INFO *ti = host->tinfo + host->ntinfo;
+        rc_tlsa_info *ti = host->tinfo + host->ntinfo;
 
         ti->rec = recs[i];
         ti->rec.data = malloc(recs[i].len ? recs[i].len : 1);
@@ -365,7 +365,7 @@ static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
      */
     (void)rc_policy_tlsa_agility(usable_recs, usable, mutants, keep);
     for (i = 0, j = 0; i < host->ntinfo; i++) {
-        RC_TLSA_INFO *ti = host->tinfo + i;
+        rc_tlsa_info *ti = host->tinfo + i;
         char hex[40];
         size_t k;
 
@@ -387,7 +387,7 @@ static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
         if (!secure || !ti->used)
             continue;
         {
-            RC_TLSA *bigger =
+            rc_tlsa *bigger =
                 realloc(host->tlsa, (host->ntlsa + 1) * sizeof(*bigger));
             unsigned char *data = malloc(ti->rec.len ? ti->rec.len : 1);
 
@@ -411,11 +411,11 @@ static int rc_route_tlsa_scan(const char *qname, const RC_DNS_ANSWER *a,
 
 /* rc_route_host - addresses, TLSA base domain, TLSA, TLS level */
 
-void rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host, int port,
+void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
                    unsigned mutants)
 {
-    RC_DNS_ANSWER a4;
-    RC_DNS_ANSWER a6;
+    rc_dns_answer a4;
+    rc_dns_answer a6;
     const char *bases[RC_POLICY_MAX_BASES];
     const char *why;
     int nbases;
@@ -447,7 +447,7 @@ void rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host, int port,
               rc_route_addr_cmp);
     if (!rc_policy_addr_usable(a4.sec, a4.ans, a6.sec, a6.ans,
                                &host->addr_secure, &why)) {
-        const RC_DNS_ANSWER *bad =
+        const rc_dns_answer *bad =
             a4.sec == RC_SEC_BOGUS ||
                     (a4.ans == RC_ANS_FAIL && a6.sec != RC_SEC_BOGUS)
                 ? &a4
@@ -474,7 +474,7 @@ void rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host, int port,
      */
     if (cname && !route->diag && !host->addr_secure && route->mx_secure &&
         !(mutants & RC_MUT_NO_DANE)) {
-        RC_DNS_ANSWER c;
+        rc_dns_answer c;
         char target[RC_DNS_NAMELEN];
         size_t off = 0;
 
@@ -498,11 +498,11 @@ void rc_route_host(RC_DNS *dns, const RC_ROUTE *route, RC_HOST *host, int port,
     host->level = RC_LEVEL_OPPORTUNISTIC;
     snprintf(host->level_why, sizeof(host->level_why), "%s", why);
     for (i = 0; i < nbases; i++) {
-        RC_DNS_ANSWER t;
+        rc_dns_answer t;
         char qname[RC_DNS_NAMELEN + 16];
         char st[400];
         int usable = 0;
-        RC_LEVEL level;
+        rc_level level;
 
         snprintf(qname, sizeof(qname), "_%d._tcp.%s", port, bases[i]);
         rc_dns_lookup(dns, qname, RC_DNS_T_TLSA, &t);
@@ -572,12 +572,12 @@ done:
 
 /* rc_route_free - release a route */
 
-void rc_route_free(RC_ROUTE *route)
+void rc_route_free(rc_route *route)
 {
     int i;
 
     for (i = 0; i < route->nhosts; i++) {
-        RC_HOST *h = route->hosts + i;
+        rc_host *h = route->hosts + i;
 
         rc_route_tlsa_drop(h, 1);
         free(h->addrs);

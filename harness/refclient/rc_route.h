@@ -19,10 +19,10 @@
  *	whole DNS/DANE side; they make no SMTP connection, so the --check
  *	mode calls them for every host.
  *
- *	Every lookup made is also recorded (RC_LOOKUP, in order) with its
+ *	Every lookup made is also recorded (rc_lookup, in order) with its
  *	security status and a one-line result, and every record of the
  *	TLSA RRset that decided the level is kept with its class
- *	(RC_TLSA_INFO), for the --check report. With DIAG set,
+ *	(rc_tlsa_info), for the --check report. With DIAG set,
  *	rc_route_nexthop() and rc_route_host() also walk CNAME chains hop
  *	by hop (one CNAME query per hop) so that the report can show the
  *	status of each hop; the delivery path asks only what it needs.
@@ -39,24 +39,24 @@
 typedef struct {
     char type[8];                   /* MX, CNAME, A, AAAA, TLSA */
     char name[RC_DNS_NAMELEN + 16]; /* query name */
-    RC_SEC sec;
-    RC_ANS ans;
+    rc_sec sec;
+    rc_ans ans;
     int unvalidated;  /* mutant ignore-bogus refetch */
     char result[512]; /* records, or NODATA, or reason */
-} RC_LOOKUP;
+} rc_lookup;
 
 typedef struct {
-    RC_TLSA rec; /* data malloc()ed */
-    RC_TLSA_CLASS cls;
+    rc_tlsa rec; /* data malloc()ed */
+    rc_tlsa_class cls;
     int usable; /* counts for the TLS level */
     int used;   /* handed to TLS (after agility) */
-} RC_TLSA_INFO;
+} rc_tlsa_info;
 
 typedef struct {
     char name[RC_DNS_NAMELEN]; /* host name, absolute */
     int pref;
     /* Filled in by rc_route_host(). */
-    RC_LEVEL level;
+    rc_level level;
     char level_why[512];        /* why this level */
     char why[512];              /* why the host is unusable */
     char canon[RC_DNS_NAMELEN]; /* CNAME-expanded name, or "" */
@@ -65,32 +65,32 @@ typedef struct {
     char (*addrs)[RC_ROUTE_ADDRLEN]; /* IPv4 first, then IPv6 */
     int naddrs;
     char base[RC_DNS_NAMELEN]; /* TLSA base domain, or "" */
-    RC_TLSA *tlsa;             /* records for TLS, data malloc()ed */
+    rc_tlsa *tlsa;             /* records for TLS, data malloc()ed */
     int ntlsa;
-    RC_TLSA_INFO *tinfo; /* the deciding RRset, all records */
+    rc_tlsa_info *tinfo; /* the deciding RRset, all records */
     int ntinfo;
     char tlsa_name[RC_DNS_NAMELEN + 16]; /* its owner, or "" */
-    RC_LOOKUP *lookups;
+    rc_lookup *lookups;
     int nlookups;
-} RC_HOST;
+} rc_host;
 
 typedef struct {
     char domain[RC_DNS_NAMELEN]; /* next-hop domain, absolute */
-    RC_MX_ACTION action;
+    rc_mx_action action;
     char why[512];
     int mx_secure;
     int mx_resolved; /* hosts came from MX records */
     int diag;        /* walk CNAME chains for the report */
-    RC_HOST *hosts;
+    rc_host *hosts;
     int nhosts;
-    RC_LOOKUP *lookups; /* the MX lookup (and CNAMEs) */
+    rc_lookup *lookups; /* the MX lookup (and CNAMEs) */
     int nlookups;
-} RC_ROUTE;
+} rc_route;
 
-extern void rc_route_nexthop(RC_DNS *, const char *domain, unsigned mutants,
-                             int diag, RC_ROUTE *);
-extern void rc_route_host(RC_DNS *, const RC_ROUTE *, RC_HOST *, int port,
+extern void rc_route_nexthop(rc_dns *, const char *domain, unsigned mutants,
+                             int diag, rc_route *);
+extern void rc_route_host(rc_dns *, const rc_route *, rc_host *, int port,
                           unsigned mutants);
-extern void rc_route_free(RC_ROUTE *);
+extern void rc_route_free(rc_route *);
 
 #endif

@@ -22,10 +22,10 @@
 
 /* rc_session_end - QUIT if possible, close, set the status */
 
-static void rc_session_end(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-                           RC_SESS_STATUS status)
+static void rc_session_end(rc_smtp *smtp, int quit, rc_sess_result *res,
+                           rc_sess_status status)
 {
-    RC_SMTP_REPLY reply;
+    rc_smtp_response reply;
 
     if (quit && rc_smtp_cmd(smtp, "QUIT") == 0)
         (void)rc_smtp_reply(smtp, &reply);
@@ -35,12 +35,12 @@ static void rc_session_end(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
 
 /* rc_session_fail - log a reason and end the session */
 
-static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-                            RC_SESS_STATUS status, const char *fmt, ...)
+static void rc_session_fail(rc_smtp *smtp, int quit, rc_sess_result *res,
+                            rc_sess_status status, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
-                            RC_SESS_STATUS status, const char *fmt, ...)
+static void rc_session_fail(rc_smtp *smtp, int quit, rc_sess_result *res,
+                            rc_sess_status status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -53,9 +53,9 @@ static void rc_session_fail(RC_SMTP *smtp, int quit, RC_SESS_RESULT *res,
 
 /* rc_session_step - one command, one reply; return reply class or -1 */
 
-static int rc_session_step(const RC_JOB *job, RC_SMTP *smtp,
-                           RC_SMTP_REPLY *reply, const char *what,
-                           RC_SESS_RESULT *res)
+static int rc_session_step(const rc_job *job, rc_smtp *smtp,
+                           rc_smtp_response *reply, const char *what,
+                           rc_sess_result *res)
 {
     int cls;
 
@@ -80,11 +80,11 @@ static int rc_session_step(const RC_JOB *job, RC_SMTP *smtp,
 
 /* rc_session_starttls - STARTTLS and the TLS decision; 0 = go on */
 
-static int rc_session_starttls(const RC_JOB *job, RC_SMTP *smtp, int offered,
-                               const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
+static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
+                               const rc_tls_params *tp, rc_sess_result *res)
 {
-    RC_SMTP_REPLY reply;
-    RC_TLS_RESULT tr;
+    rc_smtp_response reply;
+    rc_tls_result tr;
     const char *why;
     size_t junk;
 
@@ -173,7 +173,7 @@ static int rc_session_starttls(const RC_JOB *job, RC_SMTP *smtp, int offered,
 
 /* rc_session_result_free - release what a probe result holds */
 
-void rc_session_result_free(RC_SESS_RESULT *res)
+void rc_session_result_free(rc_sess_result *res)
 {
     if (res->chain)
         sk_X509_pop_free(res->chain, X509_free);
@@ -182,11 +182,11 @@ void rc_session_result_free(RC_SESS_RESULT *res)
 
 /* rc_session_run - one delivery attempt */
 
-void rc_session_run(const RC_JOB *job, const char *host, const char *addr,
-                    const RC_TLS_PARAMS *tp, RC_SESS_RESULT *res)
+void rc_session_run(const rc_job *job, const char *host, const char *addr,
+                    const rc_tls_params *tp, rc_sess_result *res)
 {
-    RC_SMTP smtp;
-    RC_SMTP_REPLY reply;
+    rc_smtp smtp;
+    rc_smtp_response reply;
     char err[256];
     int offered;
 

@@ -36,17 +36,17 @@ typedef struct {
     X509_STORE *pkix; /* --ca-file, or NULL */
     int probe;        /* --check: never send MAIL */
     int no_starttls;  /* mutant cleartext-retry: 2nd try */
-} RC_JOB;
+} rc_job;
 
 typedef enum {
     RC_SESS_DELIVERED,
     RC_SESS_TEMPFAIL,
     RC_SESS_BOUNCE,
     RC_SESS_ACCEPTABLE, /* probe: would deliver */
-} RC_SESS_STATUS;
+} rc_sess_status;
 
 typedef struct {
-    RC_SESS_STATUS status;
+    rc_sess_status status;
     char reason[600];
     const char *tls; /* none, unauthenticated, dane-verified */
     char sni[256];
@@ -57,13 +57,13 @@ typedef struct {
     int starttls;      /* -1 not seen, 0 no, 1 offered */
     int starttls_sent; /* the STARTTLS command went out */
     int tls_done;      /* handshake completed */
-    RC_TLS_RESULT tlsres;
+    rc_tls_result tlsres;
     STACK_OF(X509) * chain; /* probe only */
     char accept_why[160];   /* rc_policy_tls_accept() */
-} RC_SESS_RESULT;
+} rc_sess_result;
 
-extern void rc_session_run(const RC_JOB *, const char *host, const char *addr,
-                           const RC_TLS_PARAMS *, RC_SESS_RESULT *);
-extern void rc_session_result_free(RC_SESS_RESULT *);
+extern void rc_session_run(const rc_job *, const char *host, const char *addr,
+                           const rc_tls_params *, rc_sess_result *);
+extern void rc_session_result_free(rc_sess_result *);
 
 #endif

@@ -28,7 +28,7 @@
 
 /* rc_smtp_connect - TCP connect with timeout */
 
-int rc_smtp_connect(RC_SMTP *smtp, const char *addr, int port, int timeout,
+int rc_smtp_connect(rc_smtp *smtp, const char *addr, int port, int timeout,
                     char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
@@ -101,7 +101,7 @@ int rc_smtp_connect(RC_SMTP *smtp, const char *addr, int port, int timeout,
 
 /* rc_smtp_write - send all bytes */
 
-int rc_smtp_write(RC_SMTP *smtp, const char *buf, size_t len)
+int rc_smtp_write(rc_smtp *smtp, const char *buf, size_t len)
 {
     while (len > 0) {
         ssize_t n;
@@ -125,7 +125,7 @@ int rc_smtp_write(RC_SMTP *smtp, const char *buf, size_t len)
 
 /* rc_smtp_cmd - send one command line */
 
-int rc_smtp_cmd(RC_SMTP *smtp, const char *fmt, ...)
+int rc_smtp_cmd(rc_smtp *smtp, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
@@ -144,7 +144,7 @@ int rc_smtp_cmd(RC_SMTP *smtp, const char *fmt, ...)
 
 /* rc_smtp_fill - read more input; 0 on EOF or error */
 
-static ssize_t rc_smtp_fill(RC_SMTP *smtp)
+static ssize_t rc_smtp_fill(rc_smtp *smtp)
 {
     ssize_t n;
 
@@ -174,7 +174,7 @@ static ssize_t rc_smtp_fill(RC_SMTP *smtp)
 
 /* rc_smtp_line - one input line without CRLF; -1 on EOF/error */
 
-static int rc_smtp_line(RC_SMTP *smtp, char *line, size_t len)
+static int rc_smtp_line(rc_smtp *smtp, char *line, size_t len)
 {
     for (;;) {
         char *start = smtp->buf + smtp->off;
@@ -203,7 +203,7 @@ static int rc_smtp_line(RC_SMTP *smtp, char *line, size_t len)
 
 /* rc_smtp_reply - read one complete reply */
 
-int rc_smtp_reply(RC_SMTP *smtp, RC_SMTP_REPLY *reply)
+int rc_smtp_reply(rc_smtp *smtp, rc_smtp_response *reply)
 {
     char line[1024];
     int first = 1;
@@ -255,7 +255,7 @@ int rc_smtp_reply(RC_SMTP *smtp, RC_SMTP_REPLY *reply)
 
 /* rc_smtp_discard - drop buffered input */
 
-size_t rc_smtp_discard(RC_SMTP *smtp)
+size_t rc_smtp_discard(rc_smtp *smtp)
 {
     size_t n = smtp->len - smtp->off;
 
@@ -265,7 +265,7 @@ size_t rc_smtp_discard(RC_SMTP *smtp)
 
 /* rc_smtp_close - end TLS and close the socket */
 
-void rc_smtp_close(RC_SMTP *smtp)
+void rc_smtp_close(rc_smtp *smtp)
 {
     if (smtp->ssl) {
         SSL_shutdown(smtp->ssl);

@@ -9,7 +9,7 @@
  * SYNOPSIS
  *	#include "refclient/rc_smtp.h"
  * DESCRIPTION
- *	An RC_SMTP is one TCP connection with a read buffer; once ssl is
+ *	An rc_smtp is one TCP connection with a read buffer; once ssl is
  *	set, I/O goes through TLS. Every read and write waits at most the
  *	timeout given to rc_smtp_connect().
  *
@@ -39,21 +39,21 @@ typedef struct {
     char buf[4096];
     size_t len;
     size_t off;
-} RC_SMTP;
+} rc_smtp;
 
 typedef struct {
     int code;
     int starttls;
     char text[1024]; /* first line, then " / " more */
-} RC_SMTP_REPLY;
+} rc_smtp_response;
 
-extern int rc_smtp_connect(RC_SMTP *, const char *addr, int port, int timeout,
+extern int rc_smtp_connect(rc_smtp *, const char *addr, int port, int timeout,
                            char *err, size_t errlen);
-extern int rc_smtp_cmd(RC_SMTP *, const char *fmt, ...)
+extern int rc_smtp_cmd(rc_smtp *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-extern int rc_smtp_write(RC_SMTP *, const char *buf, size_t len);
-extern int rc_smtp_reply(RC_SMTP *, RC_SMTP_REPLY *);
-extern size_t rc_smtp_discard(RC_SMTP *);
-extern void rc_smtp_close(RC_SMTP *);
+extern int rc_smtp_write(rc_smtp *, const char *buf, size_t len);
+extern int rc_smtp_reply(rc_smtp *, rc_smtp_response *);
+extern size_t rc_smtp_discard(rc_smtp *);
+extern void rc_smtp_close(rc_smtp *);
 
 #endif

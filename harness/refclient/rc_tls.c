@@ -124,7 +124,7 @@ static int rc_tls_verify_cb(int ok, X509_STORE_CTX *store)
 {
     SSL *ssl =
         X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-    RC_TLS_RESULT *res = ssl ? SSL_get_ex_data(ssl, rc_tls_ex_idx) : 0;
+    rc_tls_result *res = ssl ? SSL_get_ex_data(ssl, rc_tls_ex_idx) : 0;
 
     if (!ok && res) {
         int err = X509_STORE_CTX_get_error(store);
@@ -140,8 +140,8 @@ static int rc_tls_verify_cb(int ok, X509_STORE_CTX *store)
 
 /* rc_tls_dane_setup - DANE parameters on one SSL handle */
 
-static int rc_tls_dane_setup(SSL *ssl, const RC_TLS_PARAMS *tp,
-                             RC_TLS_RESULT *res)
+static int rc_tls_dane_setup(SSL *ssl, const rc_tls_params *tp,
+                             rc_tls_result *res)
 {
     char name[256];
     int i;
@@ -178,7 +178,7 @@ static int rc_tls_dane_setup(SSL *ssl, const RC_TLS_PARAMS *tp,
         SSL_set1_host(ssl, 0);
     }
     for (i = 0; i < tp->ntlsa; i++) {
-        const RC_TLSA *t = tp->tlsa + i;
+        const rc_tlsa *t = tp->tlsa + i;
         int rc = SSL_dane_tlsa_add(ssl, t->usage, t->selector, t->mtype,
                                    t->data, t->len);
 
@@ -196,8 +196,8 @@ static int rc_tls_dane_setup(SSL *ssl, const RC_TLS_PARAMS *tp,
 
 /* rc_tls_pkix_verify - validate the peer chain against a CA store */
 
-static void rc_tls_pkix_verify(SSL *ssl, const RC_TLS_PARAMS *tp,
-                               RC_TLS_RESULT *res)
+static void rc_tls_pkix_verify(SSL *ssl, const rc_tls_params *tp,
+                               rc_tls_result *res)
 {
     X509 *leaf = SSL_get0_peer_certificate(ssl);
     STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
@@ -239,7 +239,7 @@ static void rc_tls_pkix_verify(SSL *ssl, const RC_TLS_PARAMS *tp,
 
 /* rc_tls_ee_dates - mutant enforce-ee-expiry: leaf validity under DANE-EE */
 
-static void rc_tls_ee_dates(SSL *ssl, RC_TLS_RESULT *res)
+static void rc_tls_ee_dates(SSL *ssl, rc_tls_result *res)
 {
     X509 *leaf = SSL_get0_peer_certificate(ssl);
 
@@ -260,7 +260,7 @@ static void rc_tls_ee_dates(SSL *ssl, RC_TLS_RESULT *res)
 
 /* rc_tls_handshake_error - describe a failed SSL_connect() */
 
-static void rc_tls_handshake_error(SSL *ssl, int rc, RC_TLS_RESULT *res)
+static void rc_tls_handshake_error(SSL *ssl, int rc, rc_tls_result *res)
 {
     int saved = errno;
     int sslerr = SSL_get_error(ssl, rc);
@@ -286,8 +286,8 @@ static void rc_tls_handshake_error(SSL *ssl, int rc, RC_TLS_RESULT *res)
 
 /* rc_tls_handshake - client handshake for one host */
 
-SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const RC_TLS_PARAMS *tp,
-                      RC_TLS_RESULT *res)
+SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
+                      rc_tls_result *res)
 {
     SSL *ssl;
     const char *sni;
@@ -379,7 +379,7 @@ fail:
 
 /* rc_tls_tlsa_match - does one record's data match one certificate? */
 
-int rc_tls_tlsa_match(const RC_TLSA *t, X509 *x)
+int rc_tls_tlsa_match(const rc_tlsa *t, X509 *x)
 {
     unsigned char *der = 0;
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -447,7 +447,7 @@ static void rc_tls_name(X509_NAME *name, char *buf, size_t len)
 
 /* rc_tls_cert_info - subject, issuer, digests of one certificate */
 
-void rc_tls_cert_info(X509 *x, RC_TLS_CERT_INFO *info)
+void rc_tls_cert_info(X509 *x, rc_cert_desc *info)
 {
     unsigned char *der = 0;
     struct tm tm;

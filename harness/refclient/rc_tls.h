@@ -30,7 +30,7 @@
  *	(rc_policy_tls_accept()). With a PKIX store in the parameters the
  *	chain is also PKIX-validated against it (result->pkix_ok), for
  *	information. Returns the SSL handle (caller frees, or stores it in
- *	an RC_SMTP), NULL when the handshake failed (reason in
+ *	an rc_smtp), NULL when the handshake failed (reason in
  *	result->error).
  *
  *	rc_tls_tlsa_match() says whether one TLSA record's association data
@@ -44,17 +44,17 @@
 #include "refclient/rc_policy.h"
 
 typedef struct {
-    RC_LEVEL level;
+    rc_level level;
     const char *base;    /* TLSA base domain, absolute */
     const char *mxhost;  /* MX host name, absolute */
     const char **refids; /* reference identifiers, absolute */
     int nrefids;
-    const RC_TLSA *tlsa; /* records to match (usable, agile) */
+    const rc_tlsa *tlsa; /* records to match (usable, agile) */
     int ntlsa;
     unsigned mutants;
     unsigned checks;  /* rc_policy_tls_checks() */
     X509_STORE *pkix; /* --ca-file store, or NULL */
-} RC_TLS_PARAMS;
+} rc_tls_params;
 
 typedef struct {
     int verify_ok;  /* chain verified, no error seen */
@@ -70,7 +70,7 @@ typedef struct {
     char version[32];
     char cipher[80];
     char error[300]; /* handshake or first verify error */
-} RC_TLS_RESULT;
+} rc_tls_result;
 
 typedef struct {
     char subject[256];
@@ -79,15 +79,15 @@ typedef struct {
     char spki_sha256[65];
     char not_after[32];
     int expired; /* -1 not yet valid, 1 expired */
-} RC_TLS_CERT_INFO;
+} rc_cert_desc;
 
 extern SSL_CTX *rc_tls_ctx_create(unsigned mutants, const char *ca_file,
                                   char *err, size_t errlen);
 extern X509_STORE *rc_tls_pkix_load(const char *ca_file, char *err,
                                     size_t errlen);
-extern SSL *rc_tls_handshake(SSL_CTX *, int fd, const RC_TLS_PARAMS *,
-                             RC_TLS_RESULT *);
-extern int rc_tls_tlsa_match(const RC_TLSA *, X509 *);
-extern void rc_tls_cert_info(X509 *, RC_TLS_CERT_INFO *);
+extern SSL *rc_tls_handshake(SSL_CTX *, int fd, const rc_tls_params *,
+                             rc_tls_result *);
+extern int rc_tls_tlsa_match(const rc_tlsa *, X509 *);
+extern void rc_tls_cert_info(X509 *, rc_cert_desc *);
 
 #endif

@@ -169,9 +169,9 @@ int main(int argc, char **argv)
     int connect = 1;
     int status;
     int ch;
-    RC_JOB job;
-    RC_DNS *dns;
-    RC_OUTCOME out;
+    rc_job job;
+    rc_dns *dns;
+    rc_outcome out;
     char *data;
 
     memset(&job, 0, sizeof(job));

@@ -23,8 +23,7 @@
     } while (0)
 
 /* fuzz_lookup - the entry E must be found by its own address */
-static void fuzz_lookup(const struct fakemx_conf *conf,
-                        const struct fakemx_entry *e)
+static void fuzz_lookup(const fakemx_conf *conf, const fakemx_entry *e)
 {
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
@@ -45,7 +44,7 @@ static void fuzz_lookup(const struct fakemx_conf *conf,
 /* LLVMFuzzerTestOneInput - load DATA as a config file */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct fakemx_conf *conf;
+    fakemx_conf *conf;
     char err[2048];
     FILE *fp;
 
@@ -56,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (fakemx_conf_load_stream(fp, "fuzz", &conf, err, sizeof(err)) == 0) {
         for (size_t i = 0; i < conf->nentries; i++) {
-            const struct fakemx_entry *e = &conf->entries[i];
+            const fakemx_entry *e = &conf->entries[i];
 
             fuzz_check(e->scenario && e->host && e->persona && e->smtp_name);
             fuzz_check(e->line >= 1);

@@ -42,7 +42,7 @@
 
 #define FUZZ_LOOPS 6 /* event loop turns per chunk */
 
-static struct fakemx_conf *fuzz_conf;
+static fakemx_conf *fuzz_conf;
 static char fuzz_dir[] = "/tmp/fuzz_session.XXXXXX";
 
 /* fuzz_path - NAME in the scratch folder (static buffer ring) */
@@ -156,16 +156,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* fuzz_stalled - is any session waiting for a stall timer? */
-static int fuzz_stalled(const struct fakemx_server *srv)
+static int fuzz_stalled(const fakemx_server *srv)
 {
-    for (const struct fakemx_session *s = srv->sessions; s; s = s->next)
+    for (const fakemx_session *s = srv->sessions; s; s = s->next)
         if (s->stalled)
             return 1;
     return 0;
 }
 
 /* fuzz_turn - run the loop a few times, throwing the replies away */
-static void fuzz_turn(struct fakemx_server *srv, struct bufferevent *client)
+static void fuzz_turn(fakemx_server *srv, struct bufferevent *client)
 {
     for (int i = 0; i < FUZZ_LOOPS; i++) {
         event_base_loop(srv->base, fuzz_stalled(srv)
@@ -180,7 +180,7 @@ static void fuzz_turn(struct fakemx_server *srv, struct bufferevent *client)
 /* LLVMFuzzerTestOneInput - one client session */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct fakemx_server srv;
+    fakemx_server srv;
     struct bufferevent *pair[2];
     struct sockaddr_in local;
     struct sockaddr_in peer;

@@ -24,10 +24,10 @@
 /* LLVMFuzzerTestOneInput - parse DATA as one command line */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct smtp_cmd a;
-    static struct smtp_cmd b;
+    static smtp_cmd a;
+    static smtp_cmd b;
     size_t body = size;
-    enum smtp_cmd_status st;
+    smtp_cmd_status st;
 
     st = smtp_cmd_parse((const char *)data, size, &a);
     fuzz_check(st == a.status && st <= SMTP_CMD_SYNTAX);
