@@ -36,6 +36,9 @@ LIBS_CHECK    := $(shell pkg-config --libs check 2>/dev/null)
 # unit tests.
 HARNESS_LIB_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 HARNESS_LIB_OBJ := $(HARNESS_LIB_SRC:%.c=$(B)/obj/%.o)
+# Diagnostics, memory, buffers, files: linked into all three programs.
+COMMON_SRC      := $(wildcard harness/common/*.c)
+COMMON_OBJ      := $(COMMON_SRC:%.c=$(B)/obj/%.o)
 FAKEMX_SRC      := $(wildcard harness/fakemx/*.c)
 FAKEMX_LIB_OBJ  := $(filter-out $(B)/obj/harness/fakemx/fakemx_main.o,$(FAKEMX_SRC:%.c=$(B)/obj/%.o))
 REFCLIENT_SRC   := $(wildcard harness/refclient/*.c)
@@ -55,13 +58,13 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/dane-harness: $(B)/obj/harness/main.o $(HARNESS_LIB_OBJ)
+$(B)/dane-harness: $(B)/obj/harness/main.o $(HARNESS_LIB_OBJ) $(COMMON_OBJ)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_HARNESS)
 
-$(B)/dane-fakemx: $(FAKEMX_SRC:%.c=$(B)/obj/%.o)
+$(B)/dane-fakemx: $(FAKEMX_SRC:%.c=$(B)/obj/%.o) $(COMMON_OBJ)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_FAKEMX)
 
-$(B)/dane-smtp-send: $(REFCLIENT_SRC:%.c=$(B)/obj/%.o)
+$(B)/dane-smtp-send: $(REFCLIENT_SRC:%.c=$(B)/obj/%.o) $(COMMON_OBJ)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_REFCLIENT)
 
 $(B)/adapters/%: harness/adapters/%
@@ -69,7 +72,7 @@ $(B)/adapters/%: harness/adapters/%
 	cp $< $@ && chmod 755 $@
 
 # Unit tests link the module under test from whichever program owns it.
-$(B)/tests/check_%: $(B)/obj/tests/check_%.o $(HARNESS_LIB_OBJ) $(FAKEMX_LIB_OBJ) $(REFCLIENT_LIB_OBJ)
+$(B)/tests/check_%: $(B)/obj/tests/check_%.o $(HARNESS_LIB_OBJ) $(FAKEMX_LIB_OBJ) $(REFCLIENT_LIB_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_HARNESS) $(LIBS_FAKEMX) $(LIBS_REFCLIENT)
 
@@ -116,7 +119,7 @@ FUZZ_CC      ?= clang-14
 FUZZ_FLAGS   ?= -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined
 FUZZ_TARGETS := fuzz_smtp_cmd fuzz_hello fuzz_conf fuzz_session
-FUZZ_LIB_SRC := $(filter-out harness/fakemx/fakemx_main.c,$(FAKEMX_SRC))
+FUZZ_LIB_SRC := $(filter-out harness/fakemx/fakemx_main.c,$(FAKEMX_SRC)) $(COMMON_SRC)
 
 .PHONY: fuzz
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)

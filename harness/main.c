@@ -208,7 +208,7 @@ static void parse_options(int argc, char **argv, options *o)
             o->personas = 1;
             break;
         case 'v':
-            dh_verbose++;
+            dh_diag_level++;
             break;
         case 'p':
             o->jobs = (int)strtol(optarg, &end, 10);
@@ -739,6 +739,7 @@ int main(int argc, char **argv)
     options o;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    dh_diag_init("dane-harness", 0);
     if (argc < 2)
         usage(stderr, 2);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

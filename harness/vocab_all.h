@@ -8,7 +8,7 @@
 #include "persona.h"
 #include "scenario.h"
 #include "verdict.h"
-#include "vocab.h"
+#include "common/vocab.h"
 
 extern const dh_vocab dh_vocab_severity;
 extern const dh_vocab dh_vocab_expect;

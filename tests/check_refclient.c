@@ -29,7 +29,7 @@
 #include <openssl/x509v3.h>
 
 #include "refclient/rc_dns.h"
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_msg.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_policy.h"
@@ -70,7 +70,7 @@ static void fx_setup(void)
     ck_assert_int_gt(fx_spki_len, 0);
     X509_free(x);
     EVP_PKEY_free(pkey);
-    rc_log_init(0, 1);
+    dh_diag_init("dane-smtp-send", -1);
 }
 
 /* fx_teardown - free the fixture */
@@ -1211,7 +1211,7 @@ static void tx_setup(void)
     tx_mxhost = "mx1.foo.danelab.";
     tx_cafile = 0;
     tx_pkix = 0;
-    rc_log_init(0, 1);
+    dh_diag_init("dane-smtp-send", -1);
     signal(SIGPIPE, SIG_IGN);
 }
 

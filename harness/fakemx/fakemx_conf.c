@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fakemx_conf.h"
-#include "vocab.h"
+#include "common/vocab.h"
 
 #define FAKEMX_CONF_SEP " \t\r\n"
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_session.h"
 
 #define FAKEMX_TOKEN_HDR "X-DH-Token:"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 
 #define FAKEMX_LOST_MAX 256 /* scenarios with losses listed by name */
 
@@ -111,8 +111,7 @@ static int fakemx_event_write(const char *text, size_t len)
      * sees a broken line rather than two lines glued together. */
     if (n > 0)
         (void)!write(fakemx_event_fd, "\n", 1);
-    fakemx_warn("write events file: %s",
-                n < 0 ? strerror(errno) : "short write");
+    dh_warn("write events file: %s", n < 0 ? strerror(errno) : "short write");
     return -1;
 }
 
@@ -126,7 +125,7 @@ int fakemx_event_emit(json_t *ev)
     int rc, tick;
 
     if (ev == 0) {
-        fakemx_warn("cannot build an event: out of memory");
+        dh_warn("cannot build an event: out of memory");
         fakemx_event_count_lost(0);
         return -1;
     }
@@ -139,7 +138,7 @@ int fakemx_event_emit(json_t *ev)
                               JSON_REAL_PRECISION(16));
     json_decref(ev);
     if (text == 0) {
-        fakemx_warn("cannot serialise event");
+        dh_warn("cannot serialise event");
         fakemx_event_count_lost(scenario);
         return -1;
     }

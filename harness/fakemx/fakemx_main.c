@@ -10,8 +10,9 @@
  * address, writes "ready\n" to fd N and serves until SIGTERM or SIGINT, then
  * writes the events file's stop record, frees everything and exits 0.
  * While it serves, a "tick" event every 250 ms is its heartbeat.  Exit 2:
- * bad usage or configuration; exit 1: broken environment (cannot listen,
- * cannot open the events file, cannot write its stop record).
+ * bad usage or configuration, or a broken environment (cannot listen,
+ * cannot open the events file: dh_fatal()); exit 1: the stop record
+ * could not be written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +28,7 @@
 
 #include "fakemx_conf.h"
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_server.h"
 
 #define FAKEMX_TICK_MS 250
@@ -72,17 +73,17 @@ static void fakemx_raise_nofile(void)
         return;
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        fakemx_warn("cannot raise the open files limit to %llu: %s",
-                    (unsigned long long)rl.rlim_cur, strerror(errno));
+        dh_warn("cannot raise the open files limit to %llu: %s",
+                (unsigned long long)rl.rlim_cur, strerror(errno));
     else
-        fakemx_debug("open files limit %llu", (unsigned long long)rl.rlim_cur);
+        dh_debug("open files limit %llu", (unsigned long long)rl.rlim_cur);
 }
 
 /* fakemx_stop_cb - SIGTERM or SIGINT: leave the event loop */
 static void fakemx_stop_cb(evutil_socket_t sig, short what, void *arg)
 {
     (void)what;
-    fakemx_debug("signal %d: stopping", (int)sig);
+    dh_debug("signal %d: stopping", (int)sig);
     event_base_loopbreak(arg);
 }
 
@@ -108,8 +109,8 @@ static void fakemx_ready(int fd)
         n = write(fd, "ready\n", 6);
     while (n < 0 && errno == EINTR);
     if (n != 6)
-        fakemx_fatal("cannot write to --ready-fd %d: %s", fd,
-                     n < 0 ? strerror(errno) : "short write");
+        dh_fatal("cannot write to --ready-fd %d: %s", fd,
+                 n < 0 ? strerror(errno) : "short write");
     close(fd);
 }
 
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
     int status;
     int c;
 
+    dh_diag_init("dane-fakemx", 0);
     while ((c = getopt_long(argc, argv, "c:e:p:r:t:dh", opts, 0)) != -1) {
         switch (c) {
         case 'c':
@@ -158,7 +160,7 @@ int main(int argc, char **argv)
             idle = fakemx_number("idle-timeout", optarg, 1, 86400);
             break;
         case 'd':
-            fakemx_debug_level++;
+            dh_diag_level = 2;
             break;
         default:
             fakemx_usage(0);
@@ -174,7 +176,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (fakemx_event_open(events) != 0)
-        fakemx_fatal("cannot open events file %s: %s", events, strerror(errno));
+        dh_fatal("cannot open events file %s: %s", events, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN); /* a file size limit fails the write instead */
     fakemx_raise_nofile();
@@ -186,31 +188,31 @@ int main(int argc, char **argv)
     if ((evcfg = event_config_new()) == 0 ||
         event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
         (srv.base = event_base_new_with_config(evcfg)) == 0)
-        fakemx_fatal("cannot create event base");
+        dh_fatal("cannot create event base");
     event_config_free(evcfg);
     srv.conf = conf;
     srv.idle.tv_sec = idle;
     if (fakemx_server_listen(&srv, port, err, sizeof(err)) != 0)
-        fakemx_fatal("%s", err);
+        dh_fatal("%s", err);
     sigs[0] = evsignal_new(srv.base, SIGTERM, fakemx_stop_cb, srv.base);
     sigs[1] = evsignal_new(srv.base, SIGINT, fakemx_stop_cb, srv.base);
     if (sigs[0] == 0 || sigs[1] == 0 || evsignal_add(sigs[0], 0) != 0 ||
         evsignal_add(sigs[1], 0) != 0)
-        fakemx_fatal("cannot install signal handlers");
+        dh_fatal("cannot install signal handlers");
     tick = event_new(srv.base, -1, EV_PERSIST, fakemx_tick_cb, 0);
     if (tick == 0 || event_add(tick, &tick_every) != 0)
-        fakemx_fatal("cannot install the heartbeat timer");
-    fakemx_debug("%zu entries from %s, port %d", conf->nentries, config, port);
+        dh_fatal("cannot install the heartbeat timer");
+    dh_debug("%zu entries from %s, port %d", conf->nentries, config, port);
     fakemx_event_emit(fakemx_event_new("start"));
     fakemx_ready(ready_fd);
 
     if (event_base_dispatch(srv.base) < 0)
-        fakemx_warn("event loop failed");
+        dh_warn("event loop failed");
 
     fakemx_server_shutdown(&srv);
     status = fakemx_event_finish() == 0 ? 0 : 1;
     if (status)
-        fakemx_warn("cannot write the stop record of the events file");
+        dh_warn("cannot write the stop record of the events file");
     event_free(tick);
     event_free(sigs[0]);
     event_free(sigs[1]);

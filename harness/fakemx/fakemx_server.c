@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_server.h"
 #include "fakemx_session.h"
 
@@ -96,7 +96,7 @@ static void fakemx_server_error_cb(struct evconnlistener *lev, void *arg)
     json_t *ev = fakemx_event_new("accept_error");
 
     (void)lev;
-    fakemx_warn("accept: %s", evutil_socket_error_to_string(err));
+    dh_warn("accept: %s", evutil_socket_error_to_string(err));
     json_object_set_new(ev, "error",
                         json_string(evutil_socket_error_to_string(err)));
     json_object_set_new(ev, "pause", json_real(0.1));
@@ -140,9 +140,9 @@ int fakemx_server_listen(fakemx_server *srv, int port, char *err, size_t errlen)
     }
     if ((fd = fakemx_server_socket(AF_INET6, port, ignored, sizeof(ignored))) <
         0)
-        fakemx_debug("no IPv6 listener: %s", ignored);
+        dh_debug("no IPv6 listener: %s", ignored);
     else if (fakemx_server_add(srv, 1, fd) != 0)
-        fakemx_debug("no IPv6 listener: cannot create listener");
+        dh_debug("no IPv6 listener: cannot create listener");
     return 0;
 }
 

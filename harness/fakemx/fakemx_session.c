@@ -26,9 +26,9 @@
 #include <openssl/err.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_session.h"
-#include "vocab.h"
+#include "common/vocab.h"
 
 #define FAKEMX_CLOSE_POLL_MS 10 /* close path: output drained yet? */
 #define FAKEMX_CLOSE_TICKS 500  /* ... for at most 5 s */
@@ -47,9 +47,9 @@ DH_VOCAB_DEFINE(static, fakemx_states, "session state", fakemx_state_names,
 /* fakemx_session_set_state - the only place the state changes */
 void fakemx_session_set_state(fakemx_session *s, fakemx_state state)
 {
-    fakemx_debug("conn %lu: %s -> %s", s->conn,
-                 dh_vocab_name(&fakemx_states, (int)s->state),
-                 dh_vocab_name(&fakemx_states, (int)state));
+    dh_debug("conn %lu: %s -> %s", s->conn,
+             dh_vocab_name(&fakemx_states, (int)s->state),
+             dh_vocab_name(&fakemx_states, (int)state));
     s->state = state;
 }
 
@@ -115,7 +115,7 @@ void fakemx_session_reply(fakemx_session *s, const char *fmt, ...)
         return;
     if ((size_t)n > sizeof(buf) - 3)
         n = (int)sizeof(buf) - 3;
-    fakemx_debug("conn %lu: > %.*s", s->conn, n, buf);
+    dh_debug("conn %lu: > %.*s", s->conn, n, buf);
     memcpy(buf + n, "\r\n", 2);
     bufferevent_write(s->bev, buf, (size_t)n + 2);
 }
@@ -202,7 +202,7 @@ void fakemx_session_free(fakemx_session *s, const char *reason)
 {
     if (reason != 0)
         fakemx_session_bye(s, reason);
-    fakemx_debug("conn %lu: freed", s->conn);
+    dh_debug("conn %lu: freed", s->conn);
     if (s->prev)
         s->prev->next = s->next;
     else
@@ -311,12 +311,12 @@ static int fakemx_session_line(fakemx_session *s, struct evbuffer *in)
         return 1;
     }
     evbuffer_remove(in, line, n);
-    if (fakemx_debug_level) {
+    if (dh_diag_level >= 2) {
         char esc[4 * SMTP_LINE_MAX + 1];
 
         fakemx_json_escape(line, n > 1 && line[n - 2] == '\r' ? n - 2 : n - 1,
                            esc, sizeof(esc));
-        fakemx_debug("conn %lu: < %s", s->conn, esc);
+        dh_debug("conn %lu: < %s", s->conn, esc);
     }
     fakemx_smtp_command(s, line, n);
     return 1;
@@ -481,7 +481,7 @@ void fakemx_session_start_bev(fakemx_server *srv, struct bufferevent *raw,
     json_t *ev;
 
     if ((s = calloc(1, sizeof(*s))) == 0) {
-        fakemx_warn("accept: out of memory");
+        dh_warn("accept: out of memory");
         fakemx_session_not_served(local, "out of memory");
         bufferevent_free(raw);
         return;
@@ -501,7 +501,7 @@ void fakemx_session_start_bev(fakemx_server *srv, struct bufferevent *raw,
             0 ||
         evbuffer_add_cb(bufferevent_get_output(raw), fakemx_session_out_cb,
                         s) == 0) {
-        fakemx_warn("accept: cannot create timers");
+        dh_warn("accept: cannot create timers");
         fakemx_session_not_served(local, "cannot create timers");
         if (s->timer)
             event_free(s->timer);
@@ -514,7 +514,7 @@ void fakemx_session_start_bev(fakemx_server *srv, struct bufferevent *raw,
     if ((s->next = srv->sessions) != 0)
         s->next->prev = s;
     srv->sessions = s;
-    fakemx_debug("conn %lu: %s -> %s", s->conn, s->peer, s->local);
+    dh_debug("conn %lu: %s -> %s", s->conn, s->peer, s->local);
     fakemx_session_attach(s);
 
     if (s->entry == 0) {
@@ -540,7 +540,7 @@ void fakemx_session_start(fakemx_server *srv, int fd,
 
     (void)peerlen;
     if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) {
-        fakemx_warn("getsockname: %s", strerror(errno));
+        dh_warn("getsockname: %s", strerror(errno));
         close(fd);
         return;
     }
@@ -548,7 +548,7 @@ void fakemx_session_start(fakemx_server *srv, int fd,
     raw = bufferevent_socket_new(
         srv->base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (raw == 0) {
-        fakemx_warn("accept: cannot create bufferevent");
+        dh_warn("accept: cannot create bufferevent");
         close(fd);
         return;
     }

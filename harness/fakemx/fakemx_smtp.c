@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_session.h"
 
 /* fakemx_smtp_greet_now - the 220 greeting, at last */

@@ -22,7 +22,7 @@
 #include <openssl/err.h>
 
 #include "fakemx_event.h"
-#include "fakemx_log.h"
+#include "common/diag.h"
 #include "fakemx_session.h"
 
 #define FAKEMX_TLS_MAXERR 8
@@ -138,7 +138,7 @@ static void fakemx_starttls_begin(fakemx_session *s)
     s->tls.abort = s->entry->beh.tls_abort;
     if ((ssl = fakemx_tls_ssl_new(s->entry->cred, &s->tls)) == 0) {
         ERR_clear_error();
-        fakemx_warn("conn %lu: SSL_new failed", s->conn);
+        dh_warn("conn %lu: SSL_new failed", s->conn);
         fakemx_session_close(s, "error");
         return;
     }
@@ -147,7 +147,7 @@ static void fakemx_starttls_begin(fakemx_session *s)
         s->srv->base, s->raw, ssl, BUFFEREVENT_SSL_ACCEPTING,
         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
     if (filter == 0) /* only out of memory; ownership of ssl is unclear */
-        fakemx_fatal("cannot create TLS bufferevent");
+        dh_fatal("cannot create TLS bufferevent");
     bufferevent_openssl_set_allow_dirty_shutdown(filter, 1);
     s->ssl = ssl;
     s->bev = filter;

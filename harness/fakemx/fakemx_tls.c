@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 
 #include "fakemx_tls.h"
+#include "common/buf.h"
 
 /* fakemx_tls_err_append - append the text of OpenSSL error E to BUF */
 void fakemx_tls_err_append(char *buf, size_t len, unsigned long e)
@@ -151,8 +152,7 @@ static int fakemx_tls_sha256(X509 *x, char *out)
 
     if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32)
         return -1;
-    for (unsigned j = 0; j < mdlen; j++)
-        snprintf(out + 2 * j, 3, "%02x", md[j]);
+    dh_hex_into(md, mdlen, out, 2 * mdlen + 1);
     return 0;
 }
 

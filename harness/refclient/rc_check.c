@@ -24,6 +24,7 @@
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_route.h"
 #include "refclient/rc_tls.h"
+#include "common/buf.h"
 
 #define RC_CHECK_KEYW 16   /* key column width */
 #define RC_CHECK_HEXMAX 64 /* hex digits shown per TLSA record */
@@ -73,14 +74,12 @@ static void rc_check_lookups(FILE *fp, const char *indent, const rc_lookup *l,
 
 static char *rc_check_hex(const rc_tlsa *t, char *buf, size_t len)
 {
-    size_t i;
     size_t show =
         t->len * 2 <= RC_CHECK_HEXMAX ? t->len : (RC_CHECK_HEXMAX - 16) / 2;
-    size_t used = 0;
+    size_t used;
 
-    buf[0] = 0;
-    for (i = 0; i < show && used + 3 < len; i++)
-        used += snprintf(buf + used, len - used, "%02x", t->data[i]);
+    dh_hex_into(t->data, show, buf, len);
+    used = strlen(buf);
     if (show < t->len)
         snprintf(buf + used, len - used, "...(%zu bytes)", t->len);
     if (t->len == 0)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "refclient/rc_deliver.h"
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_route.h"
 
@@ -96,9 +96,9 @@ static int rc_deliver_host(const rc_job *job, const rc_route *route,
                                       job->mutants)) {
             rc_job retry = *job;
 
-            rc_log_info("%s[%s]: TLS failed (%s), retrying in clear (mutant "
-                        "cleartext-retry)",
-                        host->name, host->addrs[i], res.reason);
+            dh_info("%s[%s]: TLS failed (%s), retrying in clear (mutant "
+                    "cleartext-retry)",
+                    host->name, host->addrs[i], res.reason);
             retry.no_starttls = 1;
             rc_session_run(&retry, host->name, host->addrs[i], &tp, &res);
         }
@@ -163,13 +163,13 @@ void rc_deliver(rc_dns *dns, const rc_job *job, const char *domain,
                                  out))
             goto done;
         if ((job->mutants & RC_MUT_NO_NEXT_MX) && i + 1 < route.nhosts) {
-            rc_log_info(
+            dh_info(
                 "%s failed: not trying the next MX host (mutant no-next-mx)",
                 host->name);
             break;
         }
         if (i + 1 < route.nhosts)
-            rc_log_info("%s failed: trying the next host", host->name);
+            dh_info("%s failed: trying the next host", host->name);
     }
     out->status = RC_OUT_DEFERRED;
     snprintf(out->line, sizeof(out->line), "deferred %s",

@@ -21,7 +21,7 @@
 #include <unbound.h>
 
 #include "refclient/rc_dns.h"
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_mutant.h"
 
 struct rc_dns {
@@ -125,10 +125,10 @@ rc_dns *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
     rc_dns *dns;
 
     if (mutants & RC_MUT_NO_DNSSEC) {
-        rc_log_info("DNSSEC validation off (mutant no-dnssec): every answer is "
-                    "insecure");
+        dh_info("DNSSEC validation off (mutant no-dnssec): every answer is "
+                "insecure");
     } else if (ta_file == 0) {
-        rc_log_info("no trust anchor: no answer can be secure, no DANE");
+        dh_info("no trust anchor: no answer can be secure, no DANE");
     }
     if ((dns = calloc(1, sizeof(*dns))) == 0) {
         snprintf(err, errlen, "out of memory");
@@ -259,7 +259,7 @@ static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
     memset(&wait, 0, sizeof(wait));
     answer->sec = RC_SEC_INDETERMINATE;
     answer->ans = RC_ANS_FAIL;
-    rc_log_debug("query %s %s", name, rc_dns_type_str(rrtype));
+    dh_debug("query %s %s", name, rc_dns_type_str(rrtype));
     rc = ub_resolve_async(ctx, name, rrtype, 1, &wait, rc_dns_callback, &id);
     if (rc != 0) {
         snprintf(answer->why, sizeof(answer->why), "%s", ub_strerror(rc));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "refclient/rc_msg.h"
+#include "common/sys.h"
 
 /* rc_msg_stuff - CRLF line ends, dot-stuffing, final dot */
 
@@ -50,46 +51,15 @@ char *rc_msg_stuff(const char *in, size_t len, size_t *outlen)
 
 char *rc_msg_load(const char *path, size_t *outlen, char *err, size_t errlen)
 {
-    FILE *fp;
-    char *raw = 0;
     size_t len = 0;
-    size_t cap = 0;
-    char *out;
+    char *raw, *out;
 
-    if ((fp = fopen(path, "rb")) == 0) {
+    if ((raw = dh_read_file(path, &len)) == 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return (0);
     }
-    for (;;) {
-        size_t n;
-
-        if (len == cap) {
-            char *bigger = realloc(raw, cap ? 2 * cap : 65536);
-
-            if (bigger == 0) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto fail;
-            }
-            raw = bigger;
-            cap = cap ? 2 * cap : 65536;
-        }
-        n = fread(raw + len, 1, cap - len, fp);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        snprintf(err, errlen, "%s: read error", path);
-        goto fail;
-    }
-    fclose(fp);
     if ((out = rc_msg_stuff(raw, len, outlen)) == 0)
         snprintf(err, errlen, "%s: out of memory", path);
     free(raw);
     return (out);
-
-fail:
-    fclose(fp);
-    free(raw);
-    return (0);
 }

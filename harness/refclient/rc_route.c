@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_route.h"
+#include "common/buf.h"
 
 /* rc_route_lookup - lookup, refetched unvalidated for ignore-bogus */
 
@@ -25,10 +26,10 @@ static void rc_route_lookup(rc_dns *dns, const char *name, int rrtype,
 {
     rc_dns_lookup(dns, name, rrtype, answer);
     if (rc_policy_want_refetch(answer->sec, mutants)) {
-        rc_log_info("%s %s %s (%s): fetching again without validation (mutant "
-                    "ignore-bogus)",
-                    name, rc_dns_type_str(rrtype), rc_sec_str(answer->sec),
-                    answer->why);
+        dh_info("%s %s %s (%s): fetching again without validation (mutant "
+                "ignore-bogus)",
+                name, rc_dns_type_str(rrtype), rc_sec_str(answer->sec),
+                answer->why);
         rc_dns_answer_free(answer);
         rc_dns_lookup_unvalidated(dns, name, rrtype, answer);
     }
@@ -92,7 +93,7 @@ static void rc_route_record(rc_lookup **list, int *n, int rrtype,
 static void rc_route_cname_note(const char *name, const rc_dns_answer *a)
 {
     if (a->canon[0] && !rc_policy_name_eq(a->canon, name))
-        rc_log_info("%s is an alias for %s", name, a->canon);
+        dh_info("%s is an alias for %s", name, a->canon);
 }
 
 /* rc_route_cname_walk - CNAME chain hop by hop; status of the first hop */
@@ -121,7 +122,7 @@ static int rc_route_cname_walk(rc_dns *dns, const char *name, rc_lookup **list,
             rc_route_record(list, n, RC_DNS_T_CNAME, cur, &a, "%s",
                             ok ? target : "malformed CNAME");
         if (ok)
-            rc_log_info("CNAME %s %s: %s", cur, rc_sec_str(a.sec), target);
+            dh_info("CNAME %s %s: %s", cur, rc_sec_str(a.sec), target);
         rc_dns_answer_free(&a);
         if (!ok)
             break;
@@ -178,23 +179,23 @@ void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
             n = 0;
             route->action = RC_MX_DEFER;
             snprintf(route->why, sizeof(route->why), "malformed MX record");
-            rc_log_info("MX %s %s: malformed MX record -> deferred",
-                        route->domain, st);
+            dh_info("MX %s %s: malformed MX record -> deferred", route->domain,
+                    st);
             goto done;
         }
         n = rc_policy_mx_prepare(mx, n, &null_mx);
-        rc_log_info("MX %s %s: %s", route->domain, st, list);
+        dh_info("MX %s %s: %s", route->domain, st, list);
         if (n == 0) {
             route->action = RC_MX_BOUNCE;
             snprintf(route->why, sizeof(route->why), "%s",
                      null_mx ? "null MX: domain accepts no mail"
                              : "no usable MX host");
-            rc_log_info("%s: %s -> bounced", route->domain, route->why);
+            dh_info("%s: %s -> bounced", route->domain, route->why);
             goto done;
         }
         if (null_mx)
-            rc_log_info("%s: null MX beside other MX records ignored",
-                        route->domain);
+            dh_info("%s: null MX beside other MX records ignored",
+                    route->domain);
         if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
             route->action = RC_MX_DEFER;
             snprintf(route->why, sizeof(route->why), "out of memory");
@@ -210,14 +211,14 @@ void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
         snprintf(route->why, sizeof(route->why), "%s%s", why,
                  route->mx_secure ? " (secure: DANE may apply)"
                                   : " (insecure: no DANE)");
-        rc_log_info("MX %s: %d host(s), %s", route->domain, n,
-                    route->mx_secure ? "MX secure: DANE may apply"
-                                     : "MX insecure: no DANE");
+        dh_info("MX %s: %d host(s), %s", route->domain, n,
+                route->mx_secure ? "MX secure: DANE may apply"
+                                 : "MX insecure: no DANE");
         goto done;
     }
     if (route->action == RC_MX_IMPLICIT) {
-        rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
-                    why);
+        dh_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
+                why);
         if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
             route->action = RC_MX_DEFER;
             snprintf(route->why, sizeof(route->why), "out of memory");
@@ -233,10 +234,10 @@ void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
     }
     snprintf(route->why, sizeof(route->why), "%s%s%s%s", why,
              a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
-    rc_log_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
-                route->action == RC_MX_BOUNCE
-                    ? "bounced"
-                    : "deferred, no implicit MX fallback");
+    dh_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
+            route->action == RC_MX_BOUNCE
+                ? "bounced"
+                : "deferred, no implicit MX fallback");
 
 done:
     rc_dns_mx_free(mx, n > 0 ? n : 0);
@@ -286,9 +287,9 @@ static void rc_route_addrs(rc_host *host, int rrtype, const rc_dns_answer *a)
         host->addrs = bigger;
         snprintf(host->addrs[host->naddrs++], RC_ROUTE_ADDRLEN, "%s", addr);
     }
-    rc_log_info("%s %s %s: %s", host->name, rc_dns_type_str(rrtype),
-                rc_route_status(a, st, sizeof(st)),
-                a->ans == RC_ANS_DATA ? list : rc_ans_str(a->ans));
+    dh_info("%s %s %s: %s", host->name, rc_dns_type_str(rrtype),
+            rc_route_status(a, st, sizeof(st)),
+            a->ans == RC_ANS_DATA ? list : rc_ans_str(a->ans));
     if (a->canon[0] && !rc_policy_name_eq(a->canon, host->name))
         rc_route_record(&host->lookups, &host->nlookups, rrtype, host->name, a,
                         "%s  (via CNAME %s)", list, a->canon);
@@ -367,23 +368,21 @@ static int rc_route_tlsa_scan(const char *qname, const rc_dns_answer *a,
     for (i = 0, j = 0; i < host->ntinfo; i++) {
         rc_tlsa_info *ti = host->tinfo + i;
         char hex[40];
-        size_t k;
 
         if (ti->usable)
             ti->used = keep[j++];
-        for (k = 0; k < ti->rec.len && k < 16; k++)
-            snprintf(hex + 2 * k, sizeof(hex) - 2 * k, "%02x", ti->rec.data[k]);
-        hex[2 * k] = 0;
-        rc_log_info("%s TLSA %u %u %u %s%s: %s%s", qname, ti->rec.usage,
-                    ti->rec.selector, ti->rec.mtype, hex,
-                    ti->rec.len > 16 ? "..." : "",
-                    ti->usable && ti->cls != RC_TLSA_USABLE
-                        ? "usable (mutant pkix-usages-usable)"
-                        : rc_policy_tlsa_class_str(ti->cls),
-                    ti->usable && !ti->used
-                        ? ", ignored: a stronger digest of the same usage and "
-                          "selector is present (RFC 7671 9)"
-                        : "");
+        dh_hex_into(ti->rec.data, ti->rec.len < 16 ? ti->rec.len : 16, hex,
+                    sizeof(hex));
+        dh_info("%s TLSA %u %u %u %s%s: %s%s", qname, ti->rec.usage,
+                ti->rec.selector, ti->rec.mtype, hex,
+                ti->rec.len > 16 ? "..." : "",
+                ti->usable && ti->cls != RC_TLSA_USABLE
+                    ? "usable (mutant pkix-usages-usable)"
+                    : rc_policy_tlsa_class_str(ti->cls),
+                ti->usable && !ti->used
+                    ? ", ignored: a stronger digest of the same usage and "
+                      "selector is present (RFC 7671 9)"
+                    : "");
         if (!secure || !ti->used)
             continue;
         {
@@ -456,13 +455,13 @@ void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
         snprintf(host->why, sizeof(host->why), "%s%s%s%s", why,
                  bad->why[0] ? " (" : "", bad->why, bad->why[0] ? ")" : "");
         snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
-        rc_log_info("%s: %s -> host unusable", host->name, host->why);
+        dh_info("%s: %s -> host unusable", host->name, host->why);
         goto done;
     }
     if (host->naddrs == 0) {
         snprintf(host->why, sizeof(host->why), "no valid address");
         snprintf(host->level_why, sizeof(host->level_why), "%.500s", host->why);
-        rc_log_info("%s: %s -> host unusable", host->name, host->why);
+        dh_info("%s: %s -> host unusable", host->name, host->why);
         goto done;
     }
     host->chain_secure = cname && host->addr_secure;
@@ -487,14 +486,14 @@ void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
                                                 target, sizeof(target)) == 0
                             ? target
                             : "?");
-        rc_log_info("%s: first CNAME hop %s", host->name,
-                    first_hop ? "secure" : "not secure");
+        dh_info("%s: first CNAME hop %s", host->name,
+                first_hop ? "secure" : "not secure");
         rc_dns_answer_free(&c);
     }
     nbases = rc_policy_tlsa_bases(host->name, cname ? host->canon : 0,
                                   route->mx_secure, host->addr_secure,
                                   first_hop, mutants, bases, &why);
-    rc_log_info("%s: %s", host->name, why);
+    dh_info("%s: %s", host->name, why);
     host->level = RC_LEVEL_OPPORTUNISTIC;
     snprintf(host->level_why, sizeof(host->level_why), "%s", why);
     for (i = 0; i < nbases; i++) {
@@ -521,14 +520,14 @@ void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
         level = rc_policy_tlsa_level(t.sec, t.ans, usable, mutants, &why);
         rc_route_status(&t, st, sizeof(st));
         if (t.ans == RC_ANS_DATA)
-            rc_log_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)",
-                        qname, st, usable, t.count, rc_level_str(level), why);
+            dh_info("%s TLSA %s: %d usable record(s) of %d -> %s (%s)", qname,
+                    st, usable, t.count, rc_level_str(level), why);
         else if (i + 1 < nbases && t.ans != RC_ANS_FAIL)
-            rc_log_info("%s TLSA %s: %s -> trying %s", qname, st,
-                        rc_ans_str(t.ans), bases[i + 1]);
+            dh_info("%s TLSA %s: %s -> trying %s", qname, st, rc_ans_str(t.ans),
+                    bases[i + 1]);
         else
-            rc_log_info("%s TLSA %s: %s -> %s (%s)", qname, st,
-                        rc_ans_str(t.ans), rc_level_str(level), why);
+            dh_info("%s TLSA %s: %s -> %s (%s)", qname, st, rc_ans_str(t.ans),
+                    rc_level_str(level), why);
         host->level = level;
         snprintf(host->level_why, sizeof(host->level_why), "%s%s%.300s%s", why,
                  t.why[0] ? " (" : "", t.why, t.why[0] ? ")" : "");
@@ -541,7 +540,7 @@ void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
             snprintf(host->base, sizeof(host->base), "%s", bases[i]);
             if (level == RC_LEVEL_DANE &&
                 !rc_policy_name_eq(bases[i], host->name))
-                rc_log_info("%s: TLSA base domain %s", host->name, bases[i]);
+                dh_info("%s: TLSA base domain %s", host->name, bases[i]);
             rc_dns_answer_free(&t);
             break;
         }
@@ -557,7 +556,7 @@ void rc_route_host(rc_dns *dns, const rc_route *route, rc_host *host, int port,
 
         host->level = rc_policy_host_level(host->level, mutants, &local);
         if (local) {
-            rc_log_info("%s: %s -> host unusable", host->name, local);
+            dh_info("%s: %s -> host unusable", host->name, local);
             snprintf(host->why, sizeof(host->why), "%s", local);
             snprintf(host->level_why, sizeof(host->level_why), "%s", local);
         }

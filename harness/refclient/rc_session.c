@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_policy.h"
 #include "refclient/rc_session.h"
@@ -47,7 +47,7 @@ static void rc_session_fail(rc_smtp *smtp, int quit, rc_sess_result *res,
     va_start(ap, fmt);
     vsnprintf(res->reason, sizeof(res->reason), fmt, ap);
     va_end(ap);
-    rc_log_info("%s: %s", smtp->peer, res->reason);
+    dh_info("%s: %s", smtp->peer, res->reason);
     rc_session_end(smtp, quit, res, status);
 }
 
@@ -90,15 +90,14 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
 
     memset(&reply, 0, sizeof(reply));
     if (job->no_starttls) {
-        rc_log_info(
-            "%s: not using STARTTLS on the retry (mutant cleartext-retry)",
-            smtp->peer);
+        dh_info("%s: not using STARTTLS on the retry (mutant cleartext-retry)",
+                smtp->peer);
         return (0);
     }
     if (!offered) {
         if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
             RC_ACT_CLEAR) {
-            rc_log_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
+            dh_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
             return (0);
         }
         rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
@@ -114,8 +113,8 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
     if (reply.code != 220) {
         if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
             RC_ACT_CLEAR) {
-            rc_log_info("%s: STARTTLS refused (%s) -> %s", smtp->peer,
-                        reply.text, why);
+            dh_info("%s: STARTTLS refused (%s) -> %s", smtp->peer, reply.text,
+                    why);
             return (0);
         }
         rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
@@ -123,7 +122,7 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
         return (-1);
     }
     if ((junk = rc_smtp_discard(smtp)) > 0)
-        rc_log_info(
+        dh_info(
             "%s: discarded %zu bytes sent in clear after the STARTTLS reply",
             smtp->peer, junk);
     if ((smtp->ssl = rc_tls_handshake(job->ssl_ctx, smtp->fd, tp, &tr)) == 0) {
@@ -141,21 +140,21 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
             res->chain = X509_chain_up_ref(chain);
     }
     snprintf(res->sni, sizeof(res->sni), "%s", tr.sni);
-    rc_log_info("TLS: %s %s%s%s", tr.version, tr.cipher,
-                tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
+    dh_info("TLS: %s %s%s%s", tr.version, tr.cipher,
+            tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
     res->tls = "unauthenticated";
     if (tp->pkix && (job->mutants & RC_MUT_PKIX_FALLBACK))
-        rc_log_info("TLS: PKIX validation against --ca-file: %s%s",
-                    tr.pkix_ok ? "valid" : "failed: ", tr.pkix_error);
+        dh_info("TLS: PKIX validation against --ca-file: %s%s",
+                tr.pkix_ok ? "valid" : "failed: ", tr.pkix_error);
     if (tp->level == RC_LEVEL_DANE) {
         if (tr.verify_ok && tr.dane_depth >= 0) {
-            rc_log_info("TLS: verified via %d %d %d at depth %d", tr.usage,
-                        tr.selector, tr.mtype, tr.dane_depth);
+            dh_info("TLS: verified via %d %d %d at depth %d", tr.usage,
+                    tr.selector, tr.mtype, tr.dane_depth);
             snprintf(res->match, sizeof(res->match), "%d %d %d", tr.usage,
                      tr.selector, tr.mtype);
             res->tls = "dane-verified";
         } else {
-            rc_log_info("TLS: not verified: %s", tr.error);
+            dh_info("TLS: not verified: %s", tr.error);
         }
     }
     if (!rc_policy_tls_accept(tp->level, tr.verify_ok, tr.dane_depth,
@@ -167,7 +166,7 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
     }
     snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
     if (tp->level == RC_LEVEL_DANE && strcmp(res->tls, "dane-verified") != 0)
-        rc_log_info("TLS: %s", why);
+        dh_info("TLS: %s", why);
     return (0);
 }
 
@@ -194,12 +193,12 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     memset(&reply, 0, sizeof(reply));
     res->tls = "none";
     res->starttls = -1;
-    rc_log_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
-                rc_level_str(tp->level));
+    dh_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
+            rc_level_str(tp->level));
     if (rc_smtp_connect(&smtp, addr, job->port, job->timeout, err,
                         sizeof(err)) < 0) {
         snprintf(res->reason, sizeof(res->reason), "%s", err);
-        rc_log_info("%s: %s", addr, err);
+        dh_info("%s: %s", addr, err);
         res->status = RC_SESS_TEMPFAIL;
         return;
     }
@@ -229,7 +228,7 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     offered = reply.starttls;
     res->starttls = offered;
     if (reply.code / 100 != 2) {
-        rc_log_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
+        dh_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
         offered = 0;
         if (rc_smtp_cmd(&smtp, "HELO %s", job->helo) < 0 ||
             rc_session_step(job, &smtp, &reply, "HELO", res) < 0) {
@@ -250,12 +249,12 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     if (job->probe) {
         snprintf(res->reason, sizeof(res->reason), "%s",
                  smtp.ssl ? "TLS session acceptable" : "cleartext acceptable");
-        rc_log_info("%s: probe only, no MAIL: %s", addr, res->reason);
+        dh_info("%s: probe only, no MAIL: %s", addr, res->reason);
         rc_session_end(&smtp, 1, res, RC_SESS_ACCEPTABLE);
         return;
     }
     if (smtp.ssl == 0)
-        rc_log_info("%s: sending in clear", addr);
+        dh_info("%s: sending in clear", addr);
 
     /*
      * The envelope and the message.
@@ -274,7 +273,7 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
                         "DATA: unexpected %s -> next host", reply.text);
         return;
     }
-    rc_log_debug("%s: > (message, %zu bytes)", addr, job->datalen);
+    dh_debug("%s: > (message, %zu bytes)", addr, job->datalen);
     if (rc_smtp_write(&smtp, job->data, job->datalen) < 0) {
         rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL,
                         "message: write error");
@@ -283,6 +282,6 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     if (rc_session_step(job, &smtp, &reply, "end of DATA", res) < 0)
         return;
     snprintf(res->reason, sizeof(res->reason), "%.590s", reply.text);
-    rc_log_info("%s: delivered: %s", addr, reply.text);
+    dh_info("%s: delivered: %s", addr, reply.text);
     rc_session_end(&smtp, 1, res, RC_SESS_DELIVERED);
 }

@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_smtp.h"
 
 /* rc_smtp_connect - TCP connect with timeout */
@@ -136,7 +136,7 @@ int rc_smtp_cmd(rc_smtp *smtp, const char *fmt, ...)
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof(line) - 2)
         return (-1);
-    rc_log_debug("%s: > %s", smtp->peer, line);
+    dh_debug("%s: > %s", smtp->peer, line);
     line[n++] = '\r';
     line[n++] = '\n';
     return (rc_smtp_write(smtp, line, (size_t)n));
@@ -220,7 +220,7 @@ int rc_smtp_reply(rc_smtp *smtp, rc_smtp_response *reply)
                          : "connection lost in multi-line reply");
             return (reply->code = -1);
         }
-        rc_log_debug("%s: < %s", smtp->peer, line);
+        dh_debug("%s: < %s", smtp->peer, line);
         if (!isdigit((unsigned char)line[0]) ||
             !isdigit((unsigned char)line[1]) ||
             !isdigit((unsigned char)line[2]) ||

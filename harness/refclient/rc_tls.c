@@ -25,9 +25,10 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_tls.h"
+#include "common/buf.h"
 
 static int rc_tls_ex_idx = -1;
 
@@ -49,7 +50,7 @@ SSL_CTX *rc_tls_ctx_create(unsigned mutants, const char *ca_file, char *err,
         return (0);
     }
     if (mutants & RC_MUT_ALLOW_TLS10) {
-        rc_log_info(
+        dh_info(
             "TLS 1.0 and later allowed, security level 0 (mutant allow-tls10)");
         SSL_CTX_set_security_level(ctx, 0);
         SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
@@ -68,8 +69,8 @@ SSL_CTX *rc_tls_ctx_create(unsigned mutants, const char *ca_file, char *err,
      * ordinals make both count.
      */
     if (!(checks & RC_CHECK_AGILITY)) {
-        rc_log_info("TLS: digest agility off, SHA-256 and SHA-512 records "
-                    "count alike (mutant weakest-digest)");
+        dh_info("TLS: digest agility off, SHA-256 and SHA-512 records "
+                "count alike (mutant weakest-digest)");
         if (SSL_CTX_dane_mtype_set(ctx, EVP_sha512(), 2, 1) <= 0) {
             snprintf(err, errlen, "SSL_CTX_dane_mtype_set failed");
             goto fail;
@@ -80,9 +81,9 @@ SSL_CTX *rc_tls_ctx_create(unsigned mutants, const char *ca_file, char *err,
             snprintf(err, errlen, "cannot load CA file %s", ca_file);
             goto fail;
         }
-        rc_log_info("TLS: %s trusted for TLSA usages 0 and 1 (mutant "
-                    "pkix-usages-usable)",
-                    ca_file);
+        dh_info("TLS: %s trusted for TLSA usages 0 and 1 (mutant "
+                "pkix-usages-usable)",
+                ca_file);
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, 0);
     ERR_clear_error();
@@ -156,7 +157,7 @@ static int rc_tls_dane_setup(SSL *ssl, const rc_tls_params *tp,
      * RFC 7672 3.2.1, RFC 7671 5.1: no name checks for DANE-EE(3).
      */
     if (tp->checks & RC_CHECK_EE_NAMES)
-        rc_log_info("TLS: DANE-EE name checks on (mutant enforce-ee-name)");
+        dh_info("TLS: DANE-EE name checks on (mutant enforce-ee-name)");
     else
         SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
 
@@ -171,10 +172,10 @@ static int rc_tls_dane_setup(SSL *ssl, const rc_tls_params *tp,
                 continue; /* SSL_dane_enable() set it */
             if (!SSL_add1_host(ssl, rc_policy_strip_dot(tp->refids[i], name,
                                                         sizeof(name))))
-                rc_log_info("TLS: cannot add reference identifier %s", name);
+                dh_info("TLS: cannot add reference identifier %s", name);
         }
     } else {
-        rc_log_info("TLS: no certificate name checks (mutant no-ta-namecheck)");
+        dh_info("TLS: no certificate name checks (mutant no-ta-namecheck)");
         SSL_set1_host(ssl, 0);
     }
     for (i = 0; i < tp->ntlsa; i++) {
@@ -185,9 +186,8 @@ static int rc_tls_dane_setup(SSL *ssl, const rc_tls_params *tp,
         if (rc > 0)
             res->added++;
         else
-            rc_log_info(
-                "TLS: OpenSSL rejected TLSA %u %u %u (treated as unusable)",
-                t->usage, t->selector, t->mtype);
+            dh_info("TLS: OpenSSL rejected TLSA %u %u %u (treated as unusable)",
+                    t->usage, t->selector, t->mtype);
     }
     ERR_clear_error();
     SSL_set_verify(ssl, SSL_VERIFY_PEER, rc_tls_verify_cb);
@@ -307,8 +307,8 @@ SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
     if (dane && rc_tls_dane_setup(ssl, tp, res) < 0)
         goto fail;
     if (tp->level == RC_LEVEL_DANE && !dane)
-        rc_log_info("TLS: TLSA records not given to TLS, no verification "
-                    "(mutant accept-any-cert)");
+        dh_info("TLS: TLSA records not given to TLS, no verification "
+                "(mutant accept-any-cert)");
 
     /*
      * SSL_dane_enable() made the base domain the default SNI; set it
@@ -320,13 +320,13 @@ SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
         SSL_set_tlsext_host_name(ssl, name);
         snprintf(res->sni, sizeof(res->sni), "%s", name);
         if (tp->base && !rc_policy_name_eq(sni, tp->base))
-            rc_log_info(
+            dh_info(
                 "TLS: SNI %s, not the TLSA base domain (mutant sni-mx-name)",
                 name);
     } else {
         SSL_set_tlsext_host_name(ssl, (char *)0);
         if (tp->level == RC_LEVEL_DANE)
-            rc_log_info("TLS: no SNI (mutant no-sni)");
+            dh_info("TLS: no SNI (mutant no-sni)");
     }
     if (!SSL_set_fd(ssl, fd)) {
         snprintf(res->error, sizeof(res->error), "SSL_set_fd failed");
@@ -416,13 +416,11 @@ static void rc_tls_hex(const unsigned char *der, int len, char *out)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    unsigned int i;
 
     out[0] = 0;
     if (len <= 0 || EVP_Digest(der, len, md, &mdlen, EVP_sha256(), 0) != 1)
         return;
-    for (i = 0; i < mdlen && i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    dh_hex_into(md, mdlen < 32 ? mdlen : 32, out, 65);
 }
 
 /* rc_tls_name - one distinguished name, RFC 2253 style */

@@ -34,7 +34,7 @@
 #include "refclient/rc_check.h"
 #include "refclient/rc_deliver.h"
 #include "refclient/rc_dns.h"
-#include "refclient/rc_log.h"
+#include "common/diag.h"
 #include "refclient/rc_msg.h"
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_tls.h"
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
     /*
      * A report goes to stdout; the decision log to stderr only when asked.
      */
-    rc_log_init(verbose, check != 0 && !verbose);
+    dh_diag_init("dane-smtp-send", verbose ? 2 : check ? 0 : 1);
     signal(SIGPIPE, SIG_IGN);
     data = 0;
     if (!check) {
@@ -277,9 +277,8 @@ int main(int argc, char **argv)
         job.data = data;
         job.from = from;
         job.rcpt = rcpt;
-        rc_log_info("sending <%s> -> <%s> via port %d, mutants: %s", from, rcpt,
-                    job.port,
-                    rc_mutant_list(job.mutants, mlist, sizeof(mlist)));
+        dh_info("sending <%s> -> <%s> via port %d, mutants: %s", from, rcpt,
+                job.port, rc_mutant_list(job.mutants, mlist, sizeof(mlist)));
     }
     job.helo = helo;
     job.probe = (check != 0);
@@ -289,7 +288,7 @@ int main(int argc, char **argv)
             free(data);
             return (RC_EXIT_USAGE);
         }
-        rc_log_info("PKIX trust store %s loaded (not used for DANE)", ca_file);
+        dh_info("PKIX trust store %s loaded (not used for DANE)", ca_file);
     }
     if ((job.ssl_ctx =
              rc_tls_ctx_create(job.mutants, ca_file, err, sizeof(err))) == 0) {
@@ -321,7 +320,7 @@ int main(int argc, char **argv)
         rc_deliver(dns, &job, domain, &out);
         printf("%s\n", out.line);
         fflush(stdout);
-        rc_log_info("outcome: %s", out.line);
+        dh_info("outcome: %s", out.line);
         status = rc_deliver_exit(out.status);
     }
     rc_dns_free(dns);
