@@ -24,7 +24,7 @@ WARN     = -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags openssl libunbound ldns jansson \
                       libevent libevent_openssl 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -MMD -MP \
-             -DSCENARIO_DIR=\"$(CURDIR)/scenarios\"
+             -DSCENARIO_DIR=\"$(CURDIR)/scenarios\" -DDH_DATA_DIR=\"$(CURDIR)\"
 LDFLAGS ?=
 
 LIBS_HARNESS  := $(shell pkg-config --libs openssl libunbound ldns jansson 2>/dev/null)
@@ -104,6 +104,9 @@ install: all
 	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
 	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(DESTDIR)$(LIBEXEC)/adapters/
 	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
+	install -d $(DESTDIR)$(DATADIR)/certs $(DESTDIR)$(DATADIR)/zones
+	install -m 644 certs/personas.conf certs/README.md $(DESTDIR)$(DATADIR)/certs/
+	install -m 644 zones/*.zone zones/README.md $(DESTDIR)$(DATADIR)/zones/
 	install -d $(DESTDIR)$(DATADIR)/expectations
 	install -m 644 $(EXPECTATIONS) $(DESTDIR)$(DATADIR)/expectations/
 	install -m 644 docs/dane-smtp-send.1 $(DESTDIR)$(PREFIX)/share/man/man1/

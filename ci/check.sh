@@ -27,6 +27,12 @@ suite() {
     esac
 }
 
+# static checks: one house style, docs that say what the data says
+static() {
+    suite "style (clang-format, function lengths)" tests/style.py
+    suite "docs match the data" tests/docs-check.sh build
+}
+
 unit() {
     local b=$1 t
     for t in "$b"/tests/check_*; do
@@ -60,6 +66,7 @@ unit) unit build ;;
 integration) integration build ;;
 sanitize | all)
     if [ "$what" = all ]; then
+        static
         unit build
         integration build
     fi

@@ -8,7 +8,8 @@ set -eu
 PACKAGES="make gcc libc6-dev pkg-config
 nsd unbound libunbound-dev libldns-dev libssl-dev openssl
 libevent-dev libjansson-dev check libsubunit-dev
-postfix iproute2 bind9-dnsutils python3 clang-14 libclang-rt-14-dev"
+postfix iproute2 bind9-dnsutils python3 clang-14 libclang-rt-14-dev
+clang-format"
 
 missing=""
 for p in $PACKAGES; do

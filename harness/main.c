@@ -29,6 +29,7 @@
 #include "inject.h"
 #include "lamedns.h"
 #include "oracle.h"
+#include "persona.h"
 #include "proc.h"
 #include "report.h"
 #include "resolve.h"
@@ -53,6 +54,7 @@ typedef struct {
     int longlist;
     int by_requirement;
     int personas;
+    int markdown;
     char **shell_argv;
 } options;
 
@@ -116,6 +118,40 @@ static char *libexec_dir(void)
     return dh_asprintf("%s/../libexec/dane-harness", exe_dir);
 }
 
+/* data_dir - the folder of certs/ and zones/: the source tree's, or the
+ * installed share/dane-harness (new string) */
+static char *data_dir(void)
+{
+    char *p = dh_asprintf("%s/../certs/personas.conf", exe_dir), *abs;
+
+    if (exists(p)) {
+        free(p);
+        p = dh_asprintf("%s/..", exe_dir);
+    } else {
+        free(p);
+        p = dh_asprintf("%s/../share/dane-harness", exe_dir);
+    }
+    if ((abs = realpath(p, NULL)) != NULL) {
+        free(p);
+        p = abs;
+    }
+    return p;
+}
+
+/* load_personas - certs/personas.conf of the data folder, or exit 2 */
+static void load_personas(void)
+{
+    char *dir = data_dir(), *path = dh_asprintf("%s/certs/personas.conf", dir);
+    char err[1024];
+
+    if (dh_personas_load(path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(path);
+    free(dir);
+}
+
 /* scenario_dir - --scenarios, else the source tree's or the installed */
 static char *scenario_dir(const options *o)
 {
@@ -155,6 +191,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"long", no_argument, NULL, 'l'},
         {"requirements", no_argument, NULL, 'R'},
         {"personas", no_argument, NULL, 'P'},
+        {"markdown", no_argument, NULL, 'M'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -206,6 +243,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'P':
             o->personas = 1;
+            break;
+        case 'M':
+            o->markdown = 1;
             break;
         case 'v':
             dh_diag_level++;
@@ -331,6 +371,39 @@ static void list_requirements(dh_scenario **v, size_t n)
     free(pairs);
 }
 
+/* chain_text - what a persona presents, in a few words (into buf) */
+static const char *chain_text(const dh_persona *p, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s", p->chain->name);
+
+    if (p->also && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " + %s", p->also->name);
+    if (p->other_sni && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " (else %s)", p->other_sni->name);
+    return buf;
+}
+
+/* list_personas - the personas of certs/personas.conf, as a table or as
+ * the Markdown table docs/scenario-format.md embeds */
+static void list_personas(int markdown)
+{
+    const dh_persona *p;
+    char chain[128];
+
+    if (markdown)
+        printf("| persona | hostile | chain | behaviour |\n"
+               "|---|---|---|---|\n");
+    for (p = dh_persona_all(); p->name; p++) {
+        chain_text(p, chain, sizeof(chain));
+        if (markdown)
+            printf("| `%s` | %s | `%s` | %s |\n", p->name,
+                   p->hostile ? "yes" : "no", chain, p->doc);
+        else
+            printf("%-22s %-8s %-18s %s\n", p->name,
+                   p->hostile ? "hostile" : "-", chain, p->doc);
+    }
+}
+
 /* cmd_list - print the scenario ids */
 static int cmd_list(const options *o)
 {
@@ -338,11 +411,7 @@ static int cmd_list(const options *o)
     dh_scenario **v;
 
     if (o->personas) {
-        const dh_persona *p;
-
-        for (p = dh_persona_all(); p->name; p++)
-            printf("%-22s %-8s %s\n", p->name, p->hostile ? "hostile" : "-",
-                   p->doc);
+        list_personas(o->markdown);
         return 0;
     }
     v = load_scenarios(o, &n);
@@ -433,7 +502,10 @@ static const char *abs_path(const char *p)
 static dh_world *bring_up(dh_scenario **v, size_t n, const char *rundir,
                           const char *libexec, const char **errp)
 {
-    dh_world *w = dh_world_plan(v, n, rundir, libexec);
+    char *datadir = data_dir();
+    dh_world *w = dh_world_plan(v, n, rundir, libexec, datadir);
+
+    free(datadir);
 
     if (dh_world_start_fakemx(w) < 0) {
         *errp = "the fake MX daemon did not start";
@@ -753,6 +825,7 @@ int main(int argc, char **argv)
     }
     find_exe_dir();
     parse_options(argc, argv, &o);
+    load_personas();
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(&o);
     if (strcmp(argv[1], "list") == 0)

@@ -1,44 +1,89 @@
 /*
- * persona.h - what a fake MX server does to the client, by name.
+ * persona.h - what a fake MX server presents, by name: the data of
+ * certs/personas.conf (format: certs/README.md).
  *
- * A persona fixes the behaviour of the fake server at one address: the
- * SMTP and TLS options it runs with (dane-fakemx "listen" keys, see
- * docs/fakemx.md) and which certificate chain it presents.  "hostile"
- * says whether a message reaching it reached an attacker or travelled in
- * clear past one; it is the default of a scenario's "via".  The table is
- * static; dh_persona_find() returns NULL for an unknown name.
+ * Three kinds of rows, loaded once per process by dh_personas_load():
+ *   ca       a certification authority of the run (root, intermediate,
+ *            attacker-ca): its subject, issuer and validity;
+ *   chain    a certificate chain issued per host: which key, which
+ *            issuer, which names, which validity and extensions, which
+ *            certificates are sent after the leaf;
+ *   persona  what the fake MX does at one address: a chain (or one of its
+ *            own, written in the row), possibly a second chain (also=)
+ *            or a chain for other SNI values (other-sni=), the dane-fakemx
+ *            "listen" options of its behaviour (docs/fakemx.md), whether
+ *            it is hostile (a message reaching it reached an attacker:
+ *            the default of a scenario's "via"), and its documentation.
+ *
+ * Everything returned points into the loaded tables, which live until
+ * the process ends: callers borrow, never free.  Looking anything up
+ * before dh_personas_load() succeeded is a bug (dh_panic).
  */
 #ifndef DH_PERSONA_H
 #define DH_PERSONA_H
 
+#include <stddef.h>
+
+/* The key a chain's leaf is made for. */
 typedef enum {
-    DH_CHAIN_OWN,           /* the host's leaf (its own key) + intermediate */
-    DH_CHAIN_LEAF_ONLY,     /* the leaf alone: the intermediate is missing */
-    DH_CHAIN_FULL,          /* leaf + intermediate + root (trust anchor) */
-    DH_CHAIN_EXPIRED,       /* own key, leaf expired a day ago */
-    DH_CHAIN_NOT_YET_VALID, /* own key, leaf valid from tomorrow */
-    DH_CHAIN_WRONG_NAME,    /* own key, leaf for another name */
-    DH_CHAIN_WILDCARD,      /* own key, leaf for *.<parent domain> */
-    DH_CHAIN_REISSUED,      /* own key, another certificate (serial, dates) */
-    DH_CHAIN_SELF_SIGNED,   /* attacker: right name, wrong key, self-signed */
-    DH_CHAIN_ATTACKER_CA,   /* attacker: right name, issued by attacker CA */
-    DH_CHAIN_DUAL,          /* own ECDSA chain and an RSA chain */
-    DH_CHAIN_SNI,           /* own chain only for SNI = host name */
-    DH_CHAIN_PARTIAL_WILDCARD, /* own key, leaf for m*.<parent domain> */
-    DH_CHAIN_SAN_MISMATCH,     /* own key, CN = host name, SAN another name */
-    DH_CHAIN_NEXTHOP_NAME,     /* own key, leaf for the recipient domain */
-    DH_CHAIN_KINDS
-} dh_chain_kind;
+    DH_KEY_HOST,     /* the host's own ECDSA P-256 key */
+    DH_KEY_HOST_RSA, /* the host's own RSA-2048 key */
+    DH_KEY_ATTACKER, /* the attacker's key (one per run) */
+    DH_KEY_NEW,      /* a fresh key for this certificate */
+    DH_KEY_KINDS
+} dh_key_kind;
 
 typedef struct {
-    const char *name;
-    dh_chain_kind chain;
-    const char *options; /* extra dane-fakemx listen keys */
+    char *name;
+    char *cn;      /* subject CN */
+    int issuer;    /* index of the issuing CA (earlier row), or -1: self */
+    long from, to; /* validity, seconds from now */
+    char *doc;
+    int line;
+} dh_ca_profile;
+
+typedef struct dh_chain {
+    char *name;
+    int index;                   /* in dh_chain_at() order */
+    const struct dh_chain *leaf; /* reuse this chain's leaf, or NULL */
+    dh_key_kind key;
+    int issuer;     /* CA index, or -1: self-signed */
+    char *cn, *san; /* name patterns: host, domain, PREFIX.parent, literal */
+    long from, to;  /* validity, seconds from now */
+    int *send;      /* CA indexes of the certificates sent after the leaf */
+    size_t nsend;
+    char *ku, *eku; /* keyUsage, extendedKeyUsage (OpenSSL syntax), or NULL */
+    int line;
+} dh_chain;
+
+typedef struct {
+    char *name;
+    const dh_chain *chain;     /* what it presents */
+    const dh_chain *also;      /* a second chain (by signature algorithm) */
+    const dh_chain *other_sni; /* presented instead when SNI != host */
+    char *options;             /* dane-fakemx listen keys */
     int hostile;
-    const char *doc;
+    char *doc;
+    int line;
 } dh_persona;
 
+/* Load certs/personas.conf (the path given): 0, or -1 with
+ * "FILE:LINE: reason" in err.  Loading again replaces the tables. */
+int dh_personas_load(const char *path, char *err, size_t errlen);
+/* The file loaded, for messages. */
+const char *dh_personas_file(void);
+
 const dh_persona *dh_persona_find(const char *name);
-const dh_persona *dh_persona_all(void); /* terminated by name == NULL */
+/* Every persona, in file order, terminated by an entry with name NULL. */
+const dh_persona *dh_persona_all(void);
+
+size_t dh_chain_count(void);
+const dh_chain *dh_chain_at(size_t i);
+const dh_chain *dh_chain_find(const char *name);
+
+size_t dh_ca_count(void);
+const dh_ca_profile *dh_ca_at(size_t i);
+/* Index of a CA by name, or -1. */
+int dh_ca_find(const char *name);
 
 #endif

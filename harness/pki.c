@@ -1,7 +1,7 @@
 /*
  * pki.c - per-run keys and certificates.  ECDSA P-256 (RSA-2048 on
- * request), SHA-256 signatures; leaves valid from one day ago to thirty
- * days ahead unless asked otherwise.
+ * request), SHA-256 signatures; what each certificate holds comes from
+ * certs/personas.conf (persona.h).
  */
 #include "pki.h"
 
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "persona.h"
 #include "util.h"
 
 #define DAY 86400L
@@ -42,18 +43,54 @@ static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(ext);
 }
 
+/* name_entry - an O=dane-harness, CN=cn subject into the certificate */
+static void subject(X509 *c, const char *cn)
+{
+    X509_NAME *name = X509_get_subject_name(c);
+
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                               (const unsigned char *)"dane-harness", -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               (const unsigned char *)cn, -1, -1, 0);
+}
+
+/* extensions - a CA's or a leaf's X.509v3 extensions */
+static void extensions(X509 *c, X509 *issuer, int is_ca,
+                       const dh_issue_req *req, const char *san_name)
+{
+    X509 *ext_issuer = issuer ? issuer : c;
+    char *san;
+
+    if (is_ca) {
+        add_ext(c, ext_issuer, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(c, ext_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
+        add_ext(c, ext_issuer, NID_subject_key_identifier, "hash");
+        if (issuer)
+            add_ext(c, ext_issuer, NID_authority_key_identifier,
+                    "keyid:always");
+        return;
+    }
+    add_ext(c, ext_issuer, NID_basic_constraints, "CA:FALSE");
+    if (req && req->ku)
+        add_ext(c, ext_issuer, NID_key_usage, req->ku);
+    add_ext(c, ext_issuer, NID_ext_key_usage,
+            req && req->eku ? req->eku : "serverAuth");
+    san = dh_asprintf("DNS:%s", san_name);
+    add_ext(c, ext_issuer, NID_subject_alt_name, san);
+    free(san);
+}
+
 /* make_cert - certificate for subject CN with key, signed by issuer
- * (NULL: self-signed), valid from now+nb to now+na */
+ * (NULL: self-signed), valid from now+nb to now+na; a leaf's extensions
+ * from req */
 static X509 *make_cert(const char *cn, const char *san_name, EVP_PKEY *key,
                        X509 *issuer, EVP_PKEY *issuer_key, int is_ca, long nb,
-                       long na)
+                       long na, const dh_issue_req *req)
 {
     X509 *c = X509_new();
-    X509_NAME *name;
     unsigned char serial[16];
     BIGNUM *bn;
-    char *san;
-    X509 *ext_issuer;
 
     if (c == NULL)
         dh_fatal("out of memory");
@@ -66,28 +103,10 @@ static X509 *make_cert(const char *cn, const char *san_name, EVP_PKEY *key,
     X509_gmtime_adj(X509_getm_notBefore(c), nb);
     X509_gmtime_adj(X509_getm_notAfter(c), na);
     X509_set_pubkey(c, key);
-    name = X509_get_subject_name(c);
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                               (const unsigned char *)"dane-harness", -1, -1,
-                               0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               (const unsigned char *)cn, -1, -1, 0);
-    X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer) : name);
-    ext_issuer = issuer ? issuer : c;
-    if (is_ca) {
-        add_ext(c, ext_issuer, NID_basic_constraints, "critical,CA:TRUE");
-        add_ext(c, ext_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
-        add_ext(c, ext_issuer, NID_subject_key_identifier, "hash");
-        if (issuer)
-            add_ext(c, ext_issuer, NID_authority_key_identifier,
-                    "keyid:always");
-    } else {
-        add_ext(c, ext_issuer, NID_basic_constraints, "CA:FALSE");
-        add_ext(c, ext_issuer, NID_ext_key_usage, "serverAuth");
-        san = dh_asprintf("DNS:%s", san_name ? san_name : cn);
-        add_ext(c, ext_issuer, NID_subject_alt_name, san);
-        free(san);
-    }
+    subject(c, cn);
+    X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer)
+                                   : X509_get_subject_name(c));
+    extensions(c, issuer, is_ca, req, san_name ? san_name : cn);
     if (X509_sign(c, issuer_key ? issuer_key : key, EVP_sha256()) == 0)
         dh_fatal("OpenSSL: cannot sign certificate for %s", cn);
     return c;
@@ -107,33 +126,48 @@ static char *strip_dot(const char *name)
 dh_pki *dh_pki_new(void)
 {
     dh_pki *p = dh_calloc(1, sizeof(*p));
+    size_t i;
 
-    p->root_key = new_key(0);
-    p->root = make_cert("dane-harness root CA", NULL, p->root_key, NULL, NULL,
-                        1, -DAY, 3650 * DAY);
-    p->int_key = new_key(0);
-    p->intermediate = make_cert("dane-harness issuing CA", NULL, p->int_key,
-                                p->root, p->root_key, 1, -DAY, 365 * DAY);
+    p->nca = dh_ca_count();
+    p->ca = dh_calloc(p->nca, sizeof(*p->ca));
+    p->ca_key = dh_calloc(p->nca, sizeof(*p->ca_key));
+    for (i = 0; i < p->nca; i++) {
+        const dh_ca_profile *ca = dh_ca_at(i);
+        int up = ca->issuer;
+
+        p->ca_key[i] = new_key(0);
+        p->ca[i] =
+            make_cert(ca->cn, NULL, p->ca_key[i], up < 0 ? NULL : p->ca[up],
+                      up < 0 ? NULL : p->ca_key[up], 1, ca->from, ca->to, NULL);
+    }
     p->attacker_key = new_key(0);
-    p->attacker_ca_key = new_key(0);
-    p->attacker_ca =
-        make_cert("Trusted Public Root CA (attacker)", NULL, p->attacker_ca_key,
-                  NULL, NULL, 1, -DAY, 3650 * DAY);
     return p;
+}
+
+/* dh_pki_ca - a CA's certificate by name */
+X509 *dh_pki_ca(const dh_pki *pki, const char *name)
+{
+    int k = dh_ca_find(name);
+
+    if (k < 0 || (size_t)k >= pki->nca)
+        dh_panic("no CA %s", name);
+    return pki->ca[k];
 }
 
 /* dh_pki_free - release the run's PKI */
 void dh_pki_free(dh_pki *p)
 {
+    size_t i;
+
     if (p == NULL)
         return;
-    EVP_PKEY_free(p->root_key);
-    X509_free(p->root);
-    EVP_PKEY_free(p->int_key);
-    X509_free(p->intermediate);
+    for (i = 0; i < p->nca; i++) {
+        EVP_PKEY_free(p->ca_key[i]);
+        X509_free(p->ca[i]);
+    }
+    free(p->ca);
+    free(p->ca_key);
     EVP_PKEY_free(p->attacker_key);
-    EVP_PKEY_free(p->attacker_ca_key);
-    X509_free(p->attacker_ca);
     free(p);
 }
 
@@ -141,30 +175,21 @@ void dh_pki_free(dh_pki *p)
 dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req)
 {
     dh_cert *c = dh_calloc(1, sizeof(*c));
-    char *cn = strip_dot(req->dnsname);
+    char *cn = strip_dot(req->cn);
     char *san = req->san ? strip_dot(req->san) : NULL;
-    long nb = req->times_set ? req->not_before : -DAY;
-    long na = req->times_set ? req->not_after : 30 * DAY;
+    int up = req->issuer;
 
+    if (up >= (int)pki->nca)
+        dh_panic("no CA %d", up);
     if (req->key) {
         EVP_PKEY_up_ref(req->key);
         c->key = req->key;
     } else {
         c->key = new_key(req->rsa);
     }
-    switch (req->issuer) {
-    case DH_ISSUER_INTERMEDIATE:
-        c->leaf = make_cert(cn, san, c->key, pki->intermediate, pki->int_key, 0,
-                            nb, na);
-        break;
-    case DH_ISSUER_ATTACKER_CA:
-        c->leaf = make_cert(cn, san, c->key, pki->attacker_ca,
-                            pki->attacker_ca_key, 0, nb, na);
-        break;
-    case DH_ISSUER_SELF:
-        c->leaf = make_cert(cn, san, c->key, NULL, NULL, 0, nb, na);
-        break;
-    }
+    c->leaf = make_cert(cn, san, c->key, up < 0 ? NULL : pki->ca[up],
+                        up < 0 ? NULL : pki->ca_key[up], 0, req->not_before,
+                        req->not_after, req);
     c->chain = sk_X509_new_null();
     free(cn);
     free(san);

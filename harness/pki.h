@@ -1,13 +1,12 @@
 /*
  * pki.h - per-run keys and certificates (OpenSSL 3).
  *
- * dh_pki_new() makes the run's certification authorities: a root (the
- * trust anchor DANE-TA records may name), an intermediate that issues
- * every honest leaf, and the attacker's CA (the one adapters may install
- * in the client's PKIX store to simulate a "publicly trusted" attacker),
- * plus the attacker's own key.  dh_pki_issue() makes one certificate to
- * order.  All objects are owned by the caller and released with
- * dh_cert_free() / dh_pki_free().
+ * dh_pki_new() makes the run's certification authorities as the "ca"
+ * rows of certs/personas.conf describe them (a root, the intermediate that
+ * issues every honest leaf, the attacker's CA that adapters put in the
+ * client's PKIX store), plus the attacker's own key.  dh_pki_issue()
+ * makes one certificate to order.  All objects are owned by the caller
+ * and released with dh_cert_free() / dh_pki_free().
  */
 #ifndef DH_PKI_H
 #define DH_PKI_H
@@ -21,34 +20,30 @@ typedef struct {
     STACK_OF(X509) * chain; /* sent after the leaf; may be empty */
 } dh_cert;
 
+/* The run's CAs, one per "ca" row of certs/personas.conf (persona.h), in
+ * the same order, and the attacker's key. */
 typedef struct {
-    EVP_PKEY *root_key;
-    X509 *root;
-    EVP_PKEY *int_key;
-    X509 *intermediate;
+    EVP_PKEY **ca_key;
+    X509 **ca;
+    size_t nca;
     EVP_PKEY *attacker_key;
-    EVP_PKEY *attacker_ca_key;
-    X509 *attacker_ca;
 } dh_pki;
 
-typedef enum {
-    DH_ISSUER_INTERMEDIATE, /* the honest issuing CA */
-    DH_ISSUER_SELF,         /* self-signed */
-    DH_ISSUER_ATTACKER_CA,  /* the attacker's "public" CA */
-} dh_issuer;
-
 typedef struct {
-    const char *dnsname; /* subject CN and SAN (trailing dot ignored) */
-    const char *san;     /* a different SAN dNSName, or NULL */
-    EVP_PKEY *key;       /* NULL: a new ECDSA P-256 key */
-    int rsa;             /* with key NULL: a new RSA-2048 key instead */
-    dh_issuer issuer;
-    long not_before; /* seconds from now (default -1 day) */
-    long not_after;  /* seconds from now (default +30 days) */
-    int times_set;   /* use not_before/not_after */
+    const char *cn;  /* subject CN (trailing dot ignored) */
+    const char *san; /* the SAN dNSName, NULL: the CN */
+    EVP_PKEY *key;   /* borrowed (a reference is taken); NULL: a new key */
+    int rsa;         /* with key NULL: a new RSA-2048 key, not P-256 */
+    int issuer;      /* CA index (dh_ca_find()), or -1: self-signed */
+    long not_before; /* seconds from now */
+    long not_after;
+    const char *ku;  /* keyUsage value (OpenSSL syntax), or NULL: none */
+    const char *eku; /* extendedKeyUsage, or NULL: serverAuth */
 } dh_issue_req;
 
 dh_pki *dh_pki_new(void);
+/* A CA's certificate by name (borrowed), or a broken invariant. */
+X509 *dh_pki_ca(const dh_pki *pki, const char *name);
 void dh_pki_free(dh_pki *pki);
 /* A certificate with its key; the chain is left empty for the caller. */
 dh_cert *dh_pki_issue(dh_pki *pki, const dh_issue_req *req);

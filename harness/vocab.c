@@ -80,26 +80,6 @@ static const char *const qexpect_names[] = {
 };
 DH_VOCAB(dh_vocab_qexpect, "expectation key", qexpect_names, DH_QEXPECT_KINDS);
 
-/* certificate chains: the files under pki/<id>/ are named after these */
-static const char *const chain_names[] = {
-    [DH_CHAIN_OWN] = "own",
-    [DH_CHAIN_LEAF_ONLY] = "leaf-only",
-    [DH_CHAIN_FULL] = "full",
-    [DH_CHAIN_EXPIRED] = "expired",
-    [DH_CHAIN_NOT_YET_VALID] = "not-yet-valid",
-    [DH_CHAIN_WRONG_NAME] = "wrong-name",
-    [DH_CHAIN_WILDCARD] = "wildcard",
-    [DH_CHAIN_REISSUED] = "reissued",
-    [DH_CHAIN_SELF_SIGNED] = "self-signed",
-    [DH_CHAIN_ATTACKER_CA] = "attacker-ca",
-    [DH_CHAIN_DUAL] = "dual",
-    [DH_CHAIN_SNI] = "sni",
-    [DH_CHAIN_PARTIAL_WILDCARD] = "partial-wildcard",
-    [DH_CHAIN_SAN_MISMATCH] = "san-mismatch",
-    [DH_CHAIN_NEXTHOP_NAME] = "nexthop-name",
-};
-DH_VOCAB(dh_vocab_chain, "certificate chain", chain_names, DH_CHAIN_KINDS);
-
 static const char *const verdict_names[] = {
     [DH_V_PASS] = "PASS",   [DH_V_FAIL] = "FAIL",   [DH_V_ERROR] = "ERROR",
     [DH_V_HANG] = "HANG",   [DH_V_CRASH] = "CRASH", [DH_V_SKIP] = "SKIP",
@@ -116,17 +96,8 @@ static const char *const outcome_names[] = {
 DH_VOCAB(dh_vocab_outcome, "outcome", outcome_names, DH_OUT_KINDS);
 
 const dh_vocab *const dh_vocab_all[] = {
-    &dh_vocab_severity,
-    &dh_vocab_expect,
-    &dh_vocab_dnsstate,
-    &dh_vocab_existence,
-    &dh_vocab_fault,
-    &dh_vocab_zone_dnssec,
-    &dh_vocab_zone_server,
-    &dh_vocab_denial,
-    &dh_vocab_qexpect,
-    &dh_vocab_chain,
-    &dh_vocab_verdict,
-    &dh_vocab_outcome,
-    NULL,
+    &dh_vocab_severity,    &dh_vocab_expect,  &dh_vocab_dnsstate,
+    &dh_vocab_existence,   &dh_vocab_fault,   &dh_vocab_zone_dnssec,
+    &dh_vocab_zone_server, &dh_vocab_denial,  &dh_vocab_qexpect,
+    &dh_vocab_verdict,     &dh_vocab_outcome, NULL,
 };

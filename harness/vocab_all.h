@@ -1,6 +1,7 @@
 /*
  * vocab_all.h - the harness's vocabularies (vocab.c): one per
- * enumeration of scenario.h, persona.h and verdict.h.
+ * enumeration of scenario.h and verdict.h.  (Personas, chains and CAs
+ * are data: certs/personas.conf, persona.h.)
  */
 #ifndef DH_VOCAB_ALL_H
 #define DH_VOCAB_ALL_H
@@ -19,7 +20,6 @@ extern const dh_vocab dh_vocab_zone_dnssec;
 extern const dh_vocab dh_vocab_zone_server;
 extern const dh_vocab dh_vocab_denial;
 extern const dh_vocab dh_vocab_qexpect;
-extern const dh_vocab dh_vocab_chain;
 extern const dh_vocab dh_vocab_verdict;
 extern const dh_vocab dh_vocab_outcome;
 

@@ -16,6 +16,7 @@
 #include "world.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "hostcerts.h"
 #include "util.h"
 #include "vocab_all.h"
 #include "zone.h"
@@ -117,18 +119,6 @@ static const char *nth_addr(dh_world_host *h, int v6, int k)
     return NULL;
 }
 
-/* ta_cert - a CA of the run by its placeholder name */
-static X509 *ta_cert(dh_world *w, const char *name)
-{
-    if (strcmp(name, "root") == 0)
-        return w->pki->root;
-    if (strcmp(name, "intermediate") == 0)
-        return w->pki->intermediate;
-    if (strcmp(name, "attacker-ca") == 0)
-        return w->pki->attacker_ca;
-    dh_panic("unknown CA %s", name);
-}
-
 /* expand - placeholders of one zone line; new string or NULL + err */
 static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
                     size_t errlen)
@@ -178,8 +168,12 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
                 return NULL;
             }
             hex = dh_tlsa_data(
-                h ? (strcmp(num, "rsa") == 0 ? h->rsa->leaf : h->own->leaf)
-                  : ta_cert(w, arg + 3),
+                h ? dh_hostcerts_chain(w, h,
+                                       dh_chain_find(strcmp(num, "rsa") == 0
+                                                         ? "own-rsa"
+                                                         : "own"))
+                        ->cert->leaf
+                  : dh_pki_ca(w->pki, arg + 3),
                 sel, mt);
             dh_buf_puts(&out, hex);
             free(hex);
@@ -188,173 +182,6 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
     }
     dh_buf_puts(&out, s);
     return out.data;
-}
-
-/* write_chain - a chain's PEM files, named after the host and kind */
-static void write_chain(dh_chain_files *cf, const char *dir, const char *label,
-                        const char *kind)
-{
-    cf->chain_path = dh_asprintf("%s/%s.%s.chain.pem", dir, label, kind);
-    cf->key_path = dh_asprintf("%s/%s.%s.key.pem", dir, label, kind);
-    if (dh_cert_write(cf->cert, cf->chain_path, cf->key_path) < 0)
-        dh_fatal("cannot write certificate files under %s", dir);
-}
-
-/* issue_san - one certificate for a host (key NULL: a new key), with a
- * SAN other than its CN when san is set */
-static dh_cert *issue_san(dh_world *w, const char *name, const char *san,
-                          EVP_PKEY *key, dh_issuer issuer, long nb, long na,
-                          int times_set)
-{
-    dh_issue_req req;
-
-    memset(&req, 0, sizeof(req));
-    req.dnsname = name;
-    req.san = san;
-    req.key = key;
-    req.issuer = issuer;
-    req.not_before = nb;
-    req.not_after = na;
-    req.times_set = times_set;
-    return dh_pki_issue(w->pki, &req);
-}
-
-/* issue - one certificate for a host, SAN = CN */
-static dh_cert *issue(dh_world *w, const char *name, EVP_PKEY *key,
-                      dh_issuer issuer, long nb, long na, int times_set)
-{
-    return issue_san(w, name, NULL, key, issuer, nb, na, times_set);
-}
-
-/* same_leaf - another dh_cert sharing the own leaf and key */
-static dh_cert *same_leaf(dh_cert *own)
-{
-    dh_cert *c = dh_calloc(1, sizeof(*c));
-
-    EVP_PKEY_up_ref(own->key);
-    X509_up_ref(own->leaf);
-    c->key = own->key;
-    c->leaf = own->leaf;
-    c->chain = sk_X509_new_null();
-    return c;
-}
-
-/* rsa_leaf - the host's RSA leaf, made on first use */
-static dh_cert *rsa_leaf(dh_world *w, dh_world_host *h)
-{
-    if (h->rsa == NULL) {
-        dh_issue_req req;
-
-        memset(&req, 0, sizeof(req));
-        req.dnsname = h->fqdn;
-        req.rsa = 1;
-        req.issuer = DH_ISSUER_INTERMEDIATE;
-        h->rsa = dh_pki_issue(w->pki, &req);
-        dh_cert_chain_add(h->rsa, w->pki->intermediate);
-    }
-    return h->rsa;
-}
-
-/* make_chain - the chain of one kind for a host, and its files */
-static void make_chain(dh_world *w, dh_world_host *h, dh_chain_kind kind,
-                       const char *dir, const char *label,
-                       const char *ws_domain)
-{
-    dh_pki *pki = w->pki;
-    dh_chain_files *cf;
-    const long day = 86400;
-    dh_cert *c = NULL;
-
-    if ((unsigned)kind >= DH_CHAIN_KINDS)
-        dh_panic("bad chain kind %d", (int)kind);
-    cf = &h->chains[kind];
-
-    if (cf->cert)
-        return;
-    switch (kind) {
-    case DH_CHAIN_OWN:
-    case DH_CHAIN_DUAL:
-    case DH_CHAIN_SNI:
-        c = same_leaf(h->own);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_LEAF_ONLY:
-        c = same_leaf(h->own);
-        break;
-    case DH_CHAIN_FULL:
-        c = same_leaf(h->own);
-        dh_cert_chain_add(c, pki->intermediate);
-        dh_cert_chain_add(c, pki->root);
-        break;
-    case DH_CHAIN_EXPIRED:
-        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, -30 * day,
-                  -day, 1);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_NOT_YET_VALID:
-        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, day,
-                  30 * day, 1);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_WRONG_NAME:
-        c = issue(w, "wrong.invalid", h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0,
-                  0);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_WILDCARD: {
-        const char *dot = strchr(h->fqdn, '.');
-        char *wild = dh_asprintf("*%s", dot ? dot : ".");
-
-        c = issue(w, wild, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
-        dh_cert_chain_add(c, pki->intermediate);
-        free(wild);
-        break;
-    }
-    case DH_CHAIN_PARTIAL_WILDCARD: {
-        const char *dot = strchr(h->fqdn, '.');
-        char *wild = dh_asprintf("m*%s", dot ? dot : ".");
-
-        c = issue(w, wild, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
-        dh_cert_chain_add(c, pki->intermediate);
-        free(wild);
-        break;
-    }
-    case DH_CHAIN_SAN_MISMATCH:
-        c = issue_san(w, h->fqdn, "wrong.invalid", h->own->key,
-                      DH_ISSUER_INTERMEDIATE, 0, 0, 0);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_NEXTHOP_NAME:
-        c = issue(w, ws_domain, h->own->key, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_REISSUED:
-        c = issue(w, h->fqdn, h->own->key, DH_ISSUER_INTERMEDIATE, -2 * day,
-                  60 * day, 1);
-        dh_cert_chain_add(c, pki->intermediate);
-        break;
-    case DH_CHAIN_SELF_SIGNED:
-        c = issue(w, h->fqdn, pki->attacker_key, DH_ISSUER_SELF, 0, 0, 0);
-        break;
-    case DH_CHAIN_ATTACKER_CA:
-        c = issue(w, h->fqdn, pki->attacker_key, DH_ISSUER_ATTACKER_CA, 0, 0,
-                  0);
-        dh_cert_chain_add(c, pki->attacker_ca);
-        break;
-    case DH_CHAIN_KINDS:
-        dh_panic("bad chain kind");
-    }
-    cf->cert = c;
-    write_chain(cf, dir, label, dh_vocab_name(&dh_vocab_chain, (int)kind));
-    if (kind == DH_CHAIN_DUAL) {
-        h->rsa_chain.cert = rsa_leaf(w, h);
-        write_chain(&h->rsa_chain, dir, label, "rsa");
-        h->rsa_chain.cert = NULL; /* owned by h->rsa */
-    } else if (kind == DH_CHAIN_SNI) {
-        h->sni_default.cert = issue(w, "default.invalid", pki->attacker_key,
-                                    DH_ISSUER_SELF, 0, 0, 0);
-        write_chain(&h->sni_default, dir, label, "sni-default");
-    }
 }
 
 /* uses_rsa - does any zone line ask {tlsa LABEL rsa}? */
@@ -397,11 +224,7 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
     for (i = 0; i < sc->nhosts; i++) {
         dh_world_host *h = &ws->hosts[i];
         int k;
-        char *file_label = dh_strdup(sc->hosts[i].label), *p;
 
-        for (p = file_label; *p; p++)
-            if (*p == '@')
-                *p = '_';
         h->host = &sc->hosts[i];
         h->fqdn = dh_name_abs(h->host->label, sc->id);
         for (k = 0; k < h->host->nv4; k++) {
@@ -419,13 +242,9 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
             ad->v6 = 1;
             ad->persona = h->host->persona6;
         }
-        h->own = issue(w, h->fqdn, NULL, DH_ISSUER_INTERMEDIATE, 0, 0, 0);
-        for (k = 0; k < (int)h->naddrs; k++)
-            make_chain(w, h, h->addrs[k].persona->chain, pkidir, file_label,
-                       ws->domain);
+        dh_hostcerts_make(w, h, pkidir, ws->domain);
         if (uses_rsa(sc, h->host->label))
-            rsa_leaf(w, h);
-        free(file_label);
+            dh_hostcerts_chain(w, h, dh_chain_find("own-rsa"));
     }
     free(pkidir);
 }
@@ -715,25 +534,27 @@ static void write_fakemx_conf(dh_world *w)
 
             for (k = 0; k < h->naddrs; k++) {
                 const dh_persona *pe = h->addrs[k].persona;
-                dh_chain_files *cf = &h->chains[pe->chain];
+                const dh_chain_files *cf = &h->chains[pe->chain->index];
 
                 dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s",
                               h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name);
                 put_options(&b, pe->options, h->host->stall);
-                if (pe->chain == DH_CHAIN_SNI)
+                if (pe->other_sni) {
+                    const dh_chain_files *o = &h->chains[pe->other_sni->index];
+
                     dh_buf_printf(&b,
                                   " cert=%s key=%s sni-name=%s sni-cert=%s "
                                   "sni-key=%s",
-                                  h->sni_default.chain_path,
-                                  h->sni_default.key_path, h->fqdn,
+                                  o->chain_path, o->key_path, h->fqdn,
                                   cf->chain_path, cf->key_path);
-                else
+                } else {
                     dh_buf_printf(&b, " cert=%s key=%s", cf->chain_path,
                                   cf->key_path);
-                if (pe->chain == DH_CHAIN_DUAL)
+                }
+                if (pe->also)
                     dh_buf_printf(&b, " cert2=%s key2=%s",
-                                  h->rsa_chain.chain_path,
-                                  h->rsa_chain.key_path);
+                                  h->chains[pe->also->index].chain_path,
+                                  h->chains[pe->also->index].key_path);
                 dh_buf_puts(&b, "\n");
             }
         }
@@ -744,23 +565,70 @@ static void write_fakemx_conf(dh_world *w)
     dh_buf_free(&b);
 }
 
-/* tld - a signed TLD zone with the name servers' addresses */
-static dh_zone *tld(const char *origin)
+/* replace_all - s with every `from' replaced by `to' (s is freed; new
+ * string) */
+static char *replace_all(char *s, const char *from, const char *to)
 {
-    dh_zone *z = dh_zone_new(origin, 1, DH_DENIAL_NSEC, DH_NS_NAME);
+    char *at;
 
-    if (strcmp(origin, DH_TLD) == 0) {
-        add_or_die(z, DH_NS_NAME " A " DH_NS_ADDR);
-        add_or_die(z, DH_LAME_REFUSED_NS " A " DH_LAME_REFUSED_ADDR);
-        add_or_die(z, DH_LAME_SERVFAIL_NS " A " DH_LAME_SERVFAIL_ADDR);
-        add_or_die(z, DH_LAME_SILENT_NS " A " DH_LAME_SILENT_ADDR);
+    while ((at = strstr(s, from)) != NULL) {
+        char *t =
+            dh_asprintf("%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+
+        free(s);
+        s = t;
     }
+    return s;
+}
+
+/* template - a zone of the world from its template zones/ORIGIN.zone
+ * (root.zone for "."), placeholders for the sandbox's fixed names */
+static dh_zone *template(dh_world *w, const char *origin)
+{
+    static const char *const ph[][2] = {
+        {"{ns_name}", DH_NS_NAME},
+        {"{ns_addr}", DH_NS_ADDR},
+        {"{lame_refused_ns}", DH_LAME_REFUSED_NS},
+        {"{lame_refused_addr}", DH_LAME_REFUSED_ADDR},
+        {"{lame_servfail_ns}", DH_LAME_SERVFAIL_NS},
+        {"{lame_servfail_addr}", DH_LAME_SERVFAIL_ADDR},
+        {"{lame_silent_ns}", DH_LAME_SILENT_NS},
+        {"{lame_silent_addr}", DH_LAME_SILENT_ADDR},
+    };
+    char *path = dh_asprintf("%s/zones/%szone", w->datadir,
+                             strcmp(origin, ".") == 0 ? "root." : origin);
+    char *text = dh_read_file(path, NULL), *line, *nl;
+    dh_zone *z = dh_zone_new(origin, 1, DH_DENIAL_NSEC, DH_NS_NAME);
+    int n = 0;
+
+    if (text == NULL)
+        dh_fatal("cannot read the zone template %s: %s", path, strerror(errno));
+    for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+        char err[256], *rr, *src;
+        size_t i;
+
+        n++;
+        if ((nl = strchr(line, '\n')) != NULL)
+            *nl = 0;
+        if (line[strspn(line, " \t")] == ';' || !line[strspn(line, " \t")])
+            continue;
+        rr = dh_strdup(line);
+        for (i = 0; i < sizeof(ph) / sizeof(ph[0]); i++)
+            rr = replace_all(rr, ph[i][0], ph[i][1]);
+        src = dh_asprintf("%s:%d", path, n);
+        if (dh_zone_add(z, rr, src, err, sizeof(err)) < 0)
+            dh_fatal("%s: %s", src, err);
+        free(src);
+        free(rr);
+    }
+    free(text);
+    free(path);
     return z;
 }
 
 /* dh_world_plan - run folder, PKI, every scenario's plan, fakemx.conf */
 dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
-                        const char *libexec)
+                        const char *libexec, const char *datadir)
 {
     dh_world *w = dh_calloc(1, sizeof(*w));
     unsigned char rnd[4];
@@ -772,6 +640,7 @@ dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
     w->t0 = dh_now();
     w->rundir = dh_strdup(rundir);
     w->libexec = dh_strdup(libexec);
+    w->datadir = dh_strdup(datadir);
     RAND_bytes(rnd, sizeof(rnd));
     w->runid = dh_hex(rnd, sizeof(rnd));
     for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -782,13 +651,13 @@ dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
     }
     w->pki = dh_pki_new();
     p = dh_asprintf("%s/pki/root.pem", rundir);
-    dh_x509_write(w->pki->root, p);
+    dh_x509_write(dh_pki_ca(w->pki, "root"), p);
     free(p);
     p = dh_asprintf("%s/pki/intermediate.pem", rundir);
-    dh_x509_write(w->pki->intermediate, p);
+    dh_x509_write(dh_pki_ca(w->pki, "intermediate"), p);
     free(p);
     w->pkix_ca_path = dh_asprintf("%s/pki/public-ca.pem", rundir);
-    dh_x509_write(w->pki->attacker_ca, w->pkix_ca_path);
+    dh_x509_write(dh_pki_ca(w->pki, "attacker-ca"), w->pkix_ca_path);
     w->nscn = n;
     w->scn = dh_calloc(n, sizeof(*w->scn));
     for (i = 0; i < n; i++)
@@ -814,11 +683,9 @@ void dh_world_zones(dh_world *w)
     char *ds, err[512];
     size_t i;
 
-    root = set_add(&zs, dh_zone_new(".", 1, DH_DENIAL_NSEC, DH_NS_NAME), NULL,
-                   NULL);
-    add_or_die(root, DH_NS_NAME " A " DH_NS_ADDR);
-    set_add(&zs, tld(DH_TLD), NULL, NULL);
-    set_add(&zs, tld(DH_TLD2), NULL, NULL);
+    root = set_add(&zs, template(w, "."), NULL, NULL);
+    set_add(&zs, template(w, DH_TLD), NULL, NULL);
+    set_add(&zs, template(w, DH_TLD2), NULL, NULL);
     for (i = 1; i < 3; i++) {
         char *rr = dh_asprintf("%s NS %s", zs.v[i].zone->origin, DH_NS_NAME);
 
@@ -880,21 +747,9 @@ void dh_world_free(dh_world *w)
 
         for (j = 0; j < ws->nhosts; j++) {
             dh_world_host *h = &ws->hosts[j];
-            size_t k;
 
             free(h->fqdn);
-            dh_cert_free(h->own);
-            dh_cert_free(h->rsa);
-            for (k = 0; k < DH_CHAIN_KINDS; k++) {
-                dh_cert_free(h->chains[k].cert);
-                free(h->chains[k].chain_path);
-                free(h->chains[k].key_path);
-            }
-            free(h->rsa_chain.chain_path);
-            free(h->rsa_chain.key_path);
-            dh_cert_free(h->sni_default.cert);
-            free(h->sni_default.chain_path);
-            free(h->sni_default.key_path);
+            dh_hostcerts_free(h);
         }
         free(ws->hosts);
         free(ws->origin);
@@ -914,6 +769,7 @@ void dh_world_free(dh_world *w)
     free(w->rundir);
     free(w->runid);
     free(w->libexec);
+    free(w->datadir);
     free(w->ta_path);
     free(w->pkix_ca_path);
     free(w->resolv_path);

@@ -36,12 +36,14 @@ typedef struct {
     char *fqdn;              /* mx1.<id>.danelab. */
     dh_world_addr addrs[16]; /* IPv4 first, then IPv6 */
     size_t naddrs;
-    dh_cert *own; /* the host's honest leaf (what {tlsa HOST} describes) */
-    dh_cert *rsa; /* its RSA leaf, when a persona or {tlsa HOST rsa} needs
-                   * one */
-    dh_chain_files chains[DH_CHAIN_KINDS]; /* the ones its personas use */
-    dh_chain_files rsa_chain;              /* DH_CHAIN_DUAL's second chain */
-    dh_chain_files sni_default; /* DH_CHAIN_SNI's wrong-SNI certificate */
+    EVP_PKEY *key;     /* the host's own ECDSA key */
+    EVP_PKEY *rsa_key; /* its RSA key, made when a chain needs it */
+    /* By dh_chain_at() index: the chains its personas and placeholders
+     * use (cert NULL for the others); chains[own] always exists, it is
+     * what {tlsa HOST} describes (hostcerts.c) */
+    dh_chain_files *chains;
+    char *pki_prefix; /* pki/<id>/<label>: its files' names begin so */
+    char *domain;     /* the scenario's recipient domain (cn=domain) */
 } dh_world_host;
 
 typedef struct {
@@ -82,6 +84,7 @@ typedef struct {
     char *events_path;  /* fake MX observations */
     char *unbound_log;  /* resolver log (queries) */
     char *libexec;      /* folder of dane-fakemx */
+    char *datadir;      /* folder of certs/ and zones/ */
     pid_t nsd, unbound, fakemx, lamedns;
     int fakemx_ready; /* read end of the fake MX daemon's ready pipe */
     double t0;        /* when planning began */
@@ -89,8 +92,9 @@ typedef struct {
     double t_start;   /* from then until everything answered */
 } dh_world;
 
+/* The scenarios v are borrowed: they must outlive the world. */
 dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
-                        const char *libexec);
+                        const char *libexec, const char *datadir);
 /* Start the fake MX daemon (it needs only the plan): 0 or -1. */
 int dh_world_start_fakemx(dh_world *w);
 void dh_world_zones(dh_world *w);

@@ -22,6 +22,7 @@
 #include "fakemx/fakemx_hello.h"
 #include "fakemx/fakemx_tls.h"
 #include "fakemx/smtp_cmd.h"
+#include "testdata.h"
 
 /* ---------------------------------------------------------------------
  * The command parser
@@ -836,6 +837,7 @@ int main(void)
     SRunner *sr = srunner_create(fakemx_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

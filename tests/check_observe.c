@@ -11,6 +11,7 @@
 
 #include "observe.h"
 #include "util.h"
+#include "testdata.h"
 
 static char path[64];
 
@@ -302,6 +303,7 @@ int main(void)
     SRunner *sr = srunner_create(observe_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -11,6 +11,7 @@
 
 #include "oracle.h"
 #include "util.h"
+#include "testdata.h"
 
 static dh_scenario sc;
 static dh_zone_decl zones[2];
@@ -222,6 +223,7 @@ int main(void)
     SRunner *sr = srunner_create(oracle_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -34,6 +34,7 @@
 #include "refclient/rc_mutant.h"
 #include "refclient/rc_policy.h"
 #include "refclient/rc_tls.h"
+#include "testdata.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture: one EC key and one self-signed certificate, DER-encoded.  */
@@ -2044,6 +2045,7 @@ int main(void)
     SRunner *sr = srunner_create(refclient_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

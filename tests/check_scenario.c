@@ -8,6 +8,7 @@
 
 #include "scenario.h"
 #include "util.h"
+#include "testdata.h"
 
 static const char *good =
     "# comment\n"
@@ -298,6 +299,7 @@ int main(void)
     SRunner *sr = srunner_create(scenario_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

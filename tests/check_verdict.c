@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "verdict.h"
+#include "testdata.h"
 
 static dh_scenario sc;
 static dh_obs obs;
@@ -398,6 +399,7 @@ int main(void)
     SRunner *sr = srunner_create(verdict_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -13,6 +13,7 @@
 
 #include "util.h"
 #include "zone.h"
+#include "testdata.h"
 
 static dh_zone *z;
 static char path[64];
@@ -170,6 +171,7 @@ int main(void)
     SRunner *sr = srunner_create(zone_suite());
     int failed;
 
+    load_test_personas();
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
