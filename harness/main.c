@@ -55,6 +55,7 @@ typedef struct {
     int by_requirement;
     int personas;
     int markdown;
+    int faults;
     char **shell_argv;
 } options;
 
@@ -192,6 +193,7 @@ static void parse_options(int argc, char **argv, options *o)
         {"requirements", no_argument, NULL, 'R'},
         {"personas", no_argument, NULL, 'P'},
         {"markdown", no_argument, NULL, 'M'},
+        {"faults", no_argument, NULL, 'F'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -246,6 +248,9 @@ static void parse_options(int argc, char **argv, options *o)
             break;
         case 'M':
             o->markdown = 1;
+            break;
+        case 'F':
+            o->faults = 1;
             break;
         case 'v':
             dh_diag_level++;
@@ -404,6 +409,21 @@ static void list_personas(int markdown)
     }
 }
 
+/* list_faults - the faults of zone.c's table, plain or as the Markdown
+ * table docs/scenario-format.md embeds */
+static void list_faults(int markdown)
+{
+    const dh_fault_def *f;
+
+    if (markdown)
+        printf("| kind | effect | validator's view |\n|---|---|---|\n");
+    for (f = dh_fault_all(); f->name; f++)
+        if (markdown)
+            printf("| `%s` | %s | %s |\n", f->name, f->effect, f->view);
+        else
+            printf("%-20s %s; %s\n", f->name, f->effect, f->view);
+}
+
 /* cmd_list - print the scenario ids */
 static int cmd_list(const options *o)
 {
@@ -412,6 +432,10 @@ static int cmd_list(const options *o)
 
     if (o->personas) {
         list_personas(o->markdown);
+        return 0;
+    }
+    if (o->faults) {
+        list_faults(o->markdown);
         return 0;
     }
     v = load_scenarios(o, &n);

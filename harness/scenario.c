@@ -271,19 +271,29 @@ static int parse_name_type(parse_ctx *pc, const char *key, char **rest,
 /* parse_fault - "fault NAME TYPE KIND" */
 static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *owner, *type, *kind, known[256];
+    char *owner, *type, *kind;
+    const dh_fault_def *def;
     dh_fault *f;
-    int k;
 
     if (parse_name_type(pc, "fault", &rest, &owner, &type) < 0)
         return -1;
     kind = next_word(&rest);
-    if ((k = dh_vocab_find(&dh_vocab_fault, kind)) < 0)
-        return perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
-                    dh_vocab_choices(&dh_vocab_fault, known, sizeof(known)));
-    if (k == DH_FAULT_DS_MISMATCH && strcmp(type, "DS"))
-        return perr(pc, "ds-mismatch applies to a DS RRset: 'fault ZONE DS "
-                        "ds-mismatch'");
+    if ((def = dh_fault_find(kind)) == NULL) {
+        const dh_fault_def *f;
+        dh_buf b;
+        int rc;
+
+        dh_buf_init(&b);
+        for (f = dh_fault_all(); f->name; f++)
+            dh_buf_printf(&b, "%s%s", b.len ? ", " : "", f->name);
+        rc = perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
+                  b.data);
+        dh_buf_free(&b);
+        return rc;
+    }
+    if (def->in_parent && strcmp(type, "DS"))
+        return perr(pc, "%s applies to a DS RRset: 'fault ZONE DS %s'",
+                    def->name, def->name);
     if (next_word(&rest))
         return perr(pc, "extra words after the fault");
     sc->faults =
@@ -291,7 +301,7 @@ static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
     f = &sc->faults[sc->nfaults++];
     f->owner = dh_strdup(owner);
     f->type = dh_strdup(type);
-    f->kind = (dh_fault_kind)k;
+    f->def = def;
     f->line = pc->line;
     return 0;
 }

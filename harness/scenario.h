@@ -53,17 +53,23 @@ typedef enum {
     DH_EXIST_KINDS
 } dh_existence;
 
-typedef enum {
-    DH_FAULT_RRSIG_CORRUPT,
-    DH_FAULT_RRSIG_EXPIRED,
-    DH_FAULT_RRSIG_NOT_YET_VALID,
-    DH_FAULT_RRSIG_MISSING,
-    DH_FAULT_WRONG_KEY,
-    DH_FAULT_DS_MISMATCH,
-    DH_FAULT_DENIAL_UNPROVEN,
-    DH_FAULT_DENIAL_WRONG,
-    DH_FAULT_KINDS
-} dh_fault_kind;
+/* A fault a scenario can put on an RRset: one row of the table in
+ * zone.c (dh_fault_find(), dh_fault_all()), which holds its name, what it
+ * does, the validator's view of it, and the function that applies it.
+ * The strings are static. */
+struct dh_fault_target; /* zone.c's: the RRset being broken */
+
+typedef struct dh_fault_def {
+    const char *name;
+    int in_parent; /* changes the parent's DS as it is made (world.c) */
+    int (*apply)(struct dh_fault_target *t); /* NULL for in_parent */
+    const char *effect;
+    const char *view;
+} dh_fault_def;
+
+const dh_fault_def *dh_fault_find(const char *name);
+/* The whole table, terminated by a NULL name. */
+const dh_fault_def *dh_fault_all(void);
 
 typedef enum {
     DH_ZONE_SIGNED,
@@ -100,7 +106,7 @@ typedef struct {
 typedef struct {
     char *owner; /* header-style name */
     char *type;  /* "TLSA", "MX", ... */
-    dh_fault_kind kind;
+    const dh_fault_def *def;
     int line;
 } dh_fault;
 

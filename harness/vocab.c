@@ -37,18 +37,6 @@ static const char *const existence_names[] = {
 };
 DH_VOCAB(dh_vocab_existence, "existence", existence_names, DH_EXIST_KINDS);
 
-static const char *const fault_names[] = {
-    [DH_FAULT_RRSIG_CORRUPT] = "rrsig-corrupt",
-    [DH_FAULT_RRSIG_EXPIRED] = "rrsig-expired",
-    [DH_FAULT_RRSIG_NOT_YET_VALID] = "rrsig-not-yet-valid",
-    [DH_FAULT_RRSIG_MISSING] = "rrsig-missing",
-    [DH_FAULT_WRONG_KEY] = "wrong-key",
-    [DH_FAULT_DS_MISMATCH] = "ds-mismatch",
-    [DH_FAULT_DENIAL_UNPROVEN] = "denial-unproven",
-    [DH_FAULT_DENIAL_WRONG] = "denial-wrong",
-};
-DH_VOCAB(dh_vocab_fault, "fault", fault_names, DH_FAULT_KINDS);
-
 static const char *const zone_dnssec_names[] = {
     [DH_ZONE_SIGNED] = "signed",
     [DH_ZONE_UNSIGNED] = "unsigned",
@@ -96,8 +84,15 @@ static const char *const outcome_names[] = {
 DH_VOCAB(dh_vocab_outcome, "outcome", outcome_names, DH_OUT_KINDS);
 
 const dh_vocab *const dh_vocab_all[] = {
-    &dh_vocab_severity,    &dh_vocab_expect,  &dh_vocab_dnsstate,
-    &dh_vocab_existence,   &dh_vocab_fault,   &dh_vocab_zone_dnssec,
-    &dh_vocab_zone_server, &dh_vocab_denial,  &dh_vocab_qexpect,
-    &dh_vocab_verdict,     &dh_vocab_outcome, NULL,
+    &dh_vocab_severity,
+    &dh_vocab_expect,
+    &dh_vocab_dnsstate,
+    &dh_vocab_existence,
+    &dh_vocab_zone_dnssec,
+    &dh_vocab_zone_server,
+    &dh_vocab_denial,
+    &dh_vocab_qexpect,
+    &dh_vocab_verdict,
+    &dh_vocab_outcome,
+    NULL,
 };

@@ -15,7 +15,6 @@ extern const dh_vocab dh_vocab_severity;
 extern const dh_vocab dh_vocab_expect;
 extern const dh_vocab dh_vocab_dnsstate;
 extern const dh_vocab dh_vocab_existence;
-extern const dh_vocab dh_vocab_fault;
 extern const dh_vocab dh_vocab_zone_dnssec;
 extern const dh_vocab dh_vocab_zone_server;
 extern const dh_vocab dh_vocab_denial;

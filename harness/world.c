@@ -317,7 +317,7 @@ static void add_or_die(dh_zone *z, const char *rr)
 
 /* has_fault - does the scenario put this fault on owner/type? */
 static int has_fault(const dh_scenario *sc, const char *owner_abs,
-                     const char *type, dh_fault_kind kind)
+                     const char *type, int in_parent)
 {
     size_t i;
 
@@ -325,7 +325,7 @@ static int has_fault(const dh_scenario *sc, const char *owner_abs,
         char *o;
         int hit;
 
-        if (sc->faults[i].kind != kind ||
+        if (sc->faults[i].def->in_parent != in_parent ||
             strcasecmp(sc->faults[i].type, type) != 0)
             continue;
         o = dh_name_abs(sc->faults[i].owner, sc->id);
@@ -378,7 +378,7 @@ static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
         free(rr);
         if (d->dnssec == DH_ZONE_UNSUPPORTED_ALG)
             mangle = "algorithm";
-        else if (has_fault(sc, z->origin, "DS", DH_FAULT_DS_MISMATCH))
+        else if (has_fault(sc, z->origin, "DS", 1))
             mangle = "digest";
         if ((ds = dh_zone_ds_text(z, mangle)) != NULL) {
             add_or_die(parent, ds);
@@ -404,9 +404,9 @@ static void apply_faults(zone_set *zs, dh_world_scn *ws)
         char *owner = dh_name_abs(f->owner, sc->id), err[512] = "";
         dh_zone *z = deepest(zs, ws, owner, strcasecmp(f->type, "DS") == 0);
 
-        if (f->kind != DH_FAULT_DS_MISMATCH &&
+        if (!f->def->in_parent &&
             (z == NULL ||
-             dh_zone_fault(z, owner, f->type, f->kind, err, sizeof(err)) < 0))
+             dh_zone_fault(z, owner, f->type, f->def, err, sizeof(err)) < 0))
             scn_fail(ws, "%s:%d: fault not applied: %s", sc->file, f->line,
                      z ? err : "no zone holds that name");
         free(owner);

@@ -505,92 +505,185 @@ static int misprove(dh_zone *z, denial_id *d)
     return changed ? 0 : -1;
 }
 
-/* dh_zone_fault - see zone.h */
-int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
-                  dh_fault_kind kind, char *err, size_t errlen)
+/* The RRset a fault breaks, and the zone it is in. */
+typedef struct dh_fault_target {
+    dh_zone *z;
+    ldns_rdf *name;
+    ldns_rr_type type;
+    ldns_key *signer; /* the key that signs it: KSK for DNSKEY, else ZSK */
+    const char *owner, *tname;
+    char *err;
+    size_t errlen;
+} target;
+
+/* fault_corrupt - one bit of every RRSIG over the RRset flipped */
+static int fault_corrupt(target *t)
 {
-    ldns_rdf *name = ldns_dname_new_frm_str(owner);
-    ldns_rr_type t = ldns_get_rr_type_by_name(type);
-    ldns_rr_list *rrs;
-    uint32_t now = (uint32_t)time(NULL);
-    ldns_key *signer;
+    ldns_rr_list *rrs = ldns_zone_rrs(t->z->signed_copy);
     size_t i;
     int rc = -1;
 
-    if (!z->signed_zone || z->signed_copy == NULL || name == NULL || t == 0) {
-        snprintf(err, errlen, "cannot break %s %s: %s", owner, type,
-                 name == NULL ? "bad name"
-                 : t == 0     ? "unknown type"
-                              : "the zone is not signed");
-        ldns_rdf_deep_free(name);
-        return -1;
+    for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+        ldns_rdf *sig;
+
+        if (!rrsig_over(rr, t->name, t->type))
+            continue;
+        sig = ldns_rr_rrsig_sig(rr);
+        ldns_rdf_data(sig)[ldns_rdf_size(sig) / 2] ^= 0x01;
+        rc = 0;
     }
-    signer = t == LDNS_RR_TYPE_DNSKEY ? z->ksk : z->zsk;
-    switch (kind) {
-    case DH_FAULT_RRSIG_CORRUPT:
-        rrs = ldns_zone_rrs(z->signed_copy);
-        for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
-            ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-            ldns_rdf *sig;
+    return rc;
+}
 
-            if (!rrsig_over(rr, name, t))
-                continue;
-            sig = ldns_rr_rrsig_sig(rr);
-            ldns_rdf_data(sig)[ldns_rdf_size(sig) / 2] ^= 0x01;
-            rc = 0;
-        }
-        break;
-    case DH_FAULT_RRSIG_MISSING: {
-        rrset_id id = {name, t};
+/* fault_missing - the RRset's RRSIGs removed */
+static int fault_missing(target *t)
+{
+    rrset_id id = {t->name, t->type};
 
-        rc = remove_if(z->signed_copy, drop_rrsig, &id) ? 0 : -1;
-        break;
-    }
-    case DH_FAULT_RRSIG_EXPIRED:
-        rc = resign(z, name, t, signer, now - 30 * DAY, now - 2 * DAY);
-        break;
-    case DH_FAULT_RRSIG_NOT_YET_VALID:
-        rc = resign(z, name, t, signer, now + 2 * DAY, now + 30 * DAY);
-        break;
-    case DH_FAULT_WRONG_KEY: {
-        ldns_key *rogue =
-            make_key(z->origin, t == LDNS_RR_TYPE_DNSKEY ? 257 : 256);
+    return remove_if(t->z->signed_copy, drop_rrsig, &id) ? 0 : -1;
+}
 
-        rc = resign(z, name, t, rogue, ldns_key_inception(rogue),
+/* fault_expired - re-signed valid from 30 days ago to 2 days ago */
+static int fault_expired(target *t)
+{
+    uint32_t now = (uint32_t)time(NULL);
+
+    return resign(t->z, t->name, t->type, t->signer, now - 30 * DAY,
+                  now - 2 * DAY);
+}
+
+/* fault_future - re-signed valid from 2 days ahead */
+static int fault_future(target *t)
+{
+    uint32_t now = (uint32_t)time(NULL);
+
+    return resign(t->z, t->name, t->type, t->signer, now + 2 * DAY,
+                  now + 30 * DAY);
+}
+
+/* fault_wrong_key - re-signed by a key that is not in the DNSKEY RRset */
+static int fault_wrong_key(target *t)
+{
+    ldns_key *rogue =
+        make_key(t->z->origin, t->type == LDNS_RR_TYPE_DNSKEY ? 257 : 256);
+    int rc = resign(t->z, t->name, t->type, rogue, ldns_key_inception(rogue),
                     ldns_key_expiration(rogue));
-        ldns_key_deep_free(rogue);
-        break;
-    }
-    case DH_FAULT_DENIAL_UNPROVEN:
-    case DH_FAULT_DENIAL_WRONG: {
-        denial_id d = {name, t, name_exists(z, name)};
-        ldns_rr_list *set = rrset_of(z, name, t);
-        int exists = ldns_rr_list_rr_count(set) > 0;
 
-        ldns_rr_list_deep_free(set);
-        if (exists) {
-            snprintf(err, errlen,
-                     "%s %s exists: a denial fault needs a "
-                     "name or type that does not",
-                     owner, type);
-            ldns_rdf_deep_free(name);
-            return -1;
-        }
-        rc =
-            kind == DH_FAULT_DENIAL_UNPROVEN ? unprove(z, &d) : misprove(z, &d);
-        break;
-    }
-    case DH_FAULT_DS_MISMATCH:
-        snprintf(err, errlen, "ds-mismatch is applied in the parent");
-        ldns_rdf_deep_free(name);
+    ldns_key_deep_free(rogue);
+    return rc;
+}
+
+/* denial - the proofs of a denial; -1 when the RRset exists */
+static int denial(target *t, int wrong)
+{
+    denial_id d = {t->name, t->type, name_exists(t->z, t->name)};
+    ldns_rr_list *set = rrset_of(t->z, t->name, t->type);
+    int exists = ldns_rr_list_rr_count(set) > 0;
+
+    ldns_rr_list_deep_free(set);
+    if (exists) {
+        snprintf(t->err, t->errlen,
+                 "%s %s exists: a denial fault needs a name or type that "
+                 "does not",
+                 t->owner, t->tname);
         return -1;
-    case DH_FAULT_KINDS:
-        dh_panic("bad fault kind");
     }
+    return wrong ? misprove(t->z, &d) : unprove(t->z, &d);
+}
+
+/* fault_unproven - the NSEC/NSEC3 proofs of a denial removed */
+static int fault_unproven(target *t)
+{
+    return denial(t, 0);
+}
+
+/* fault_wrong_denial - the proofs altered and validly re-signed */
+static int fault_wrong_denial(target *t)
+{
+    return denial(t, 1);
+}
+
+/* Every fault a scenario can name: one row each.  "in parent" faults
+ * change the DS the parent holds, as it is made (world.c); the others
+ * are applied to the signed zone by their function. */
+static const dh_fault_def faults[] = {
+    {"rrsig-corrupt", 0, fault_corrupt,
+     "one bit of every RRSIG over the RRset flipped",
+     "bogus (signature verification failed)"},
+    {"rrsig-expired", 0, fault_expired,
+     "re-signed valid from 30 days ago to 2 days ago",
+     "bogus (signature expired; Unbound runs with zero skew)"},
+    {"rrsig-not-yet-valid", 0, fault_future,
+     "re-signed valid from 2 days ahead", "bogus (before inception)"},
+    {"rrsig-missing", 0, fault_missing, "its RRSIGs removed",
+     "bogus (no signatures)"},
+    {"wrong-key", 0, fault_wrong_key,
+     "re-signed by a key that is not in the DNSKEY RRset (for `DNSKEY`: "
+     "the whole chain of trust breaks)",
+     "bogus"},
+    {"ds-mismatch", 1, NULL,
+     "(`ZONE DS` only) the DS in the parent matches no DNSKEY of the child",
+     "the whole child zone is bogus"},
+    {"denial-unproven", 0, fault_unproven,
+     "(NAME/TYPE must not exist) the NSEC/NSEC3 records proving the "
+     "denial, and their RRSIGs, removed: a forged NXDOMAIN/NODATA",
+     "bogus"},
+    {"denial-wrong", 0, fault_wrong_denial,
+     "(NAME/TYPE must not exist) the proof altered and validly re-signed: "
+     "NODATA's NSEC claims the type exists; NXDOMAIN's NSEC ends at the "
+     "name, so no longer covers it",
+     "bogus"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+/* dh_fault_find - see zone.h */
+const dh_fault_def *dh_fault_find(const char *name)
+{
+    const dh_fault_def *f;
+
+    for (f = faults; name && f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+/* dh_fault_all - see zone.h */
+const dh_fault_def *dh_fault_all(void)
+{
+    return faults;
+}
+
+/* dh_zone_fault - see zone.h */
+int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
+                  const dh_fault_def *fault, char *err, size_t errlen)
+{
+    target t = {z,
+                ldns_dname_new_frm_str(owner),
+                ldns_get_rr_type_by_name(type),
+                NULL,
+                owner,
+                type,
+                err,
+                errlen};
+    int rc;
+
+    if (!z->signed_zone || z->signed_copy == NULL || t.name == NULL ||
+        t.type == 0 || fault->apply == NULL) {
+        snprintf(err, errlen, "cannot break %s %s: %s", owner, type,
+                 t.name == NULL         ? "bad name"
+                 : t.type == 0          ? "unknown type"
+                 : fault->apply == NULL ? "a parent fault, applied there"
+                                        : "the zone is not signed");
+        ldns_rdf_deep_free(t.name);
+        return -1;
+    }
+    t.signer = t.type == LDNS_RR_TYPE_DNSKEY ? z->ksk : z->zsk;
+    rc = fault->apply(&t);
     if (rc < 0 && *err == 0)
         snprintf(err, errlen, "nothing to break at %s %s in %s", owner, type,
                  z->origin);
-    ldns_rdf_deep_free(name);
+    ldns_rdf_deep_free(t.name);
     return rc;
 }
 

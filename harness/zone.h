@@ -55,7 +55,7 @@ int dh_zone_sign(dh_zone *z, char *err, size_t errlen);
 /* Apply one post-signing fault to OWNER/TYPE (owner absolute).  0, or -1
  * with the reason in err (e.g. nothing to break there). */
 int dh_zone_fault(dh_zone *z, const char *owner, const char *type,
-                  dh_fault_kind kind, char *err, size_t errlen);
+                  const dh_fault_def *fault, char *err, size_t errlen);
 
 /* Write the signed copy for NSD.  Every record is written so that it
  * reads back to the same wire form: in presentation format where libldns

@@ -30,7 +30,7 @@ START_TEST(test_every_value_named_once)
         }
         total += v->n;
     }
-    ck_assert_uint_ge(k, 11);
+    ck_assert_uint_ge(k, 10);
     ck_assert_uint_gt(total, 0);
 }
 END_TEST
@@ -41,7 +41,6 @@ START_TEST(test_lengths_match_enumerations)
     ck_assert_uint_eq(dh_vocab_expect.n, DH_EXPECT_KINDS);
     ck_assert_uint_eq(dh_vocab_dnsstate.n, DH_DNS_KINDS);
     ck_assert_uint_eq(dh_vocab_existence.n, DH_EXIST_KINDS);
-    ck_assert_uint_eq(dh_vocab_fault.n, DH_FAULT_KINDS);
     ck_assert_uint_eq(dh_vocab_zone_dnssec.n, DH_ZONE_DNSSEC_KINDS);
     ck_assert_uint_eq(dh_vocab_zone_server.n, DH_SERVER_KINDS);
     ck_assert_uint_eq(dh_vocab_denial.n, DH_DENIAL_KINDS);
@@ -55,8 +54,8 @@ START_TEST(test_out_of_range_and_unknown)
 {
     ck_assert_str_eq(dh_vocab_name(&dh_vocab_verdict, DH_V_KINDS), "?");
     ck_assert_str_eq(dh_vocab_name(&dh_vocab_verdict, -1), "?");
-    ck_assert_int_eq(dh_vocab_find(&dh_vocab_fault, "no-such-fault"), -1);
-    ck_assert_int_eq(dh_vocab_find(&dh_vocab_fault, NULL), -1);
+    ck_assert_int_eq(dh_vocab_find(&dh_vocab_expect, "no-such-expectation"), -1);
+    ck_assert_int_eq(dh_vocab_find(&dh_vocab_expect, NULL), -1);
 }
 END_TEST
 
