@@ -3,6 +3,7 @@
  */
 #include "sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -166,4 +168,56 @@ int dh_sandbox_resolv_conf(const char *path)
         return -1;
     }
     return 0;
+}
+
+/* sweep_stale - remove the empty mount points that runs killed with
+ * SIGKILL left behind: /tmp/dane-harness.PID.* whose PID is gone (a live
+ * run's folder is never touched: its PID exists) */
+static void sweep_stale(void)
+{
+    DIR *d = opendir("/tmp");
+    struct dirent *de;
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        char *end, *path;
+        long pid;
+
+        if (strncmp(de->d_name, "dane-harness.", 13) != 0)
+            continue;
+        pid = strtol(de->d_name + 13, &end, 10);
+        if (end == de->d_name + 13 || *end != '.' || pid <= 0 ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        path = dh_asprintf("/tmp/%s", de->d_name);
+        rmdir(path); /* only ever succeeds on an empty folder */
+        free(path);
+    }
+    closedir(d);
+}
+
+/* dh_sandbox_rundir - the run folder (a tmpfs inside the sandbox unless kept);
+ * its name carries this process's PID so that a later run can tell a
+ * stale one */
+char *dh_sandbox_rundir(const char *keep)
+{
+    char tmpl[64];
+    char *abs;
+
+    if (keep) {
+        if (dh_mkdir_p(keep, 0755) < 0)
+            dh_fatal("cannot create %s: %s", keep, strerror(errno));
+        abs = realpath(keep, NULL);
+        if (abs == NULL)
+            dh_fatal("%s: %s", keep, strerror(errno));
+        chmod(abs, 0755);
+        return abs;
+    }
+    sweep_stale();
+    snprintf(tmpl, sizeof(tmpl), "/tmp/dane-harness.%ld.XXXXXX",
+             (long)getpid());
+    if (mkdtemp(tmpl) == NULL)
+        dh_fatal("cannot create a run folder in /tmp: %s", strerror(errno));
+    return dh_strdup(tmpl);
 }

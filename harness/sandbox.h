@@ -14,6 +14,10 @@
 #define DH_SANDBOX_H
 
 int dh_sandbox_enter(const char *rundir, int keep);
+/* The run folder (new string): keep (created, absolute) if given, else a
+ * new /tmp/dane-harness.PID.XXXXXX, whose PID lets a later run sweep it
+ * away if this one was killed with SIGKILL.  Fatal on failure. */
+char *dh_sandbox_rundir(const char *keep);
 /* Bind-mount a file over /etc/resolv.conf (inside the sandbox only). */
 int dh_sandbox_resolv_conf(const char *path);
 

@@ -1,0 +1,365 @@
+/*
+ * cli.c - options, locations, scenario selection (cli.h).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "persona.h"
+#include "util.h"
+
+typedef enum {
+    OPT_STRING, /* a const char * member */
+    OPT_FLAG,   /* an int member set to 1 */
+    OPT_JOBS,   /* --jobs N */
+    OPT_SECS,   /* --timeout SECS */
+    OPT_VERBOSE,
+    OPT_HELP,
+} opt_kind;
+
+typedef struct {
+    const char *name;
+    char letter; /* short option, or 0 */
+    opt_kind kind;
+    size_t off; /* member of dh_options */
+    const char *arg;
+    const char *help;
+} opt_def;
+
+#define OFF(m) offsetof(dh_options, m)
+
+/* Every option, once: getopt's table and the help are made from it. */
+static const opt_def opts[] = {
+    {"client", 'c', OPT_STRING, OFF(client), "CLIENT",
+     "the client under test: a bundled adapter (refclient, postfix) or an "
+     "adapter's path, with extra words passed to it"},
+    {"json", 0, OPT_STRING, OFF(json), "FILE", "write the JSON report"},
+    {"junit", 0, OPT_STRING, OFF(junit), "FILE", "write a JUnit XML report"},
+    {"tap", 0, OPT_STRING, OFF(tap), "FILE", "write a TAP report"},
+    {"html", 0, OPT_STRING, OFF(html), "FILE", "write the HTML report"},
+    {"expectations", 0, OPT_STRING, OFF(expectations), "FILE",
+     "the client's known failures: FAIL becomes XFAIL, PASS XPASS"},
+    {"scenarios", 0, OPT_STRING, OFF(scenarios), "DIR",
+     "scenario files (default: the catalog)"},
+    {"only", 0, OPT_STRING, OFF(only), "ID,...", "these scenarios only"},
+    {"jobs", 0, OPT_JOBS, OFF(jobs), "N",
+     "sends at once, for adapters that declare parallel (default 32)"},
+    {"timeout", 0, OPT_SECS, OFF(timeout), "SECS",
+     "deadline of each send: past it, HANG (default 60)"},
+    {"keep", 0, OPT_STRING, OFF(keep), "DIR",
+     "keep the run folder in DIR (zones, keys, logs, events)"},
+    {"inject", 0, OPT_STRING, OFF(inject), "FAULT,...",
+     "break the harness's own fixture on purpose (nsd-stop, "
+     "resolver-flush, fakemx-stop=SECS, events-full=ID)"},
+    {"long", 0, OPT_FLAG, OFF(longlist), NULL, "list: with titles"},
+    {"requirements", 0, OPT_FLAG, OFF(by_requirement), NULL,
+     "list: scenarios by requirement"},
+    {"personas", 0, OPT_FLAG, OFF(personas), NULL, "list: the personas"},
+    {"faults", 0, OPT_FLAG, OFF(faults), NULL, "list: the DNS faults"},
+    {"markdown", 0, OPT_FLAG, OFF(markdown), NULL, "list: as a Markdown table"},
+    {"verbose", 'v', OPT_VERBOSE, 0, NULL, "progress (twice: details)"},
+    {"help", 'h', OPT_HELP, 0, NULL, "this text"},
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static char exe_dir[PATH_MAX];
+
+/* put_help - one option's line: its form, then its help wrapped to 79
+ * columns */
+static void put_help(FILE *f, const char *lhs, const char *help)
+{
+    const int indent = 28, width = 79;
+    int col = fprintf(f, "  %-*s", indent - 2, lhs);
+    const char *w = help;
+
+    if (col > indent) {
+        fprintf(f, "\n%*s", indent, "");
+        col = indent;
+    }
+    while (*w) {
+        size_t n = strcspn(w, " ");
+
+        if (col > indent && col + 1 + (int)n > width) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        }
+        col += fprintf(f, "%s%.*s", col > indent ? " " : "", (int)n, w);
+        w += n;
+        while (*w == ' ')
+            w++;
+    }
+    fputc('\n', f);
+}
+
+/* dh_cli_usage - see cli.h */
+void dh_cli_usage(FILE *f, int status)
+{
+    size_t i;
+
+    fprintf(f, "usage: dane-harness run --client CLIENT [OPTIONS]\n"
+               "       dane-harness list [--scenarios DIR] [--long | "
+               "--requirements | --personas | --faults] [--markdown]\n"
+               "       dane-harness shell [--scenarios DIR] [--only ID,...] "
+               "[-- COMMAND ARGS]\n\n");
+    for (i = 0; i < NOPTS; i++) {
+        char lhs[64];
+
+        snprintf(lhs, sizeof(lhs), "%s%c%s--%s%s%s", opts[i].letter ? "-" : " ",
+                 opts[i].letter ? opts[i].letter : ' ',
+                 opts[i].letter ? ", " : "  ", opts[i].name,
+                 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+        put_help(f, lhs, opts[i].help);
+    }
+    fprintf(f, "\nCLIENT is a bundled adapter name or the path of an adapter, "
+               "followed by extra\nwords passed to it, e.g. --client "
+               "\"refclient --mutant=no-dane\".\n"
+               "Runs need root: the harness builds its own network, mount and "
+               "PID namespaces.\n"
+               "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
+               "harness error.\n");
+    exit(status);
+}
+
+/* set - one option's value into o */
+static void set(dh_options *o, const opt_def *d, const char *arg)
+{
+    char *base = (char *)o + d->off, *end;
+
+    switch (d->kind) {
+    case OPT_STRING:
+        *(const char **)(void *)base = arg;
+        break;
+    case OPT_FLAG:
+        *(int *)(void *)base = 1;
+        break;
+    case OPT_JOBS:
+        o->jobs = (int)strtol(arg, &end, 10);
+        if (*end || o->jobs < 1 || o->jobs > 256) {
+            fprintf(stderr, "dane-harness: --jobs takes 1..256\n");
+            exit(2);
+        }
+        break;
+    case OPT_SECS:
+        o->timeout = strtod(arg, &end);
+        if (*end || o->timeout <= 0) {
+            fprintf(stderr, "dane-harness: --timeout takes seconds\n");
+            exit(2);
+        }
+        break;
+    case OPT_VERBOSE:
+        dh_diag_level++;
+        break;
+    case OPT_HELP:
+        dh_cli_usage(stdout, 0);
+    }
+}
+
+/* dh_cli_parse - see cli.h */
+void dh_cli_parse(int argc, char **argv, dh_options *o)
+{
+    struct option longopts[NOPTS + 1];
+    char shortopts[2 * NOPTS + 2] = "+";
+    size_t i, ns = 1;
+    int ch, idx;
+
+    memset(o, 0, sizeof(*o));
+    memset(longopts, 0, sizeof(longopts));
+    o->command = argv[1];
+    o->timeout = 60;
+    for (i = 0; i < NOPTS; i++) {
+        longopts[i].name = opts[i].name;
+        longopts[i].has_arg = opts[i].arg ? required_argument : no_argument;
+        longopts[i].val = 256 + (int)i;
+        if (opts[i].letter) {
+            shortopts[ns++] = opts[i].letter;
+            if (opts[i].arg)
+                shortopts[ns++] = ':';
+        }
+    }
+    shortopts[ns] = 0;
+    optind = 2;
+    while ((ch = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+        if (ch >= 256) {
+            set(o, &opts[ch - 256], optarg);
+            continue;
+        }
+        for (i = 0; i < NOPTS && opts[i].letter != ch; i++)
+            ;
+        if (i == NOPTS)
+            dh_cli_usage(stderr, 2);
+        set(o, &opts[i], optarg);
+    }
+    if (optind < argc)
+        o->shell_argv = &argv[optind];
+}
+
+/* exe - the folder of this executable (once) */
+static const char *exe(void)
+{
+    if (exe_dir[0] == 0) {
+        ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+
+        if (n <= 0)
+            dh_fatal("cannot find my own executable: %s", strerror(errno));
+        exe_dir[n] = 0;
+        dirname(exe_dir);
+    }
+    return exe_dir;
+}
+
+/* exists - is there a file or folder at path? */
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* first_of - the first of two candidates that exists (else the second),
+ * absolute; new string */
+static char *first_of(const char *a, const char *b)
+{
+    char *p = dh_strdup(exists(a) ? a : b), *abs = realpath(p, NULL);
+
+    if (abs) {
+        free(p);
+        return abs;
+    }
+    return p;
+}
+
+/* dh_cli_libexec_dir - see cli.h */
+char *dh_cli_libexec_dir(void)
+{
+    char *probe = dh_asprintf("%s/dane-fakemx", exe());
+    char *inst = dh_asprintf("%s/../libexec/dane-harness", exe());
+    char *p = exists(probe) ? dh_strdup(exe()) : dh_strdup(inst);
+
+    free(probe);
+    free(inst);
+    return p;
+}
+
+/* dh_cli_data_dir - see cli.h */
+char *dh_cli_data_dir(void)
+{
+    char *probe = dh_asprintf("%s/../certs/personas.conf", exe());
+    char *src = dh_asprintf("%s/..", exe());
+    char *inst = dh_asprintf("%s/../share/dane-harness", exe());
+    char *p = first_of(exists(probe) ? src : inst, inst);
+
+    free(probe);
+    free(src);
+    free(inst);
+    return p;
+}
+
+/* dh_cli_load_personas - see cli.h */
+void dh_cli_load_personas(void)
+{
+    char *dir = dh_cli_data_dir();
+    char *path = dh_asprintf("%s/certs/personas.conf", dir);
+    char err[1024];
+
+    if (dh_personas_load(path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(path);
+    free(dir);
+}
+
+/* scenario_dir - --scenarios, else the source tree's or the installed;
+ * absolute, so that reasons name scenario files without "build/.." */
+static char *scenario_dir(const dh_options *o)
+{
+    char *src, *inst, *p;
+
+    if (o->scenarios)
+        return dh_strdup(o->scenarios);
+    src = dh_asprintf("%s/../scenarios", exe());
+    inst = dh_asprintf("%s/../share/dane-harness/scenarios", exe());
+    p = first_of(src, inst);
+    free(src);
+    free(inst);
+    return p;
+}
+
+/* in_list - is id one of the comma-separated words of list? */
+static int in_list(const char *list, const char *id)
+{
+    char *copy = dh_strdup(list), *save = NULL, *w;
+    int hit = 0;
+
+    for (w = strtok_r(copy, ",", &save); w && !hit;
+         w = strtok_r(NULL, ",", &save))
+        hit = strcmp(w, id) == 0;
+    free(copy);
+    return hit;
+}
+
+/* check_only - every id of --only names a scenario, or exit 2 */
+static void check_only(const char *only, dh_scenario **v, size_t n)
+{
+    char *copy = dh_strdup(only), *save = NULL, *w;
+    size_t i;
+
+    for (w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        for (i = 0; i < n && strcmp(v[i]->id, w) != 0; i++)
+            ;
+        if (i == n) {
+            fprintf(stderr, "dane-harness: --only: no scenario '%s'\n", w);
+            exit(2);
+        }
+    }
+    free(copy);
+}
+
+/* dh_cli_load_scenarios - see cli.h */
+dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n)
+{
+    char err[1024], *dir = scenario_dir(o);
+    dh_scenario **v;
+    size_t all, i, k = 0;
+
+    if (dh_scenario_load_dir(dir, &v, &all, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(dir);
+    for (i = 0; i < all; i++) {
+        if (o->only == NULL || in_list(o->only, v[i]->id))
+            v[k++] = v[i];
+        else
+            dh_scenario_free(v[i]);
+    }
+    if (k == 0) {
+        fprintf(stderr, "dane-harness: --only %s selects no scenario\n",
+                o->only);
+        exit(2);
+    }
+    if (o->only)
+        check_only(o->only, v, k);
+    *n = k;
+    return v;
+}
+
+/* dh_cli_abs_path - see cli.h */
+char *dh_cli_abs_path(const char *p)
+{
+    char cwd[PATH_MAX];
+
+    if (p == NULL)
+        return NULL;
+    if (p[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+        return dh_strdup(p);
+    return dh_asprintf("%s/%s", cwd, p);
+}

@@ -1,0 +1,59 @@
+/*
+ * cli.h - the command line of dane-harness: its options (one table, from
+ * which getopt's list and the help text are made), where the harness
+ * finds its parts, and what every command needs first.
+ *
+ * The strings in dh_options point into argv (borrowed), except those the
+ * functions below document as new.  The commands themselves are in
+ * run.c (run), list.c (list) and shell.c (shell).
+ */
+#ifndef DH_CLI_H
+#define DH_CLI_H
+
+#include <stdio.h>
+
+#include "scenario.h"
+
+typedef struct {
+    const char *command; /* run, list, shell */
+    const char *client;
+    const char *json;
+    const char *junit;
+    const char *tap;
+    const char *html;
+    const char *expectations;
+    const char *scenarios;
+    const char *only;
+    const char *keep;
+    const char *inject;
+    int jobs; /* 0: the default */
+    double timeout;
+    int longlist;
+    int by_requirement;
+    int personas;
+    int faults;
+    int markdown;
+    char **shell_argv; /* after "--", NULL-terminated; NULL if none */
+} dh_options;
+
+/* Parse argv (argv[1] is the command) into o; prints usage and exits 2 on
+ * a mistake, 0 after --help. */
+void dh_cli_parse(int argc, char **argv, dh_options *o);
+/* The help text, to f; then exit with status. */
+void dh_cli_usage(FILE *f, int status) __attribute__((noreturn));
+
+/* Where the parts are, relative to this executable: the build folder of
+ * the source tree, or an installation (bin/, libexec/dane-harness/,
+ * share/dane-harness/).  New strings. */
+char *dh_cli_libexec_dir(void); /* dane-fakemx, adapters/ */
+char *dh_cli_data_dir(void);    /* certs/, zones/ */
+
+/* certs/personas.conf of the data folder, loaded; or exit 2. */
+void dh_cli_load_personas(void);
+/* The scenarios --scenarios (or the catalog) and --only select, sorted
+ * by id (new, free with dh_scenario_free_all()); or exit 2. */
+dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n);
+/* An output path of the command line, absolute (new string), or NULL. */
+char *dh_cli_abs_path(const char *p);
+
+#endif

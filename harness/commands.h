@@ -1,0 +1,14 @@
+/*
+ * commands.h - the commands of dane-harness, each in its file: run
+ * (run.c), list (list.c), shell (shell.c).  Each returns the exit status.
+ */
+#ifndef DH_COMMANDS_H
+#define DH_COMMANDS_H
+
+#include "cli.h"
+
+int dh_cmd_run(const dh_options *o);
+int dh_cmd_list(const dh_options *o);
+int dh_cmd_shell(const dh_options *o);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * run.c - dane-harness run: the whole job, as a sequence of stages
+ * (commands.h).
+ *
+ *   prepare       options, faults to inject, scenarios, expectations, the
+ *                 client's adapter (a mistake: exit 2, nothing started)
+ *   sandbox       the run folder and the namespaces (sandbox.c); from
+ *                 here on the process is PID 1 of the sandbox
+ *   bring up      the world (bringup.c)
+ *   client up     the adapter's version, capabilities and setup (client.c)
+ *   sends         one message per scenario (client.c), then teardown
+ *   observe       the daemons' evidence and the run-time oracle (observe.c,
+ *                 oracle.c)
+ *   judge         one verdict per scenario (verdict.c)
+ *   report        console, JSON, JUnit, TAP, HTML (report.c)
+ *
+ * Everything the run holds is in one run_ctx; release() frees it on the
+ * way out.
+ */
+#include "commands.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bringup.h"
+#include "client.h"
+#include "inject.h"
+#include "oracle.h"
+#include "proc.h"
+#include "report.h"
+#include "sandbox.h"
+#include "util.h"
+
+typedef struct {
+    dh_scenario **v;
+    size_t n;
+    dh_xfail *xfails;
+    size_t nxfails;
+    dh_client client;
+    char *json, *junit, *tap, *html; /* absolute */
+    char *rundir, *libexec, *datadir;
+    dh_world *w;
+    dh_result *res;
+    dh_run_obs run;
+    int observed;              /* the sends ran: run holds their evidence */
+    const char *harness_error; /* static, or harness_error_owned */
+    char *harness_error_owned;
+    double started;
+} run_ctx;
+
+/* observe - after the sends: are the daemons still there, what did they
+ * see, and was the world as declared for every attempt?  Stops the
+ * daemons one by one so that each closes its evidence.  NULL, or the
+ * harness error (new string): the run then gives no client verdict. */
+static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
+{
+    char *harness_error = dh_world_alive(w), err[1024];
+    char **faults = dh_calloc(n, sizeof(*faults));
+    dh_obs_sink *sinks = dh_calloc(n, sizeof(*sinks));
+    dh_oracle_case *cases = dh_calloc(n, sizeof(*cases));
+    size_t i;
+
+    if (harness_error == NULL)
+        dh_world_selfcheck_after(w, faults);
+    for (i = 0; i < n; i++) {
+        res[i].ws = &w->scn[i];
+        dh_obs_init(&res[i].obs);
+        sinks[i].scenario = w->scn[i].sc->id; /* sorted by id */
+        sinks[i].token = w->scn[i].token;
+        sinks[i].obs = &res[i].obs;
+    }
+    dh_world_stop_fakemx(w);
+    if (dh_obs_load_events(w->events_path, sinks, n, run, err, sizeof(err)) <
+            0 &&
+        harness_error == NULL)
+        harness_error = dh_strdup(err);
+    dh_world_stop_resolver(w);
+    if (dh_obs_load_resolver(w->unbound_log, sinks, n, DH_SELFCHECK_ADDR, run,
+                             err, sizeof(err)) < 0 &&
+        harness_error == NULL)
+        harness_error = dh_strdup(err);
+    if (harness_error == NULL) {
+        for (i = 0; i < n; i++) {
+            cases[i].ws = &w->scn[i];
+            cases[i].obs = &res[i].obs;
+            cases[i].att = &res[i].attempt;
+        }
+        dh_oracle_judge(w, run, cases, n);
+        /* what went wrong during the attempt explains more than a state
+         * found wrong after it */
+        for (i = 0; i < n; i++) {
+            if (cases[i].fault) {
+                w->scn[i].fault = cases[i].fault;
+                free(faults[i]);
+            } else {
+                w->scn[i].fault = faults[i];
+            }
+        }
+    } else {
+        for (i = 0; i < n; i++)
+            free(faults[i]);
+    }
+    dh_world_stop(w);
+    free(cases);
+    free(sinks);
+    free(faults);
+    return harness_error;
+}
+
+/* judge - every scenario's verdict, against the expectations file */
+static void judge(dh_scenario **v, size_t n, const dh_world *w,
+                  const dh_client *client, const char *harness_error,
+                  const dh_xfail *xfails, size_t nxfails, dh_result *res)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const dh_world_scn *ws = &w->scn[i];
+        dh_judge_in in;
+
+        in.sc = v[i];
+        in.fixture_error = ws->error   ? ws->error
+                           : ws->fault ? ws->fault
+                                       : harness_error;
+        in.skip_reason = v[i]->requires_ipv6 && !client->ipv6
+                             ? "needs IPv6; the adapter does not declare "
+                               "the ipv6 capability"
+                             : NULL;
+        res[i].verdict = dh_judge(&in, &res[i].obs, &res[i].attempt);
+        dh_xfail_apply(xfails, nxfails, v[i]->id, &res[i].verdict);
+    }
+}
+
+/* write_reports - the console table and the files asked for */
+static void write_reports(const run_ctx *r, dh_report *rep)
+{
+    dh_report_console(stdout, rep, isatty(1));
+    if (r->json)
+        dh_report_json(r->json, rep);
+    if (r->junit)
+        dh_report_junit(r->junit, rep);
+    if (r->tap)
+        dh_report_tap(r->tap, rep);
+    if (r->html)
+        dh_report_html(r->html, rep);
+}
+
+/* load_expectations - the --expectations file, or exit 2 */
+static void load_expectations(const dh_options *o, dh_scenario **v, size_t n,
+                              dh_xfail **xfails, size_t *nxfails)
+{
+    const char **ids;
+    char err[1024];
+    size_t i;
+
+    *xfails = NULL;
+    *nxfails = 0;
+    if (o->expectations == NULL)
+        return;
+    ids = dh_calloc(n + 1, sizeof(*ids));
+    for (i = 0; i < n; i++)
+        ids[i] = v[i]->id;
+    /* with --only, lines for scenarios left out are fine */
+    if (dh_xfail_load(o->expectations, o->only ? NULL : ids, xfails, nxfails,
+                      err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    free(ids);
+}
+
+/* prepare - what the run needs before anything starts; exit 2 on a
+ * mistake */
+static void prepare(const dh_options *o, run_ctx *r)
+{
+    char err[1024];
+
+    if (o->client == NULL) {
+        fprintf(stderr, "dane-harness: run needs --client CLIENT\n");
+        dh_cli_usage(stderr, 2);
+    }
+    if (o->inject && dh_inject_parse(o->inject, err, sizeof(err)) < 0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    r->json = dh_cli_abs_path(o->json);
+    r->junit = dh_cli_abs_path(o->junit);
+    r->tap = dh_cli_abs_path(o->tap);
+    r->html = dh_cli_abs_path(o->html);
+    r->v = dh_cli_load_scenarios(o, &r->n);
+    load_expectations(o, r->v, r->n, &r->xfails, &r->nxfails);
+    r->libexec = dh_cli_libexec_dir();
+    r->datadir = dh_cli_data_dir();
+    if (dh_client_open(&r->client, o->client, r->libexec, err, sizeof(err)) <
+        0) {
+        fprintf(stderr, "dane-harness: %s\n", err);
+        exit(2);
+    }
+    r->client.timeout = o->timeout;
+}
+
+/* sends - the client's attempts, its teardown, and what was observed */
+static void sends(const dh_options *o, run_ctx *r)
+{
+    dh_attempt *att = dh_calloc(r->n, sizeof(*att));
+    size_t i;
+
+    dh_client_send_all(&r->client, r->w, att,
+                       o->jobs ? o->jobs : (int)(r->n < 32 ? r->n : 32));
+    for (i = 0; i < r->n; i++)
+        r->res[i].attempt = att[i];
+    free(att);
+    dh_client_teardown(&r->client, r->w);
+    r->harness_error = r->harness_error_owned =
+        observe(r->w, r->res, r->n, &r->run);
+    r->observed = 1;
+}
+
+/* report - every report asked for; the exit status */
+static int report(const dh_options *o, run_ctx *r)
+{
+    dh_report rep;
+
+    memset(&rep, 0, sizeof(rep));
+    rep.client = &r->client;
+    rep.world = r->w;
+    rep.results = r->res;
+    rep.n = r->n;
+    rep.run = r->observed ? &r->run : NULL;
+    rep.started = r->started;
+    rep.duration = dh_now() - r->started;
+    rep.harness_error = r->harness_error;
+    write_reports(r, &rep);
+    if (o->keep)
+        printf("run folder kept: %s\n", r->rundir);
+    fflush(stdout);
+    return dh_report_exit_status(&rep);
+}
+
+/* release - everything the run holds, and every process it started */
+static void release(run_ctx *r)
+{
+    size_t i;
+
+    dh_proc_stop_all();
+    for (i = 0; i < r->n; i++) {
+        dh_verdict_free(&r->res[i].verdict);
+        dh_obs_free(&r->res[i].obs);
+        free(r->res[i].attempt.outcome_line);
+    }
+    free(r->res);
+    dh_run_obs_free(&r->run);
+    dh_world_free(r->w);
+    dh_xfail_free(r->xfails, r->nxfails);
+    free(r->harness_error_owned);
+    dh_client_close(&r->client);
+    dh_scenario_free_all(r->v, r->n);
+    free(r->rundir);
+    free(r->libexec);
+    free(r->datadir);
+    free(r->json);
+    free(r->junit);
+    free(r->tap);
+    free(r->html);
+}
+
+/* dh_cmd_run - see commands.h */
+int dh_cmd_run(const dh_options *o)
+{
+    run_ctx r;
+    size_t i;
+    int status;
+
+    memset(&r, 0, sizeof(r));
+    prepare(o, &r);
+    r.rundir = dh_sandbox_rundir(o->keep);
+    dh_sandbox_enter(r.rundir, o->keep != NULL);
+    /* From here on: PID 1 of the sandbox. */
+    dh_proc_init();
+    signal(SIGPIPE, SIG_IGN);
+    dh_run_obs_init(&r.run);
+    r.started = dh_now();
+    r.w =
+        dh_bring_up(r.v, r.n, r.rundir, r.libexec, r.datadir, &r.harness_error);
+    dh_client_env(r.w);
+    if (r.harness_error == NULL) {
+        dh_client_probe(&r.client, r.w);
+        if (dh_client_setup(&r.client, r.w) < 0)
+            r.harness_error = "the adapter's setup failed (see the warning "
+                              "above)";
+    }
+    r.res = dh_calloc(r.n, sizeof(*r.res));
+    for (i = 0; i < r.n; i++)
+        r.res[i].ws = &r.w->scn[i];
+    if (r.harness_error == NULL)
+        sends(o, &r);
+    else
+        dh_world_stop(r.w);
+    if (r.harness_error)
+        dh_warn("%s", r.harness_error);
+    judge(r.v, r.n, r.w, &r.client, r.harness_error, r.xfails, r.nxfails,
+          r.res);
+    status = report(o, &r);
+    release(&r);
+    return status;
+}
