@@ -250,80 +250,105 @@ static int stop_record(const char *path, int line, json_t *ev,
     return 0;
 }
 
+/* The events reader's state across lines. */
+typedef struct {
+    const char *path;
+    const dh_obs_sink *sinks;
+    size_t n;
+    dh_run_obs *run;
+    unsigned long nread; /* events before the stop record */
+    double last;         /* time of the latest event */
+    double t_start;      /* of the first */
+    int stopped;
+    char *err;
+    size_t errlen;
+} events_reader;
+
+/* heartbeat - every event proves the fake MX's loop ran (ticks come every
+ * 250 ms while it has nothing else to do): a long gap is an incident */
+static void heartbeat(events_reader *r, double ts)
+{
+    dh_run_obs *run = r->run;
+
+    if (r->last > 0 && ts - r->last > run->max_heartbeat_gap)
+        run->max_heartbeat_gap = ts - r->last;
+    if (r->last > 0 && ts - r->last > DH_FAKEMX_STALL)
+        add_incident(run, r->last, ts, NULL,
+                     dh_asprintf("the fake MX's heartbeat stopped for %.1f s "
+                                 "(between %.3f and %.3f): it stalled or "
+                                 "could not record events",
+                                 ts - r->last, r->last, ts));
+    if (ts > r->last)
+        r->last = ts;
+}
+
+/* accept_error - a connection the fake MX could not serve: an incident */
+static void accept_error(events_reader *r, json_t *ev, double ts)
+{
+    const char *why = jstr(ev, "error"), *local = jstr(ev, "local");
+    double pause = json_number_value(json_object_get(ev, "pause"));
+
+    add_incident(r->run, ts - 0.1, ts + pause + 0.1, NULL,
+                 dh_asprintf("the fake MX could not serve a connection%s%s: "
+                             "%s",
+                             local ? " to " : "", local ? local : "",
+                             why ? why : "accept failed"));
+}
+
+/* event_line - one line of the events file; -1 with the error */
+static int event_line(events_reader *r, const char *l, int line)
+{
+    json_error_t jerr;
+    json_t *ev;
+    const char *sc, *type;
+    const dh_obs_sink *k;
+    double ts;
+    int rc = 0;
+
+    if (r->stopped)
+        return fail(r->err, r->errlen, "%s:%d: an event after the stop record",
+                    r->path, line);
+    ev = json_loads(l, 0, &jerr);
+    type = ev ? jstr(ev, "event") : NULL;
+    if (type == NULL || !json_is_number(json_object_get(ev, "ts"))) {
+        fail(r->err, r->errlen, "%s:%d: unreadable event (%s): damaged",
+             r->path, line, ev ? "no event name or time" : jerr.text);
+        json_decref(ev);
+        return -1;
+    }
+    ts = json_number_value(json_object_get(ev, "ts"));
+    if (strcmp(type, "stop") == 0) {
+        rc = stop_record(r->path, line, ev, r->nread, r->sinks, r->n, r->run,
+                         r->t_start, r->err, r->errlen);
+        r->stopped = 1;
+    } else if (r->nread++ == 0) {
+        r->t_start = ts;
+    }
+    heartbeat(r, ts);
+    if (strcmp(type, "accept_error") == 0)
+        accept_error(r, ev, ts);
+    sc = jstr(ev, "scenario");
+    if (sc && (k = find_sink(r->sinks, r->n, sc)) != NULL)
+        add_event(k->obs, ev, type, k->token, ts);
+    json_decref(ev);
+    return rc;
+}
+
 /* dh_obs_load_events - the fake MX events of every scenario, read once */
 int dh_obs_load_events(const char *path, const dh_obs_sink *sinks, size_t n,
                        dh_run_obs *run, char *err, size_t errlen)
 {
     char *text = read_evidence(path, "the fake MX events file", err, errlen);
     char *cur = text, *l;
-    unsigned long nread = 0;
-    double last = 0, t_start = 0;
-    int line = 0, stopped = 0, rc = 0;
+    events_reader r = {path, sinks, n, run, 0, 0, 0, 0, err, errlen};
+    int line = 0, rc = 0;
 
     if (text == NULL)
         return -1;
-    while (rc == 0 && (l = next_line(&cur)) != NULL) {
-        json_error_t jerr;
-        json_t *ev;
-        const char *sc, *type;
-        const dh_obs_sink *k;
-        double ts;
-
-        line++;
-        if (stopped) {
-            rc = fail(err, errlen, "%s:%d: an event after the stop record",
-                      path, line);
-            break;
-        }
-        ev = json_loads(l, 0, &jerr);
-        type = ev ? jstr(ev, "event") : NULL;
-        if (type == NULL || !json_is_number(json_object_get(ev, "ts"))) {
-            rc = fail(err, errlen, "%s:%d: unreadable event (%s): damaged",
-                      path, line, ev ? "no event name or time" : jerr.text);
-            json_decref(ev);
-            break;
-        }
-        ts = json_number_value(json_object_get(ev, "ts"));
-        if (strcmp(type, "stop") == 0) {
-            rc = stop_record(path, line, ev, nread, sinks, n, run, t_start, err,
-                             errlen);
-            stopped = 1;
-        } else {
-            nread++;
-            if (t_start == 0)
-                t_start = ts;
-        }
-        /* every event proves the fake MX's loop ran; ticks come every
-         * 250 ms while it has nothing else to do */
-        if (last > 0 && ts - last > run->max_heartbeat_gap)
-            run->max_heartbeat_gap = ts - last;
-        if (last > 0 && ts - last > DH_FAKEMX_STALL)
-            add_incident(run, last, ts, NULL,
-                         dh_asprintf("the fake MX's heartbeat stopped for "
-                                     "%.1f s (between %.3f and %.3f): it "
-                                     "stalled or could not record events",
-                                     ts - last, last, ts));
-        if (ts > last)
-            last = ts;
-        if (strcmp(type, "accept_error") == 0) {
-            const char *why = jstr(ev, "error");
-            double pause = json_number_value(json_object_get(ev, "pause"));
-
-            add_incident(run, ts - 0.1, ts + pause + 0.1, NULL,
-                         dh_asprintf("the fake MX could not serve a "
-                                     "connection%s%s: %s",
-                                     jstr(ev, "local") ? " to " : "",
-                                     jstr(ev, "local") ? jstr(ev, "local") : "",
-                                     why ? why : "accept failed"));
-        }
-        sc = jstr(ev, "scenario");
-        k = sc ? find_sink(sinks, n, sc) : NULL;
-        if (k)
-            add_event(k->obs, ev, type, k->token, ts);
-        json_decref(ev);
-    }
+    while (rc == 0 && (l = next_line(&cur)) != NULL)
+        rc = event_line(&r, l, ++line);
     free(text);
-    if (rc == 0 && !stopped)
+    if (rc == 0 && !r.stopped)
         rc = fail(err, errlen,
                   "%s: no stop record: the fake MX did not finish its "
                   "events file (killed, or its file system full?)",

@@ -108,70 +108,77 @@ static int cmp_question(const void *a, const void *b)
     return c ? c : strcasecmp(x->type, y->type);
 }
 
+/* lame_answer - a name that cannot resolve (its zone is lame): anything
+ * but a SERVFAIL (or no answer) is not the world the scenario declares */
+static void lame_answer(dh_oracle_case *c, const dh_query_obs *q,
+                        const dh_zone_decl *lame)
+{
+    if (q->answered && strcmp(q->rcode, "SERVFAIL") != 0)
+        fault(c,
+              "the resolver answered %s to %s %s, in a zone the scenario "
+              "delegates to a lame server (%s:%d)",
+              q->rcode, q->name, q->type, c->ws->sc->file, lame->line);
+}
+
+/* other_answer - the world answers NOERROR or NXDOMAIN: the client must
+ * have been told the same (0), else a fault (-1) */
+static int other_answer(dh_oracle_case *c, const dh_query_obs *q,
+                        const dh_lookup *world)
+{
+    const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes, world->rcode);
+    const char *want = t ? t->name : "?";
+
+    if (strcmp(q->rcode, "SERVFAIL") == 0) {
+        fault(c,
+              "the resolver answered SERVFAIL to the client's %s %s (%s), "
+              "where the world answers %s (%s): the resolver failed",
+              q->name, q->type, q->why ? q->why : "no reason logged", want,
+              world->secure ? "secure" : "insecure");
+        return -1;
+    }
+    if (strcasecmp(q->rcode, want) != 0) {
+        fault(c,
+              "the resolver answered %s to the client's %s %s, where the "
+              "world answers %s",
+              q->rcode, q->name, q->type, want);
+        return -1;
+    }
+    return 0;
+}
+
 /* dh_oracle_judge_query - see oracle.h */
 void dh_oracle_judge_query(dh_oracle_case *c, const dh_query_obs *q,
                            const dh_lookup *world)
 {
     const dh_scenario *sc = c->ws->sc;
     const dh_zone_decl *lame = lame_zone(sc, q->name, q->type);
-    const char *want;
 
     if (lame == NULL && world && world->ok && world->canon[0])
         lame = lame_zone(sc, world->canon, q->type);
-    if (lame && world == NULL) {
-        /* not looked up: the name is in a lame zone, it cannot resolve */
-        if (q->answered && strcmp(q->rcode, "SERVFAIL") != 0)
-            fault(c,
-                  "the resolver answered %s to %s %s, in a zone the "
-                  "scenario delegates to a lame server (%s:%d)",
-                  q->rcode, q->name, q->type, sc->file, lame->line);
+    if (lame && (world == NULL || !world->ok ||
+                 (!world->bogus && world->rcode == LDNS_RCODE_SERVFAIL))) {
+        lame_answer(c, q, lame);
         return;
     }
     if (!q->answered) {
         if (lame == NULL)
             fault(c,
-                  "the resolver never answered the client's %s %s (asked "
-                  "at %ld): the resolver failed",
+                  "the resolver never answered the client's %s %s (asked at "
+                  "%ld): the resolver failed",
                   q->name, q->type, q->asked);
         return;
     }
     if (!world->ok || (!world->bogus && world->rcode == LDNS_RCODE_SERVFAIL)) {
-        if (lame == NULL)
-            fault(c,
-                  "the world does not answer %s %s any more (independent "
-                  "lookup after the sends: %s): the client's answer (%s) "
-                  "cannot be vouched for",
-                  q->name, q->type, world->why, q->rcode);
-        else if (strcmp(q->rcode, "SERVFAIL") != 0)
-            fault(c,
-                  "the resolver answered %s to %s %s, in a zone the "
-                  "scenario delegates to a lame server (%s:%d)",
-                  q->rcode, q->name, q->type, sc->file, lame->line);
+        fault(c,
+              "the world does not answer %s %s any more (independent lookup "
+              "after the sends: %s): the client's answer (%s) cannot be "
+              "vouched for",
+              q->name, q->type, world->why, q->rcode);
         return;
     }
-    if (!world->bogus) {
-        const ldns_lookup_table *t =
-            ldns_lookup_by_id(ldns_rcodes, world->rcode);
-
-        want = t ? t->name : "?";
-        if (strcmp(q->rcode, "SERVFAIL") == 0) {
-            fault(c,
-                  "the resolver answered SERVFAIL to the client's %s %s "
-                  "(%s), where the world answers %s (%s): the resolver "
-                  "failed",
-                  q->name, q->type, q->why ? q->why : "no reason logged", want,
-                  world->secure ? "secure" : "insecure");
-            return;
-        }
-        if (strcasecmp(q->rcode, want) != 0) {
-            fault(c,
-                  "the resolver answered %s to the client's %s %s, where "
-                  "the world answers %s",
-                  q->rcode, q->name, q->type, want);
-            return;
-        }
-    }
     /* bogus: SERVFAIL, or the data itself to a client that set CD */
+    if (!world->bogus && other_answer(c, q, world) < 0)
+        return;
     if (lame == NULL && q->seconds > DH_DNS_SLOW)
         fault(c,
               "the resolver took %.1f s to answer the client's %s %s (%s): "
@@ -179,54 +186,74 @@ void dh_oracle_judge_query(dh_oracle_case *c, const dh_query_obs *q,
               q->seconds, q->name, q->type, q->rcode);
 }
 
-/* dh_oracle_judge - see oracle.h */
-void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
-                     dh_oracle_case *cases, size_t n)
-{
-    question *qs = NULL;
-    size_t nq = 0, i, j, k;
-    const char **names, **types;
+/* The distinct questions the clients asked outside lame zones, with
+ * what the world answers. */
+typedef struct {
+    question *q;
     dh_lookup *answers;
-    char *hints;
-    struct ub_ctx *ctx;
-    double t0 = dh_now();
+    size_t n;
+} world_view;
 
-    for (i = 0; i < n; i++) {
-        dh_oracle_judge_incidents(run, &cases[i]);
+/* collect - the distinct questions of every case, sorted */
+static void collect(dh_oracle_case *cases, size_t n, world_view *wv)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < n; i++)
         for (j = 0; j < cases[i].obs->nqueries; j++) {
             const dh_query_obs *q = &cases[i].obs->queries[j];
 
             if (lame_zone(cases[i].ws->sc, q->name, q->type))
                 continue; /* nothing to learn: it cannot resolve */
-            qs = dh_realloc(qs, (nq + 1) * sizeof(*qs));
-            qs[nq].name = cases[i].obs->queries[j].name;
-            qs[nq].type = cases[i].obs->queries[j].type;
-            nq++;
+            wv->q = dh_realloc(wv->q, (wv->n + 1) * sizeof(*wv->q));
+            wv->q[wv->n].name = q->name;
+            wv->q[wv->n].type = q->type;
+            wv->n++;
         }
-    }
-    if (nq)
-        qsort(qs, nq, sizeof(*qs), cmp_question);
-    for (i = 1, k = 1; i < nq; i++)
-        if (cmp_question(&qs[i], &qs[k - 1]) != 0)
-            qs[k++] = qs[i];
-    if (nq)
-        nq = k;
+    if (wv->n == 0)
+        return;
+    qsort(wv->q, wv->n, sizeof(*wv->q), cmp_question);
+    for (i = 1, k = 1; i < wv->n; i++)
+        if (cmp_question(&wv->q[i], &wv->q[k - 1]) != 0)
+            wv->q[k++] = wv->q[i];
+    wv->n = k;
+}
 
-    names = dh_calloc(nq, sizeof(*names));
-    types = dh_calloc(nq, sizeof(*types));
-    answers = dh_calloc(nq, sizeof(*answers));
-    for (i = 0; i < nq; i++) {
-        names[i] = qs[i].name;
-        types[i] = qs[i].type;
+/* ask_world - every question, at once, to the harness's own resolver */
+static void ask_world(const dh_world *w, world_view *wv)
+{
+    const char **names = dh_calloc(wv->n, sizeof(*names));
+    const char **types = dh_calloc(wv->n, sizeof(*types));
+    char *hints = dh_asprintf("%s/unbound/root.hints", w->rundir);
+    struct ub_ctx *ctx = dh_resolver_recursive(hints, w->ta_path);
+    size_t i;
+
+    for (i = 0; i < wv->n; i++) {
+        names[i] = wv->q[i].name;
+        types[i] = wv->q[i].type;
     }
-    hints = dh_asprintf("%s/unbound/root.hints", w->rundir);
-    ctx = dh_resolver_recursive(hints, w->ta_path);
-    dh_lookup_many(ctx, names, types, nq, answers);
+    wv->answers = dh_calloc(wv->n, sizeof(*wv->answers));
+    dh_lookup_many(ctx, names, types, wv->n, wv->answers);
     ub_ctx_delete(ctx);
     free(hints);
-    dh_debug("oracle: %zu distinct questions checked in %.3f s", nq,
-             dh_now() - t0);
+    free(names);
+    free(types);
+}
 
+/* dh_oracle_judge - see oracle.h */
+void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
+                     dh_oracle_case *cases, size_t n)
+{
+    world_view wv = {NULL, NULL, 0};
+    double t0 = dh_now();
+    size_t i, j;
+
+    for (i = 0; i < n; i++)
+        dh_oracle_judge_incidents(run, &cases[i]);
+    collect(cases, n, &wv);
+    ask_world(w, &wv);
+    dh_debug("oracle: %zu distinct questions checked in %.3f s", wv.n,
+             dh_now() - t0);
     for (i = 0; i < n; i++) {
         dh_oracle_case *c = &cases[i];
 
@@ -234,16 +261,15 @@ void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
             const dh_query_obs *q = &c->obs->queries[j];
             question key = {q->name, q->type};
             question *hit =
-                nq ? bsearch(&key, qs, nq, sizeof(*qs), cmp_question) : NULL;
+                wv.n ? bsearch(&key, wv.q, wv.n, sizeof(*wv.q), cmp_question)
+                     : NULL;
 
             if (hit == NULL && !lame_zone(c->ws->sc, q->name, q->type))
                 dh_panic("oracle: question %s %s not looked up", q->name,
                          q->type);
-            dh_oracle_judge_query(c, q, hit ? &answers[hit - qs] : NULL);
+            dh_oracle_judge_query(c, q, hit ? &wv.answers[hit - wv.q] : NULL);
         }
     }
-    free(names);
-    free(types);
-    free(answers);
-    free(qs);
+    free(wv.answers);
+    free(wv.q);
 }

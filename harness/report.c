@@ -303,6 +303,46 @@ static void xml_escape(FILE *f, const char *s)
     }
 }
 
+/* junit_tag - the JUnit element of a verdict: NULL for a PASS */
+static const char *junit_tag(dh_verdict_kind k)
+{
+    switch (k) {
+    case DH_V_PASS:
+        return NULL;
+    case DH_V_FAIL:
+    case DH_V_XPASS:
+        return "failure";
+    case DH_V_SKIP:
+    case DH_V_XFAIL:
+        return "skipped";
+    default:
+        return "error";
+    }
+}
+
+/* junit_case - one <testcase> */
+static void junit_case(FILE *f, const dh_report *r, const dh_result *res)
+{
+    const char *tag = junit_tag(res->verdict.kind);
+
+    fprintf(f, "    <testcase classname=\"dane-harness.");
+    xml_escape(f, r->client->name);
+    fprintf(f, "\" name=\"%s\" time=\"%.3f\">\n", res->ws->sc->id,
+            res->attempt.seconds);
+    if (tag) {
+        fprintf(f, "      <%s type=\"%s\" message=\"", tag,
+                res->verdict.kind == DH_V_FAIL
+                    ? dh_severity_name(res->verdict.severity)
+                    : dh_verdict_name(res->verdict.kind));
+        xml_escape(f, res->verdict.reason);
+        fprintf(f, "\">");
+        xml_escape(f, res->ws->sc->title);
+        fprintf(f, " (%s; %s)</%s>\n", res->ws->sc->rfc,
+                res->ws->sc->requirement, tag);
+    }
+    fprintf(f, "    </testcase>\n");
+}
+
 /* dh_report_junit - one testcase per scenario */
 int dh_report_junit(const char *path, const dh_report *r)
 {
@@ -330,42 +370,8 @@ int dh_report_junit(const char *path, const dh_report *r)
             "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
             "skipped=\"%zu\" time=\"%.3f\">\n",
             r->n, fails, errors, skipped, r->duration);
-    for (i = 0; i < r->n; i++) {
-        const dh_result *res = &r->results[i];
-        const char *tag = NULL;
-
-        fprintf(f, "    <testcase classname=\"dane-harness.");
-        xml_escape(f, r->client->name);
-        fprintf(f, "\" name=\"%s\" time=\"%.3f\">\n", res->ws->sc->id,
-                res->attempt.seconds);
-        switch (res->verdict.kind) {
-        case DH_V_PASS:
-            break;
-        case DH_V_FAIL:
-        case DH_V_XPASS:
-            tag = "failure";
-            break;
-        case DH_V_SKIP:
-        case DH_V_XFAIL:
-            tag = "skipped";
-            break;
-        default:
-            tag = "error";
-            break;
-        }
-        if (tag) {
-            fprintf(f, "      <%s type=\"%s\" message=\"", tag,
-                    res->verdict.kind == DH_V_FAIL
-                        ? dh_severity_name(res->verdict.severity)
-                        : dh_verdict_name(res->verdict.kind));
-            xml_escape(f, res->verdict.reason);
-            fprintf(f, "\">");
-            xml_escape(f, res->ws->sc->title);
-            fprintf(f, " (%s; %s)</%s>\n", res->ws->sc->rfc,
-                    res->ws->sc->requirement, tag);
-        }
-        fprintf(f, "    </testcase>\n");
-    }
+    for (i = 0; i < r->n; i++)
+        junit_case(f, r, &r->results[i]);
     fprintf(f, "  </testsuite>\n</testsuites>\n");
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -456,11 +462,64 @@ static void html_conn(FILE *f, const dh_conn_obs *c)
             c->quit ? ", QUIT" : "");
 }
 
+/* html_evidence - the connections and DNS queries of one result */
+static void html_evidence(FILE *f, const dh_result *res)
+{
+    size_t j;
+
+    if (res->obs.nconns) {
+        fputs("<p>Connections seen by the fake MX servers:</p><ul>", f);
+        for (j = 0; j < res->obs.nconns; j++)
+            html_conn(f, &res->obs.conns[j]);
+        fputs("</ul>", f);
+    }
+    if (res->obs.nqueries) {
+        fputs("<p>DNS queries the client made:</p><ul>", f);
+        for (j = 0; j < res->obs.nqueries; j++) {
+            char *line = query_text(&res->obs.queries[j]);
+
+            fputs("<li><code>", f);
+            html(f, line);
+            fputs("</code></li>", f);
+            free(line);
+        }
+        fputs("</ul>", f);
+    }
+}
+
+/* html_row - one scenario's row: verdict, reason, details, evidence */
+static void html_row(FILE *f, const dh_result *res)
+{
+    const dh_scenario *sc = res->ws->sc;
+    char label[32];
+
+    verdict_label(&res->verdict, label, sizeof(label));
+    fprintf(f, "<tr><td><code>%s</code></td><td class=\"%s\">%s</td><td>",
+            sc->id, dh_verdict_name(res->verdict.kind), label);
+    html(f, sc->rfc);
+    fputs("</td><td>", f);
+    html(f, res->verdict.reason);
+    fputs("<details><summary>", f);
+    html(f, sc->title);
+    fputs("</summary><p>", f);
+    html(f, sc->description ? sc->description : "");
+    fputs("</p><p>Requirements: ", f);
+    html(f, sc->requirement);
+    fprintf(f, "; expected: %s; severity if failed: %s.</p>",
+            dh_expect_name(sc->expect), dh_severity_name(sc->severity));
+    fputs("<p>The client said: <code>", f);
+    html(f,
+         res->attempt.outcome_line ? res->attempt.outcome_line : "(nothing)");
+    fputs("</code></p>", f);
+    html_evidence(f, res);
+    fputs("</details></td></tr>\n", f);
+}
+
 /* dh_report_html - one self-contained page for people */
 int dh_report_html(const char *path, const dh_report *r)
 {
     FILE *f = fopen(path, "w");
-    size_t i, j, counts[DH_V_KINDS] = {0};
+    size_t i, counts[DH_V_KINDS] = {0};
     char ts[64];
     time_t t = (time_t)r->started;
 
@@ -501,50 +560,8 @@ int dh_report_html(const char *path, const dh_report *r)
     fputs("<table><tr><th>scenario</th><th>verdict</th><th>RFC</th>"
           "<th>reason and evidence</th></tr>\n",
           f);
-    for (i = 0; i < r->n; i++) {
-        const dh_result *res = &r->results[i];
-        const dh_scenario *sc = res->ws->sc;
-        char label[32];
-
-        verdict_label(&res->verdict, label, sizeof(label));
-        fprintf(f, "<tr><td><code>%s</code></td><td class=\"%s\">%s</td><td>",
-                sc->id, dh_verdict_name(res->verdict.kind), label);
-        html(f, sc->rfc);
-        fputs("</td><td>", f);
-        html(f, res->verdict.reason);
-        fputs("<details><summary>", f);
-        html(f, sc->title);
-        fputs("</summary><p>", f);
-        html(f, sc->description ? sc->description : "");
-        fputs("</p><p>Requirements: ", f);
-        html(f, sc->requirement);
-        fprintf(f, "; expected: %s; severity if failed: %s.</p>",
-                dh_expect_name(sc->expect), dh_severity_name(sc->severity));
-        fputs("<p>The client said: <code>", f);
-        html(f, res->attempt.outcome_line ? res->attempt.outcome_line
-                                          : "(nothing)");
-        fputs("</code></p>", f);
-        if (res->obs.nconns) {
-            fputs("<p>Connections seen by the fake MX servers:</p><ul>", f);
-            for (j = 0; j < res->obs.nconns; j++)
-                html_conn(f, &res->obs.conns[j]);
-            fputs("</ul>", f);
-        }
-        if (res->obs.nqueries) {
-            fputs("<p>DNS queries the client made:</p><ul>", f);
-            for (j = 0; j < res->obs.nqueries; j++) {
-                const dh_query_obs *q = &res->obs.queries[j];
-                char *line = query_text(q);
-
-                fputs("<li><code>", f);
-                html(f, line);
-                fputs("</code></li>", f);
-                free(line);
-            }
-            fputs("</ul>", f);
-        }
-        fputs("</details></td></tr>\n", f);
-    }
+    for (i = 0; i < r->n; i++)
+        html_row(f, &r->results[i]);
     fputs("</table></body></html>\n", f);
     return fclose(f) == 0 ? 0 : -1;
 }

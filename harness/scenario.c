@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "persona.h"
 #include "util.h"
 #include "vocab_all.h"
 
@@ -26,10 +27,8 @@ typedef struct {
     int line;
     char *err;
     size_t errlen;
-    int have_severity; /* single-valued enum keys seen so far */
-    int have_expect;
-    int have_dnssec;
-    size_t cur_zone; /* index of the %zone section being read */
+    unsigned char seen[32]; /* header keys seen, by header_keys[] index */
+    size_t cur_zone;        /* index of the %zone section being read */
     int expect_line;
     int in_zone;
 } parse_ctx;
@@ -414,74 +413,79 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
     return 0;
 }
 
+/* check_host_placeholder - {addr HOST [N]}, {addr6 HOST [N]}, {tlsa HOST
+ * [rsa]}: the host exists, and has that address */
+static int check_host_placeholder(parse_ctx *pc, dh_scenario *sc,
+                                  const char *word, const char *arg,
+                                  const char *num, int n)
+{
+    const dh_host *h = dh_scenario_host(sc, arg);
+    int k, have;
+
+    if (h == NULL)
+        return perr(pc,
+                    "placeholder names host '%s', which no 'host' line "
+                    "declares (hosts come before %%zone)",
+                    arg);
+    if (strcmp(word, "tlsa") == 0) {
+        if (n == 3 && strcmp(num, "rsa") != 0)
+            return perr(pc, "{tlsa %s %s}: the only variant is rsa", arg, num);
+        return 0;
+    }
+    k = n == 3 ? atoi(num) : 1;
+    have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
+    if (k < 1 || k > have)
+        return perr(pc,
+                    "host '%s' has %d %s address(es); {%s %s %s} asks for "
+                    "number %d",
+                    arg, have, strcmp(word, "addr") == 0 ? "IPv4" : "IPv6",
+                    word, arg, n == 3 ? num : "1", k);
+    return 0;
+}
+
+/* check_placeholder - one {...}: a known form, naming what exists */
+static int check_placeholder(parse_ctx *pc, dh_scenario *sc, const char *open,
+                             const char *close)
+{
+    char word[64], arg[128], num[16], extra[8];
+    char *inner = dh_strndup(open + 1, (size_t)(close - open - 1));
+    int n = sscanf(inner, "%63s %127s %15s %7s", word, arg, num, extra);
+
+    free(inner);
+    if (n < 2 || n > 3)
+        return perr(pc,
+                    "bad placeholder '%.*s' (forms: {addr HOST [N]}, {addr6 "
+                    "HOST [N]}, {tlsa HOST [rsa]}, {tlsa ta:CA}, {name NAME})",
+                    (int)(close - open + 1), open);
+    if (strcmp(word, "name") == 0)
+        return n == 2 && valid_name(arg)
+                   ? 0
+                   : perr(pc, "bad name '%s' in {name}", arg);
+    if (strcmp(word, "addr") && strcmp(word, "addr6") && strcmp(word, "tlsa"))
+        return perr(pc,
+                    "unknown placeholder '%s' (known: addr, addr6, tlsa, "
+                    "name)",
+                    word);
+    if (strcmp(word, "tlsa") == 0 && strncmp(arg, "ta:", 3) == 0)
+        return n == 2 && dh_ca_find(arg + 3) >= 0
+                   ? 0
+                   : perr(pc,
+                          "{tlsa %s}: no such CA (the CAs are the 'ca' rows "
+                          "of %s)",
+                          arg, dh_personas_file());
+    return check_host_placeholder(pc, sc, word, arg, num, n);
+}
+
 /* check_placeholders - every {...} in a zone line is a known form */
 static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
 {
     const char *open, *close;
 
     while ((open = strchr(s, '{')) != NULL) {
-        char word[64], arg[128], num[16], extra[8];
-        char *inner;
-        int n;
-        const dh_host *h;
-
-        close = strchr(open, '}');
-        if (close == NULL)
+        if ((close = strchr(open, '}')) == NULL)
             return perr(pc, "unterminated placeholder '%s'", open);
-        inner = dh_strndup(open + 1, (size_t)(close - open - 1));
-        n = sscanf(inner, "%63s %127s %15s %7s", word, arg, num, extra);
-        free(inner);
-        if (n < 2 || n > 3)
-            return perr(pc,
-                        "bad placeholder '%.*s' (forms: {addr HOST [N]}, "
-                        "{addr6 HOST [N]}, {tlsa HOST [rsa]}, "
-                        "{tlsa ta:root|intermediate|attacker-ca}, "
-                        "{name NAME})",
-                        (int)(close - open + 1), open);
-        if (strcmp(word, "name") == 0) {
-            if (n != 2 || !valid_name(arg))
-                return perr(pc, "bad name '%s' in {name}", arg);
-            s = close + 1;
-            continue;
-        }
-        if (strcmp(word, "addr") && strcmp(word, "addr6") &&
-            strcmp(word, "tlsa"))
-            return perr(pc,
-                        "unknown placeholder '%s' (known: addr, addr6, "
-                        "tlsa, name)",
-                        word);
-        if (strcmp(word, "tlsa") == 0 && strncmp(arg, "ta:", 3) == 0) {
-            if (n != 2 ||
-                (strcmp(arg + 3, "root") && strcmp(arg + 3, "intermediate") &&
-                 strcmp(arg + 3, "attacker-ca")))
-                return perr(pc,
-                            "{tlsa %s}: the CAs are ta:root, "
-                            "ta:intermediate and ta:attacker-ca",
-                            arg);
-            s = close + 1;
-            continue;
-        }
-        if ((h = dh_scenario_host(sc, arg)) == NULL)
-            return perr(pc,
-                        "placeholder names host '%s', which no 'host' "
-                        "line declares (hosts come before %%zone)",
-                        arg);
-        if (strcmp(word, "tlsa") == 0) {
-            if (n == 3 && strcmp(num, "rsa") != 0)
-                return perr(pc, "{tlsa %s %s}: the only variant is rsa", arg,
-                            num);
-        } else {
-            int k = n == 3 ? atoi(num) : 1;
-            int have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
-
-            if (k < 1 || k > have)
-                return perr(pc,
-                            "host '%s' has %d %s address(es); {%s %s %s} "
-                            "asks for number %d",
-                            arg, have,
-                            strcmp(word, "addr") == 0 ? "IPv4" : "IPv6", word,
-                            arg, n == 3 ? num : "1", k);
-        }
+        if (check_placeholder(pc, sc, open, close) < 0)
+            return -1;
         s = close + 1;
     }
     return 0;
@@ -574,127 +578,214 @@ static int parse_zone_line(parse_ctx *pc, dh_scenario *sc, char *rest)
     return 0;
 }
 
+/* The header keys' handlers: the line's value into the scenario. */
+typedef int (*key_fn)(parse_ctx *pc, dh_scenario *sc, const char *key,
+                      char *val);
+
+/* key_id - "id ID" */
+static int key_id(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    if (set_once(pc, &sc->id, key, val) < 0)
+        return -1;
+    if (!valid_id(sc->id))
+        return perr(pc,
+                    "bad id '%s': lower-case letters, digits and hyphens, at "
+                    "most %d characters",
+                    sc->id, MAX_ID_LEN);
+    return 0;
+}
+
+/* text_slot - the string member of the scenario a text key sets */
+static char **text_slot(dh_scenario *sc, const char *key)
+{
+    return strcmp(key, "title") == 0 ? &sc->title
+           : strcmp(key, "rfc") == 0 ? &sc->rfc
+                                     : &sc->requirement;
+}
+
+/* key_text - "title TEXT", "rfc TEXT", "requirement IDS" */
+static int key_text(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    return set_once(pc, text_slot(sc, key), key, val);
+}
+
+/* key_description - "description TEXT", lines joined */
+static int key_description(parse_ctx *pc, dh_scenario *sc, const char *key,
+                           char *val)
+{
+    char *d = sc->description;
+
+    (void)pc;
+    (void)key;
+    sc->description = d ? dh_asprintf("%s %s", d, val) : dh_strdup(val);
+    free(d);
+    return 0;
+}
+
+/* key_severity - "severity security|interop|advisory" */
+static int key_severity(parse_ctx *pc, dh_scenario *sc, const char *key,
+                        char *val)
+{
+    char known[256];
+
+    (void)key;
+    if (severity_of(val, &sc->severity) < 0)
+        return perr(pc, "unknown severity '%s' (known: %s)", val,
+                    dh_vocab_choices(&dh_vocab_severity, known, sizeof(known)));
+    return 0;
+}
+
+/* key_expect - "expect OUTCOME [via HOST...]" */
+static int key_expect(parse_ctx *pc, dh_scenario *sc, const char *key,
+                      char *val)
+{
+    char *w = next_word(&val), known[256];
+    int k = dh_vocab_find(&dh_vocab_expect, w);
+
+    (void)key;
+    if (k < 0)
+        return perr(pc, "unknown expectation '%s' (known: %s)", w ? w : "",
+                    dh_vocab_choices(&dh_vocab_expect, known, sizeof(known)));
+    sc->expect = (dh_expect)k;
+    if ((w = next_word(&val)) == NULL)
+        return 0;
+    if (strcmp(w, "via") != 0 || (sc->expect != DH_EXPECT_DELIVER &&
+                                  sc->expect != DH_EXPECT_DELIVER_OR_DEFER))
+        return perr(pc, "only 'expect deliver' and 'expect deliver-or-defer' "
+                        "take 'via HOST...'");
+    pc->expect_line = pc->line;
+    while ((w = next_word(&val)) != NULL) {
+        sc->via = dh_realloc(sc->via, (sc->nvia + 1) * sizeof(char *));
+        sc->via[sc->nvia++] = dh_strdup(w);
+    }
+    if (sc->nvia == 0)
+        return perr(pc, "'via' needs at least one host");
+    return 0;
+}
+
+/* key_flag - "expect-tls required", "requires ipv6" */
+static int key_flag(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    int tls = strcmp(key, "expect-tls") == 0;
+
+    if (strcmp(val, tls ? "required" : "ipv6") != 0)
+        return perr(pc, "%s takes '%s'", key, tls ? "required" : "ipv6");
+    if (tls)
+        sc->expect_tls = 1;
+    else
+        sc->requires_ipv6 = 1;
+    return 0;
+}
+
+/* key_name - "expect-sni NAME", "recipient NAME" */
+static int key_name(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    int sni = strcmp(key, "expect-sni") == 0;
+
+    if (set_once(pc, sni ? &sc->expect_sni : &sc->recipient, key, val) < 0)
+        return -1;
+    if (!valid_name(val))
+        return perr(pc, sni ? "expect-sni takes a name relative to the zone, "
+                              "e.g. mx1, or @"
+                            : "recipient takes a domain name relative to the "
+                              "zone (the recipient is postmaster@ that name)");
+    return 0;
+}
+
+/* key_apex - "dnssec MODE", "denial KIND": attributes of the apex zone */
+static int key_apex(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    char attr[64];
+
+    snprintf(attr, sizeof(attr), "%s=%s", key, val);
+    return zone_attr(pc, &sc->zones[0], attr);
+}
+
+/* key_host, key_fault, key_check, key_qexpect - the multi-valued keys */
+static int key_host(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    (void)key;
+    return parse_host(pc, sc, val);
+}
+
+static int key_fault(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    (void)key;
+    return parse_fault(pc, sc, val);
+}
+
+static int key_check(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    (void)key;
+    return parse_check(pc, sc, val);
+}
+
+static int key_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
+                       char *val)
+{
+    return parse_qexpect(pc, sc, key, val);
+}
+
+/* Every header key, once: whether it may appear only once, whether a
+ * scenario must have it, and its handler (docs/scenario-format.md). */
+static const struct {
+    const char *key;
+    int once;
+    const char *required; /* what to say when it is missing, or NULL */
+    key_fn fn;
+} header_keys[] = {
+    {"id", 1, "missing 'id'", key_id},
+    {"title", 1, "missing 'title'", key_text},
+    {"rfc", 1, "missing 'rfc' (the RFC section checked)", key_text},
+    {"requirement", 1, "missing 'requirement' (catalog IDs)", key_text},
+    {"description", 0, NULL, key_description},
+    {"severity", 1, "missing 'severity'", key_severity},
+    {"expect", 1, "missing 'expect'", key_expect},
+    {"expect-tls", 1, NULL, key_flag},
+    {"expect-sni", 1, NULL, key_name},
+    {"recipient", 1, NULL, key_name},
+    {"requires", 1, NULL, key_flag},
+    {"dnssec", 1, "missing 'dnssec' (signed, unsigned or unsupported-alg)",
+     key_apex},
+    {"denial", 1, NULL, key_apex},
+    {"host", 0, NULL, key_host},
+    {"fault", 0, NULL, key_fault},
+    {"check", 0, NULL, key_check},
+    {"expect-query", 0, NULL, key_qexpect},
+    {"expect-no-query", 0, NULL, key_qexpect},
+    {"expect-query-order", 0, NULL, key_qexpect},
+    {"expect-no-connect", 0, NULL, key_qexpect},
+};
+#define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
+_Static_assert(NKEYS <= sizeof(((parse_ctx *)0)->seen),
+               "parse_ctx.seen has a slot for every header key");
+
 /* parse_header_line - one "key value" line before the first %zone */
 static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
 {
     char *rest = line, *key = next_word(&rest);
     char *val = trim(rest);
+    size_t i;
 
-    if (strcmp(key, "id") == 0) {
-        if (set_once(pc, &sc->id, key, val) < 0)
-            return -1;
-        if (!valid_id(sc->id))
-            return perr(pc,
-                        "bad id '%s': lower-case letters, digits and "
-                        "hyphens, at most %d characters",
-                        sc->id, MAX_ID_LEN);
-        return 0;
-    }
-    if (strcmp(key, "title") == 0)
-        return set_once(pc, &sc->title, key, val);
-    if (strcmp(key, "rfc") == 0)
-        return set_once(pc, &sc->rfc, key, val);
-    if (strcmp(key, "requirement") == 0)
-        return set_once(pc, &sc->requirement, key, val);
-    if (strcmp(key, "description") == 0) {
-        char *d = sc->description;
+    for (i = 0; i < NKEYS && strcmp(header_keys[i].key, key) != 0; i++)
+        ;
+    if (i == NKEYS)
+        return perr(pc, "unknown key '%s' (see docs/scenario-format.md)", key);
+    if (header_keys[i].once && pc->seen[i]++)
+        return perr(pc, "'%s' given twice", key);
+    pc->seen[i] = 1;
+    return header_keys[i].fn(pc, sc, key, val);
+}
 
-        sc->description = d ? dh_asprintf("%s %s", d, val) : dh_strdup(val);
-        free(d);
-        return 0;
-    }
-    if (strcmp(key, "severity") == 0) {
-        char known[256];
+/* missing_keys - the first required key the file lacks; -1 */
+static int missing_keys(parse_ctx *pc)
+{
+    size_t i;
 
-        if (pc->have_severity++)
-            return perr(pc, "'severity' given twice");
-        if (severity_of(val, &sc->severity) < 0)
-            return perr(
-                pc, "unknown severity '%s' (known: %s)", val,
-                dh_vocab_choices(&dh_vocab_severity, known, sizeof(known)));
-        return 0;
-    }
-    if (strcmp(key, "expect") == 0) {
-        char *w = next_word(&val), known[256];
-        int k = dh_vocab_find(&dh_vocab_expect, w);
-
-        if (pc->have_expect++)
-            return perr(pc, "'expect' given twice");
-        if (k < 0)
-            return perr(
-                pc, "unknown expectation '%s' (known: %s)", w ? w : "",
-                dh_vocab_choices(&dh_vocab_expect, known, sizeof(known)));
-        sc->expect = (dh_expect)k;
-        if ((w = next_word(&val)) != NULL) {
-            if (strcmp(w, "via") != 0 ||
-                (sc->expect != DH_EXPECT_DELIVER &&
-                 sc->expect != DH_EXPECT_DELIVER_OR_DEFER))
-                return perr(pc, "only 'expect deliver' and 'expect "
-                                "deliver-or-defer' take 'via HOST...'");
-            pc->expect_line = pc->line;
-            while ((w = next_word(&val)) != NULL) {
-                sc->via = dh_realloc(sc->via, (sc->nvia + 1) * sizeof(char *));
-                sc->via[sc->nvia++] = dh_strdup(w);
-            }
-            if (sc->nvia == 0)
-                return perr(pc, "'via' needs at least one host");
-        }
-        return 0;
-    }
-    if (strcmp(key, "expect-tls") == 0) {
-        if (strcmp(val, "required") != 0)
-            return perr(pc, "expect-tls takes 'required'");
-        sc->expect_tls = 1;
-        return 0;
-    }
-    if (strcmp(key, "expect-sni") == 0) {
-        if (set_once(pc, &sc->expect_sni, key, val) < 0)
-            return -1;
-        if (!valid_name(val))
-            return perr(pc, "expect-sni takes a name relative to the zone, "
-                            "e.g. mx1, or @");
-        return 0;
-    }
-    if (strcmp(key, "recipient") == 0) {
-        if (set_once(pc, &sc->recipient, key, val) < 0)
-            return -1;
-        if (!valid_name(val))
-            return perr(pc, "recipient takes a domain name relative to the "
-                            "zone (the recipient is postmaster@ that name)");
-        return 0;
-    }
-    if (strcmp(key, "requires") == 0) {
-        if (strcmp(val, "ipv6") != 0)
-            return perr(pc, "requires takes 'ipv6'");
-        sc->requires_ipv6 = 1;
-        return 0;
-    }
-    if (strcmp(key, "dnssec") == 0) {
-        char attr[64];
-
-        if (pc->have_dnssec++)
-            return perr(pc, "'dnssec' given twice");
-        snprintf(attr, sizeof(attr), "dnssec=%s", val);
-        return zone_attr(pc, &sc->zones[0], attr);
-    }
-    if (strcmp(key, "denial") == 0) {
-        char attr[64];
-
-        snprintf(attr, sizeof(attr), "denial=%s", val);
-        return zone_attr(pc, &sc->zones[0], attr);
-    }
-    if (strcmp(key, "host") == 0)
-        return parse_host(pc, sc, val);
-    if (strcmp(key, "fault") == 0)
-        return parse_fault(pc, sc, val);
-    if (strcmp(key, "check") == 0)
-        return parse_check(pc, sc, val);
-    if (strcmp(key, "expect-query") == 0 ||
-        strcmp(key, "expect-no-query") == 0 ||
-        strcmp(key, "expect-query-order") == 0 ||
-        strcmp(key, "expect-no-connect") == 0)
-        return parse_qexpect(pc, sc, key, val);
-    return perr(pc, "unknown key '%s' (see docs/scenario-format.md)", key);
+    for (i = 0; i < NKEYS; i++)
+        if (header_keys[i].required && !pc->seen[i])
+            return perr(pc, "%s", header_keys[i].required);
+    return 0;
 }
 
 /* finish - whole-file checks after the last line */
@@ -702,21 +793,8 @@ static int finish(parse_ctx *pc, dh_scenario *sc)
 {
     size_t i;
 
-    if (sc->id == NULL)
-        return perr(pc, "missing 'id'");
-    if (sc->title == NULL)
-        return perr(pc, "missing 'title'");
-    if (sc->rfc == NULL)
-        return perr(pc, "missing 'rfc' (the RFC section checked)");
-    if (sc->requirement == NULL)
-        return perr(pc, "missing 'requirement' (catalog IDs)");
-    if (!pc->have_severity)
-        return perr(pc, "missing 'severity'");
-    if (!pc->have_expect)
-        return perr(pc, "missing 'expect'");
-    if (!pc->have_dnssec)
-        return perr(pc, "missing 'dnssec' (signed, unsigned or "
-                        "unsupported-alg)");
+    if (missing_keys(pc) < 0)
+        return -1;
     if (sc->nhosts == 0)
         return perr(pc, "no 'host' line: a scenario needs at least one MX "
                         "host");
@@ -772,6 +850,26 @@ static int add_zone_line(parse_ctx *pc, dh_scenario *sc, char *line)
     return 0;
 }
 
+/* parse_line - one line that is not blank or a comment: a %zone line, a
+ * record of the current zone, or a header line (t: trimmed) */
+static int parse_line(parse_ctx *pc, dh_scenario *sc, char *line, char *t)
+{
+    if (strncmp(t, "%zone", 5) == 0 &&
+        (t[5] == 0 || t[5] == ' ' || t[5] == '\t')) {
+        pc->in_zone = 1;
+        if (t[5] != 0)
+            return parse_zone_line(pc, sc, t + 5);
+        if (sc->zones[0].line)
+            return perr(pc, "zone '@' declared twice");
+        sc->zones[0].line = pc->line;
+        pc->cur_zone = 0;
+        return 0;
+    }
+    if (pc->in_zone)
+        return add_zone_line(pc, sc, line);
+    return parse_header_line(pc, sc, t);
+}
+
 /* dh_scenario_parse - parse the text of one scenario file */
 dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
                                size_t errlen)
@@ -804,27 +902,7 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
         t = trim(line);
         if (*t == 0 || *t == '#' || (pc.in_zone && *t == ';'))
             continue;
-        if (strncmp(t, "%zone", 5) == 0 &&
-            (t[5] == 0 || t[5] == ' ' || t[5] == '\t')) {
-            pc.in_zone = 1;
-            if (t[5] == 0) {
-                if (sc->zones[0].line) {
-                    perr(&pc, "zone '@' declared twice");
-                    goto fail;
-                }
-                sc->zones[0].line = pc.line;
-                pc.cur_zone = 0;
-            } else if (parse_zone_line(&pc, sc, t + 5) < 0) {
-                goto fail;
-            }
-            continue;
-        }
-        if (pc.in_zone) {
-            if (add_zone_line(&pc, sc, line) < 0)
-                goto fail;
-            continue;
-        }
-        if (parse_header_line(&pc, sc, t) < 0)
+        if (parse_line(&pc, sc, line, t) < 0)
             goto fail;
     }
     if (finish(&pc, sc) < 0)

@@ -172,18 +172,14 @@ static dh_verdict delivered_ok(const dh_scenario *sc, const dh_conn_obs *good)
     return v;
 }
 
-/* dh_judge - see verdict.h */
-dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
+/* deliveries - a message that reached a host it must not: a FAIL (kind
+ * FAIL); else kind PASS, with *good the first allowed delivery, or NULL */
+static dh_verdict deliveries(const dh_scenario *sc, const dh_obs *o,
+                             const dh_conn_obs **good)
 {
-    const dh_scenario *sc = in->sc;
-    const dh_conn_obs *good = NULL;
-    dh_verdict v;
     size_t i;
 
-    if (in->fixture_error)
-        return verdict(DH_V_ERROR, sc->severity, "%s", in->fixture_error);
-    if (in->skip_reason)
-        return verdict(DH_V_SKIP, sc->severity, "%s", in->skip_reason);
+    *good = NULL;
     for (i = 0; i < o->nconns; i++) {
         const dh_conn_obs *c = &o->conns[i];
 
@@ -199,14 +195,22 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
             sc->expect == DH_EXPECT_BOUNCE)
             return verdict(
                 DH_V_FAIL, sc->severity,
-                "message delivered to %s (%s, persona %s) %s%s; it "
-                "must not be delivered",
+                "message delivered to %s (%s, persona %s) %s%s; it must not "
+                "be delivered",
                 c->host, c->addr ? c->addr : "?", c->persona ? c->persona : "?",
                 c->message_tls ? "over " : "in cleartext",
                 c->message_tls && c->tls_version ? c->tls_version : "");
-        if (good == NULL)
-            good = c;
+        if (*good == NULL)
+            *good = c;
     }
+    return (dh_verdict){DH_V_PASS, sc->severity, NULL};
+}
+
+/* adapter_trouble - HANG, CRASH, or an adapter that failed or claims a
+ * delivery nobody saw (kind != PASS); else kind PASS */
+static dh_verdict adapter_trouble(const dh_scenario *sc, const dh_attempt *a,
+                                  const dh_conn_obs *good)
+{
     if (a->hang)
         return verdict(DH_V_HANG, sc->severity,
                        "no outcome within %.0f s: adapter killed", a->seconds);
@@ -223,40 +227,65 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
                        "the client reports delivery but no fake server "
                        "received the message: %s",
                        said(a));
+    return (dh_verdict){DH_V_PASS, sc->severity, NULL};
+}
+
+/* expectation - the scenario's expected outcome against what happened */
+static dh_verdict expectation(const dh_scenario *sc, const dh_attempt *a,
+                              const dh_conn_obs *good)
+{
     switch (sc->expect) {
     case DH_EXPECT_DELIVER:
-        v = good ? delivered_ok(sc, good)
-                 : verdict(DH_V_FAIL, sc->severity,
-                           "not delivered; the client said: %s", said(a));
-        break;
+        return good ? delivered_ok(sc, good)
+                    : verdict(DH_V_FAIL, sc->severity,
+                              "not delivered; the client said: %s", said(a));
     case DH_EXPECT_DELIVER_OR_DEFER:
-        v = good ? delivered_ok(sc, good)
-                 : verdict(DH_V_PASS, sc->severity,
-                           "not delivered (also conforming); %s", said(a));
-        break;
+        return good ? delivered_ok(sc, good)
+                    : verdict(DH_V_PASS, sc->severity,
+                              "not delivered (also conforming); %s", said(a));
     case DH_EXPECT_BOUNCE:
-        v = a->outcome == DH_OUT_BOUNCED
-                ? verdict(DH_V_PASS, sc->severity, "not delivered; %s", said(a))
-                : verdict(DH_V_FAIL, sc->severity,
-                          "not delivered, but not bounced either: %s", said(a));
-        break;
-    default: /* DH_EXPECT_NO_DELIVERY */
-        v = a->outcome == DH_OUT_BOUNCED
-                ? verdict(DH_V_FAIL, DH_SEV_ADVISORY,
-                          "not delivered, but bounced: the failure is "
-                          "temporary and should defer: %s",
-                          said(a))
-                : verdict(DH_V_PASS, sc->severity, "not delivered; %s",
-                          said(a));
+        return a->outcome == DH_OUT_BOUNCED
+                   ? verdict(DH_V_PASS, sc->severity, "not delivered; %s",
+                             said(a))
+                   : verdict(DH_V_FAIL, sc->severity,
+                             "not delivered, but not bounced either: %s",
+                             said(a));
+    case DH_EXPECT_NO_DELIVERY:
+    case DH_EXPECT_KINDS:
         break;
     }
-    if (v.kind == DH_V_PASS) {
-        dh_verdict q = check_qexpects(sc, o);
+    return a->outcome == DH_OUT_BOUNCED
+               ? verdict(DH_V_FAIL, DH_SEV_ADVISORY,
+                         "not delivered, but bounced: the failure is "
+                         "temporary and should defer: %s",
+                         said(a))
+               : verdict(DH_V_PASS, sc->severity, "not delivered; %s", said(a));
+}
 
-        if (q.kind == DH_V_FAIL) {
-            dh_verdict_free(&v);
-            return q;
-        }
+/* dh_judge - see verdict.h: a broken fixture first, then a message where
+ * it must not be, then the adapter's trouble, then the expectation, then
+ * the resolver-log and connection expectations of a PASS */
+dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
+{
+    const dh_scenario *sc = in->sc;
+    const dh_conn_obs *good;
+    dh_verdict v, q;
+
+    if (in->fixture_error)
+        return verdict(DH_V_ERROR, sc->severity, "%s", in->fixture_error);
+    if (in->skip_reason)
+        return verdict(DH_V_SKIP, sc->severity, "%s", in->skip_reason);
+    if ((v = deliveries(sc, o, &good)).kind != DH_V_PASS)
+        return v;
+    if ((v = adapter_trouble(sc, a, good)).kind != DH_V_PASS)
+        return v;
+    v = expectation(sc, a, good);
+    if (v.kind != DH_V_PASS)
+        return v;
+    q = check_qexpects(sc, o);
+    if (q.kind == DH_V_FAIL) {
+        dh_verdict_free(&v);
+        return q;
     }
     return v;
 }

@@ -119,7 +119,57 @@ static const char *nth_addr(dh_world_host *h, int v6, int k)
     return NULL;
 }
 
-/* expand - placeholders of one zone line; new string or NULL + err */
+/* tlsa_placeholder - {tlsa HOST [rsa]} or {tlsa ta:CA}: the association
+ * data (new hex string) for the TLSA record of the line, or NULL + err */
+static char *tlsa_placeholder(dh_world *w, dh_world_host *h, const char *line,
+                              const char *arg, const char *num, char *err,
+                              size_t errlen)
+{
+    X509 *cert;
+    int sel, mt;
+
+    if (tlsa_fields(line, &sel, &mt) < 0 || sel < 0 || sel > 1 || mt < 0 ||
+        mt > 2) {
+        snprintf(err, errlen,
+                 "{tlsa %s} needs a TLSA record with selector 0/1 and "
+                 "matching type 0/1/2 before it",
+                 arg);
+        return NULL;
+    }
+    if (h == NULL)
+        cert = dh_pki_ca(w->pki, arg + 3);
+    else
+        cert = dh_hostcerts_chain(
+                   w, h,
+                   dh_chain_find(strcmp(num, "rsa") == 0 ? "own-rsa" : "own"))
+                   ->cert->leaf;
+    return dh_tlsa_data(cert, sel, mt);
+}
+
+/* placeholder - what one {WORD ARG [NUM]} stands for (new string), or
+ * NULL + err */
+static char *placeholder(dh_world *w, dh_world_scn *ws, const char *line,
+                         const char *word, const char *arg, const char *num,
+                         char *err, size_t errlen)
+{
+    int ta = strncmp(arg, "ta:", 3) == 0;
+    dh_world_host *h = ta ? NULL : find_host(ws, arg);
+    const char *a;
+
+    if (strcmp(word, "name") == 0)
+        return dh_name_abs(arg, ws->sc->id);
+    if (h == NULL && !ta)
+        dh_panic("placeholder host %s not planned", arg);
+    if (strcmp(word, "tlsa") == 0)
+        return tlsa_placeholder(w, h, line, arg, num, err, errlen);
+    a = nth_addr(h, word[4] == '6', *num ? atoi(num) : 1);
+    if (a == NULL)
+        dh_panic("placeholder {%s %s %s}: no such address", word, arg, num);
+    return dh_strdup(a);
+}
+
+/* expand - placeholders of one zone line; new string or NULL + err (the
+ * parser checked their forms: scenario.c) */
 static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
                     size_t errlen)
 {
@@ -130,54 +180,18 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
     while ((open = strchr(s, '{')) != NULL) {
         const char *close = strchr(open, '}');
         char word[64] = "", arg[128] = "", num[16] = "";
-        char *inner = dh_strndup(open + 1, (size_t)(close - open - 1));
-        dh_world_host *h;
+        char *inner = dh_strndup(open + 1, (size_t)(close - open - 1)), *v;
 
         dh_buf_add(&out, s, (size_t)(open - s));
         sscanf(inner, "%63s %127s %15s", word, arg, num);
         free(inner);
-        if (strcmp(word, "name") == 0) {
-            char *abs = dh_name_abs(arg, ws->sc->id);
-
-            dh_buf_puts(&out, abs);
-            free(abs);
-            s = close + 1;
-            continue;
+        if ((v = placeholder(w, ws, line, word, arg, num, err, errlen)) ==
+            NULL) {
+            dh_buf_free(&out);
+            return NULL;
         }
-        h = strncmp(arg, "ta:", 3) == 0 ? NULL : find_host(ws, arg);
-        if (h == NULL && strncmp(arg, "ta:", 3) != 0)
-            dh_panic("placeholder host %s not planned", arg);
-        if (strcmp(word, "addr") == 0 || strcmp(word, "addr6") == 0) {
-            const char *a = nth_addr(h, word[4] == '6', *num ? atoi(num) : 1);
-
-            if (a == NULL)
-                dh_panic("placeholder {%s %s %s}: no such address", word, arg,
-                         num);
-            dh_buf_puts(&out, a);
-        } else {
-            int sel, mt;
-            char *hex;
-
-            if (tlsa_fields(line, &sel, &mt) < 0 || sel < 0 || sel > 1 ||
-                mt < 0 || mt > 2) {
-                snprintf(err, errlen,
-                         "{tlsa %s} needs a TLSA record with selector 0/1 "
-                         "and matching type 0/1/2 before it",
-                         arg);
-                dh_buf_free(&out);
-                return NULL;
-            }
-            hex = dh_tlsa_data(
-                h ? dh_hostcerts_chain(w, h,
-                                       dh_chain_find(strcmp(num, "rsa") == 0
-                                                         ? "own-rsa"
-                                                         : "own"))
-                        ->cert->leaf
-                  : dh_pki_ca(w->pki, arg + 3),
-                sel, mt);
-            dh_buf_puts(&out, hex);
-            free(hex);
-        }
+        dh_buf_puts(&out, v);
+        free(v);
         s = close + 1;
     }
     dh_buf_puts(&out, s);
@@ -413,158 +427,6 @@ static void apply_faults(zone_set *zs, dh_world_scn *ws)
     }
 }
 
-/* write_configs - nsd.conf, unbound.conf, root hints, trust anchor */
-static void write_configs(dh_world *w, dh_buf *nsdconf, const char *root_ds)
-{
-    char *p;
-    dh_buf b;
-
-    dh_buf_init(&b);
-    dh_buf_printf(&b,
-                  "server:\n"
-                  "\tusername: \"\"\n\tchroot: \"\"\n\tdatabase: \"\"\n"
-                  "\tzonelistfile: \"%1$s/nsd/zone.list\"\n"
-                  "\txfrdfile: \"%1$s/nsd/xfrd.state\"\n"
-                  "\txfrdir: \"%1$s/nsd\"\n"
-                  "\tpidfile: \"%1$s/nsd/nsd.pid\"\n"
-                  "\tlogfile: \"%1$s/nsd/nsd.log\"\n"
-                  "\tip-address: %2$s\n\tport: 53\n"
-                  "\tserver-count: 1\n\tverbosity: 1\n"
-                  "\thide-version: yes\n\treuseport: no\n"
-                  "remote-control:\n\tcontrol-enable: no\n",
-                  w->rundir, DH_NS_ADDR);
-    dh_buf_add(&b, nsdconf->data, nsdconf->len);
-    p = dh_asprintf("%s/nsd/nsd.conf", w->rundir);
-    dh_write_file(p, b.data, b.len, 0644);
-    free(p);
-    dh_buf_free(&b);
-
-    dh_buf_init(&b);
-    dh_buf_printf(&b, ". 3600000 IN NS %s\n%s 3600000 IN A %s\n", DH_NS_NAME,
-                  DH_NS_NAME, DH_NS_ADDR);
-    p = dh_asprintf("%s/unbound/root.hints", w->rundir);
-    dh_write_file(p, b.data, b.len, 0644);
-    free(p);
-    dh_buf_free(&b);
-
-    w->ta_path = dh_asprintf("%s/root.ds", w->rundir);
-    p = dh_asprintf("%s\n", root_ds);
-    dh_write_file(w->ta_path, p, strlen(p), 0644);
-    free(p);
-
-    w->unbound_log = dh_asprintf("%s/unbound/unbound.log", w->rundir);
-    dh_buf_init(&b);
-    dh_buf_printf(&b,
-                  "server:\n"
-                  "\tusername: \"\"\n\tchroot: \"\"\n"
-                  "\tdirectory: \"%1$s/unbound\"\n"
-                  "\tpidfile: \"%1$s/unbound/unbound.pid\"\n"
-                  "\tlogfile: \"%3$s\"\n\tuse-syslog: no\n"
-                  "\tlog-time-ascii: no\n"
-                  "\tinterface: %2$s\n\tport: 53\n"
-                  "\tdo-ip6: no\n"
-                  "\taccess-control: 127.0.0.0/8 allow\n"
-                  "\tdo-not-query-localhost: no\n"
-                  "\troot-hints: \"%1$s/unbound/root.hints\"\n"
-                  "\ttrust-anchor-file: \"%4$s\"\n"
-                  "\tval-sig-skew-min: 0\n\tval-sig-skew-max: 0\n"
-                  "\tval-log-level: 2\n\tede: yes\n"
-                  "\tlog-queries: yes\n\tlog-replies: yes\n"
-                  "\tlog-tag-queryreply: yes\n\tlog-servfail: yes\n"
-                  "\tqname-minimisation: no\n"
-                  "\tnum-threads: 1\n\tso-reuseport: no\n"
-                  "\tmodule-config: \"validator iterator\"\n"
-                  "\tharden-referral-path: no\n"
-                  /* see "Resolver timeouts" in docs/observations.md */
-                  "\tinfra-cache-min-rtt: %5$d\n"
-                  "\tunknown-server-time-limit: %6$d\n"
-                  "\tinfra-cache-max-rtt: %7$d\n"
-                  "\tinfra-host-ttl: 900\n"
-                  "\tdiscard-timeout: 0\n"
-                  "\tserve-expired: no\n"
-                  "remote-control:\n\tcontrol-enable: yes\n"
-                  "\tcontrol-interface: \"%1$s/unbound/control.sock\"\n"
-                  "\tcontrol-use-cert: no\n",
-                  w->rundir, DH_RESOLVER_ADDR, w->unbound_log, w->ta_path,
-                  DH_UB_MIN_RTT_MS, DH_UB_UNKNOWN_MS, DH_UB_MAX_RTT_MS);
-    p = dh_asprintf("%s/unbound/unbound.conf", w->rundir);
-    dh_write_file(p, b.data, b.len, 0644);
-    free(p);
-    dh_buf_free(&b);
-
-    w->resolv_path = dh_asprintf("%s/resolv.conf", w->rundir);
-    p = dh_asprintf("# dane-harness sandbox resolver\nnameserver %s\n"
-                    "options trust-ad\n",
-                    DH_RESOLVER_ADDR);
-    dh_write_file(w->resolv_path, p, strlen(p), 0644);
-    free(p);
-}
-
-/* put_options - a persona's fakemx options; a host's stall replaces the
- * persona's greeting delay */
-static void put_options(dh_buf *b, const char *options, double stall)
-{
-    char *copy = dh_strdup(options), *save = NULL, *w;
-
-    for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-        if (stall <= 0 || strncmp(w, "greeting-delay=", 15) != 0)
-            dh_buf_printf(b, " %s", w);
-    if (stall > 0)
-        dh_buf_printf(b, " greeting-delay=%g", stall);
-    free(copy);
-}
-
-/* write_fakemx_conf - one "listen" line per planned address */
-static void write_fakemx_conf(dh_world *w)
-{
-    dh_buf b;
-    size_t i, j, k;
-    char *p;
-
-    dh_buf_init(&b);
-    dh_buf_puts(&b, "# dane-fakemx configuration, generated by "
-                    "dane-harness\n");
-    for (i = 0; i < w->nscn; i++) {
-        dh_world_scn *ws = &w->scn[i];
-
-        if (ws->error)
-            continue;
-        for (j = 0; j < ws->nhosts; j++) {
-            dh_world_host *h = &ws->hosts[j];
-
-            for (k = 0; k < h->naddrs; k++) {
-                const dh_persona *pe = h->addrs[k].persona;
-                const dh_chain_files *cf = &h->chains[pe->chain->index];
-
-                dh_buf_printf(&b, "listen %s scenario=%s host=%s persona=%s",
-                              h->addrs[k].addr, ws->sc->id, h->fqdn, pe->name);
-                put_options(&b, pe->options, h->host->stall);
-                if (pe->other_sni) {
-                    const dh_chain_files *o = &h->chains[pe->other_sni->index];
-
-                    dh_buf_printf(&b,
-                                  " cert=%s key=%s sni-name=%s sni-cert=%s "
-                                  "sni-key=%s",
-                                  o->chain_path, o->key_path, h->fqdn,
-                                  cf->chain_path, cf->key_path);
-                } else {
-                    dh_buf_printf(&b, " cert=%s key=%s", cf->chain_path,
-                                  cf->key_path);
-                }
-                if (pe->also)
-                    dh_buf_printf(&b, " cert2=%s key2=%s",
-                                  h->chains[pe->also->index].chain_path,
-                                  h->chains[pe->also->index].key_path);
-                dh_buf_puts(&b, "\n");
-            }
-        }
-    }
-    p = dh_asprintf("%s/fakemx.conf", w->rundir);
-    dh_write_file(p, b.data, b.len, 0644);
-    free(p);
-    dh_buf_free(&b);
-}
-
 /* replace_all - s with every `from' replaced by `to' (s is freed; new
  * string) */
 static char *replace_all(char *s, const char *from, const char *to)
@@ -662,7 +524,7 @@ dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
     w->scn = dh_calloc(n, sizeof(*w->scn));
     for (i = 0; i < n; i++)
         plan_scenario(w, &w->scn[i], v[i], (int)i + 1);
-    write_fakemx_conf(w);
+    dh_world_write_fakemx_conf(w);
     w->events_path = dh_asprintf("%s/events.jsonl", rundir);
     unlink(w->events_path); /* a kept folder's previous run */
     p = dh_asprintf("%s/unbound/unbound.log", rundir);
@@ -726,7 +588,7 @@ void dh_world_zones(dh_world *w)
         zs.v[i].path = path;
     }
     ds = dh_zone_ds_text(root, NULL);
-    write_configs(w, &nsdconf, ds);
+    dh_world_write_dns_configs(w, &nsdconf, ds);
     free(ds);
     dh_buf_free(&nsdconf);
     w->zones = zs.v;

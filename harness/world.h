@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "pki.h"
+#include "util.h"
 #include "scenario.h"
 
 typedef struct {
@@ -95,6 +96,13 @@ typedef struct {
 /* The scenarios v are borrowed: they must outlive the world. */
 dh_world *dh_world_plan(dh_scenario **v, size_t n, const char *rundir,
                         const char *libexec, const char *datadir);
+/* The daemons' configuration files (configs.c): NSD's (nsd_zones holds
+ * its "zone:" clauses), Unbound's with root hints and trust anchor (the
+ * fake root's DS), the sandbox resolv.conf; dane-fakemx's. */
+void dh_world_write_dns_configs(dh_world *w, dh_buf *nsd_zones,
+                                const char *root_ds);
+void dh_world_write_fakemx_conf(dh_world *w);
+
 /* Start the fake MX daemon (it needs only the plan): 0 or -1. */
 int dh_world_start_fakemx(dh_world *w);
 void dh_world_zones(dh_world *w);
