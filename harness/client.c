@@ -271,7 +271,68 @@ static void finish(running *r, dh_attempt *a, int status, int hang)
     memset(r, 0, sizeof(*r));
 }
 
-/* dh_client_send_all - one send per healthy scenario */
+/* start_send - the adapter's "send" for one scenario; 1 if it runs, 0
+ * if it could not be started (its attempt is then filled in) */
+static int start_send(dh_client *c, const dh_world *w, size_t i, running *r,
+                      dh_attempt *a)
+{
+    const dh_world_scn *ws = &w->scn[i];
+    const char *args[4];
+    dh_spawn_req req;
+    char *err, *name;
+
+    r->msg = write_message(w, ws, &r->rcpt);
+    args[0] = SENDER;
+    args[1] = r->rcpt;
+    args[2] = r->msg;
+    args[3] = NULL;
+    r->argv = verb_argv(c, "send", args);
+    r->out = dh_asprintf("%s/scenarios/%s/send.out", w->rundir, ws->sc->id);
+    err = dh_asprintf("%s/scenarios/%s/send.err", w->rundir, ws->sc->id);
+    name = dh_asprintf("send %s", ws->sc->id);
+    memset(&req, 0, sizeof(req));
+    req.name = name;
+    req.argv = r->argv;
+    req.out = r->out;
+    req.err = err;
+    req.keep_fd = -1;
+    dh_inject_send_begin(w, ws->sc->id);
+    r->start = dh_now();
+    r->pid = dh_spawn(&req);
+    free(err);
+    free(name);
+    if (r->pid < 0) {
+        finish(r, a, 127 << 8, 0);
+        dh_inject_send_end(w, ws->sc->id);
+        return 0;
+    }
+    return 1;
+}
+
+/* check_send - has a running send finished, or run out of time?  1 when
+ * it is over (its attempt filled in) */
+static int check_send(const dh_client *c, const dh_world *w, size_t i,
+                      running *r, dh_attempt *a)
+{
+    int st;
+
+    if (r->pid <= 0)
+        return 0;
+    if (dh_proc_done(r->pid, &st)) {
+        kill(-r->pid, SIGKILL); /* leftovers of the adapter */
+        finish(r, a, st, 0);
+    } else if (dh_now() - r->start > c->timeout) {
+        dh_proc_kill(r->pid);
+        dh_proc_wait(r->pid, 5.0, NULL);
+        finish(r, a, 0, 1);
+    } else {
+        return 0;
+    }
+    dh_inject_send_end(w, w->scn[i].sc->id);
+    return 1;
+}
+
+/* dh_client_send_all - one send per healthy scenario, up to jobs at once */
 void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
                         int jobs)
 {
@@ -285,70 +346,19 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
     setenv("DH_TIMEOUT", tmo, 1);
     dh_inject_sends_begin(w);
     for (;;) {
-        while (active < (size_t)jobs && next < w->nscn) {
+        for (; active < (size_t)jobs && next < w->nscn; next++) {
             const dh_world_scn *ws = &w->scn[next];
-            running *r = &run[next];
-            char *err, *name;
-            const char *args[4];
-            dh_spawn_req req;
 
-            if (ws->error || (ws->sc->requires_ipv6 && !c->ipv6)) {
-                next++;
+            if (ws->error || (ws->sc->requires_ipv6 && !c->ipv6))
                 continue;
-            }
-            r->msg = write_message(w, ws, &r->rcpt);
-            args[0] = SENDER;
-            args[1] = r->rcpt;
-            args[2] = r->msg;
-            args[3] = NULL;
-            r->argv = verb_argv(c, "send", args);
-            r->out =
-                dh_asprintf("%s/scenarios/%s/send.out", w->rundir, ws->sc->id);
-            err =
-                dh_asprintf("%s/scenarios/%s/send.err", w->rundir, ws->sc->id);
-            name = dh_asprintf("send %s", ws->sc->id);
-            memset(&req, 0, sizeof(req));
-            req.name = name;
-            req.argv = r->argv;
-            req.out = r->out;
-            req.err = err;
-            req.keep_fd = -1;
-            dh_inject_send_begin(w, ws->sc->id);
-            r->start = dh_now();
-            r->pid = dh_spawn(&req);
-            free(err);
-            free(name);
-            if (r->pid < 0) {
-                finish(r, &att[next], 127 << 8, 0);
-                dh_inject_send_end(w, ws->sc->id);
-            } else {
-                active++;
-            }
-            next++;
+            active += (size_t)start_send(c, w, next, &run[next], &att[next]);
         }
         if (active == 0 && next >= w->nscn)
             break;
         dh_proc_reap(0.05);
         dh_inject_poll(w);
-        for (i = 0; i < next; i++) {
-            running *r = &run[i];
-            int st;
-
-            if (r->pid <= 0)
-                continue;
-            if (dh_proc_done(r->pid, &st)) {
-                kill(-r->pid, SIGKILL); /* leftovers of the adapter */
-                finish(r, &att[i], st, 0);
-                dh_inject_send_end(w, w->scn[i].sc->id);
-                active--;
-            } else if (dh_now() - r->start > c->timeout) {
-                dh_proc_kill(r->pid);
-                dh_proc_wait(r->pid, 5.0, NULL);
-                finish(r, &att[i], 0, 1);
-                dh_inject_send_end(w, w->scn[i].sc->id);
-                active--;
-            }
-        }
+        for (i = 0; i < next; i++)
+            active -= (size_t)check_send(c, w, i, &run[i], &att[i]);
     }
     dh_inject_sends_end(w);
     free(run);

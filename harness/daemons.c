@@ -69,7 +69,53 @@ static int wait_port(const char *what, pid_t pid, const char *addr, int port,
     return 0;
 }
 
-/* start_dns - NSD and Unbound, until the TLD validates as secure */
+/* wait_authoritative - until NSD answers for the TLD with authority: it
+ * answers only once every zone is loaded, and Unbound must not ask it
+ * anything before that, or it marks the server down and SERVFAILs */
+static int wait_authoritative(dh_world *w, double end, const char *log)
+{
+    dh_lookup l;
+
+    for (;;) {
+        dh_lookup_direct(DH_NS_ADDR, DH_TLD, "SOA", &l);
+        if (l.ok && l.rcode == 0 && l.secure)
+            return 0;
+        if (dh_proc_done(w->nsd, NULL) || dh_now() > end) {
+            dh_warn("NSD does not answer for %s (%s); see %s", DH_TLD,
+                    l.ok ? "not authoritative" : l.why, log);
+            return -1;
+        }
+        dh_proc_reap(0);
+    }
+}
+
+/* wait_validated - until a validated answer comes back through Unbound */
+static int wait_validated(dh_world *w, double end, const char *log)
+{
+    struct ub_ctx *ctx = dh_resolver_new(w->ta_path);
+    dh_lookup l;
+    int rc = -1;
+
+    for (;;) {
+        dh_lookup_do(ctx, DH_TLD, "SOA", &l);
+        if (l.ok && l.secure && l.havedata) {
+            rc = 0;
+            break;
+        }
+        if (dh_now() > end) {
+            dh_warn("the fake DNS does not validate: %s SOA is %s (%s); see "
+                    "%s and %s",
+                    DH_TLD, dh_lookup_state(&l), l.why, log, w->unbound_log);
+            break;
+        }
+        nanosleep(&retry_pause, NULL);
+    }
+    ub_ctx_delete(ctx);
+    return rc;
+}
+
+/* start_dns - NSD, the lame servers and Unbound, until the TLD validates
+ * as secure */
 static int start_dns(dh_world *w)
 {
     char *nsdconf = dh_asprintf("%s/nsd/nsd.conf", w->rundir);
@@ -82,55 +128,21 @@ static int start_dns(dh_world *w)
     dh_spawn_req lame = {"lamedns", lame_argv, NULL, nsdlog, NULL, -1, NULL};
     dh_spawn_req nsd = {"nsd", nsd_argv, NULL, nsdlog, NULL, -1, NULL};
     dh_spawn_req ub = {"unbound", ub_argv, NULL, ublog, NULL, -1, NULL};
-    struct ub_ctx *ctx = NULL;
-    dh_lookup l;
-    int rc = -1;
     double t0 = dh_now(), end = t0 + START_DEADLINE;
+    int rc = -1;
 
     w->nsd = dh_spawn(&nsd);
     w->unbound = dh_spawn(&ub);
     w->lamedns = dh_spawn(&lame);
-    if (w->nsd < 0 || w->unbound < 0 || w->lamedns < 0)
-        goto out;
-    if (wait_port("NSD", w->nsd, DH_NS_ADDR, 53, nsdlog) < 0 ||
+    if (w->nsd >= 0 && w->unbound >= 0 && w->lamedns >= 0 &&
+        wait_port("NSD", w->nsd, DH_NS_ADDR, 53, nsdlog) == 0 &&
         wait_port("the lame name servers", w->lamedns, DH_LAME_SERVFAIL_ADDR,
-                  53, nsdlog) < 0 ||
-        wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) < 0)
-        goto out;
-    dh_debug("DNS daemons listening after %.3f s", dh_now() - t0);
-    /* NSD answers only once every zone is loaded; Unbound must not ask it
-     * anything before that, or it marks the server down and SERVFAILs. */
-    for (;;) {
-        dh_lookup_direct(DH_NS_ADDR, DH_TLD, "SOA", &l);
-        if (l.ok && l.rcode == 0 && l.secure)
-            break;
-        if (dh_proc_done(w->nsd, NULL) || dh_now() > end) {
-            dh_warn("NSD does not answer for %s (%s); see %s", DH_TLD,
-                    l.ok ? "not authoritative" : l.why, nsdlog);
-            goto out;
-        }
-        dh_proc_reap(0);
-    }
-    dh_debug("NSD authoritative after %.3f s", dh_now() - t0);
-    ctx = dh_resolver_new(w->ta_path);
-    for (;;) {
-        dh_lookup_do(ctx, DH_TLD, "SOA", &l);
-        if (l.ok && l.secure && l.havedata) {
-            dh_debug("validated answer after %.3f s", dh_now() - t0);
-            rc = 0;
-            break;
-        }
-        if (dh_now() > end) {
-            dh_warn("the fake DNS does not validate: %s SOA is %s (%s); "
-                    "see %s and %s",
-                    DH_TLD, dh_lookup_state(&l), l.why, nsdlog, w->unbound_log);
-            break;
-        }
-        nanosleep(&retry_pause, NULL);
-    }
-out:
-    if (ctx)
-        ub_ctx_delete(ctx);
+                  53, nsdlog) == 0 &&
+        wait_port("Unbound", w->unbound, DH_RESOLVER_ADDR, 53, ublog) == 0 &&
+        wait_authoritative(w, end, nsdlog) == 0 &&
+        wait_validated(w, end, nsdlog) == 0)
+        rc = 0;
+    dh_debug("DNS up (or not) after %.3f s", dh_now() - t0);
     free(nsdconf);
     free(ubconf);
     free(nsdlog);

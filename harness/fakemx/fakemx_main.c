@@ -114,8 +114,17 @@ static void fakemx_ready(int fd)
     close(fd);
 }
 
-/* main - parse options, load, listen, serve until told to stop */
-int main(int argc, char **argv)
+/* The daemon's options. */
+typedef struct {
+    const char *config;
+    const char *events;
+    int port;
+    int ready_fd;
+    int idle;
+} fakemx_opts;
+
+/* fakemx_options - parse the command line, or exit 2 */
+static void fakemx_options(int argc, char **argv, fakemx_opts *o)
 {
     static const struct option opts[] = {
         {"config", required_argument, 0, 'c'},
@@ -127,37 +136,28 @@ int main(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    fakemx_server srv;
-    fakemx_conf *conf = 0;
-    struct event *sigs[2], *tick;
-    struct event_config *evcfg;
-    struct timeval tick_every = {0, FAKEMX_TICK_MS * 1000};
-    const char *config = 0;
-    const char *events = 0;
-    char err[2048];
-    int port = 25;
-    int ready_fd = -1;
-    int idle = 30;
-    int status;
     int c;
 
-    dh_diag_init("dane-fakemx", 0);
+    memset(o, 0, sizeof(*o));
+    o->port = 25;
+    o->ready_fd = -1;
+    o->idle = 30;
     while ((c = getopt_long(argc, argv, "c:e:p:r:t:dh", opts, 0)) != -1) {
         switch (c) {
         case 'c':
-            config = optarg;
+            o->config = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'p':
-            port = fakemx_number("port", optarg, 1, 65535);
+            o->port = fakemx_number("port", optarg, 1, 65535);
             break;
         case 'r':
-            ready_fd = fakemx_number("ready-fd", optarg, 0, INT_MAX);
+            o->ready_fd = fakemx_number("ready-fd", optarg, 0, INT_MAX);
             break;
         case 't':
-            idle = fakemx_number("idle-timeout", optarg, 1, 86400);
+            o->idle = fakemx_number("idle-timeout", optarg, 1, 86400);
             break;
         case 'd':
             dh_diag_level = 2;
@@ -168,54 +168,82 @@ int main(int argc, char **argv)
     }
     if (optind != argc)
         fakemx_usage("unexpected argument");
-    if (config == 0 || events == 0)
+    if (o->config == 0 || o->events == 0)
         fakemx_usage("--config and --events are required");
+}
 
-    if (fakemx_conf_load(config, &conf, err, sizeof(err)) != 0) {
+/* fakemx_base - an event base with a precise clock: libevent's default
+ * on Linux is the coarse monotonic clock (a few ms of resolution), with
+ * which a persona's delays (greeting-delay, ehlo-delay) can end a few ms
+ * early */
+static struct event_base *fakemx_base(void)
+{
+    struct event_config *cfg = event_config_new();
+    struct event_base *base;
+
+    if (cfg == 0 || event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER))
+        dh_fatal("cannot create event base");
+    if ((base = event_base_new_with_config(cfg)) == 0)
+        dh_fatal("cannot create event base");
+    event_config_free(cfg);
+    return base;
+}
+
+/* fakemx_events - the signals that stop it and the heartbeat; [0], [1]
+ * signals, [2] tick */
+static void fakemx_events(struct event_base *base, struct event *ev[3])
+{
+    struct timeval tick_every = {0, FAKEMX_TICK_MS * 1000};
+
+    ev[0] = evsignal_new(base, SIGTERM, fakemx_stop_cb, base);
+    ev[1] = evsignal_new(base, SIGINT, fakemx_stop_cb, base);
+    if (ev[0] == 0 || ev[1] == 0 || evsignal_add(ev[0], 0) != 0 ||
+        evsignal_add(ev[1], 0) != 0)
+        dh_fatal("cannot install signal handlers");
+    ev[2] = event_new(base, -1, EV_PERSIST, fakemx_tick_cb, 0);
+    if (ev[2] == 0 || event_add(ev[2], &tick_every) != 0)
+        dh_fatal("cannot install the heartbeat timer");
+}
+
+/* main - parse options, load, listen, serve until told to stop */
+int main(int argc, char **argv)
+{
+    fakemx_opts o;
+    fakemx_server srv;
+    fakemx_conf *conf = 0;
+    struct event *ev[3];
+    char err[2048];
+    int status;
+
+    dh_diag_init("dane-fakemx", 0);
+    fakemx_options(argc, argv, &o);
+    if (fakemx_conf_load(o.config, &conf, err, sizeof(err)) != 0) {
         fprintf(stderr, "dane-fakemx: %s\n", err);
         return 2;
     }
-    if (fakemx_event_open(events) != 0)
-        dh_fatal("cannot open events file %s: %s", events, strerror(errno));
+    if (fakemx_event_open(o.events) != 0)
+        dh_fatal("cannot open events file %s: %s", o.events, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
     signal(SIGXFSZ, SIG_IGN); /* a file size limit fails the write instead */
     fakemx_raise_nofile();
-
     memset(&srv, 0, sizeof(srv));
-    /* A precise clock: libevent's default on Linux is the coarse
-     * monotonic clock (a few ms of resolution), with which a persona's
-     * delays (greeting-delay, ehlo-delay) can end a few ms early. */
-    if ((evcfg = event_config_new()) == 0 ||
-        event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
-        (srv.base = event_base_new_with_config(evcfg)) == 0)
-        dh_fatal("cannot create event base");
-    event_config_free(evcfg);
+    srv.base = fakemx_base();
     srv.conf = conf;
-    srv.idle.tv_sec = idle;
-    if (fakemx_server_listen(&srv, port, err, sizeof(err)) != 0)
+    srv.idle.tv_sec = o.idle;
+    if (fakemx_server_listen(&srv, o.port, err, sizeof(err)) != 0)
         dh_fatal("%s", err);
-    sigs[0] = evsignal_new(srv.base, SIGTERM, fakemx_stop_cb, srv.base);
-    sigs[1] = evsignal_new(srv.base, SIGINT, fakemx_stop_cb, srv.base);
-    if (sigs[0] == 0 || sigs[1] == 0 || evsignal_add(sigs[0], 0) != 0 ||
-        evsignal_add(sigs[1], 0) != 0)
-        dh_fatal("cannot install signal handlers");
-    tick = event_new(srv.base, -1, EV_PERSIST, fakemx_tick_cb, 0);
-    if (tick == 0 || event_add(tick, &tick_every) != 0)
-        dh_fatal("cannot install the heartbeat timer");
-    dh_debug("%zu entries from %s, port %d", conf->nentries, config, port);
+    fakemx_events(srv.base, ev);
+    dh_debug("%zu entries from %s, port %d", conf->nentries, o.config, o.port);
     fakemx_event_emit(fakemx_event_new("start"));
-    fakemx_ready(ready_fd);
-
+    fakemx_ready(o.ready_fd);
     if (event_base_dispatch(srv.base) < 0)
         dh_warn("event loop failed");
-
     fakemx_server_shutdown(&srv);
     status = fakemx_event_finish() == 0 ? 0 : 1;
     if (status)
         dh_warn("cannot write the stop record of the events file");
-    event_free(tick);
-    event_free(sigs[0]);
-    event_free(sigs[1]);
+    for (int i = 0; i < 3; i++)
+        event_free(ev[i]);
     event_base_free(srv.base);
     fakemx_conf_free(conf);
     fakemx_event_close();

@@ -134,24 +134,14 @@ const char *smtp_cmd_verb_name(smtp_verb verb)
     return verb == SMTP_VERB_UNKNOWN ? "UNKNOWN" : "";
 }
 
-/* smtp_cmd_parse - parse LEN bytes of BUF into CMD; returns CMD->status */
-smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd)
+/* smtp_cmd_split - the limits (length with CRLF, forbidden bytes), then
+ * the verb's place (VSTART, VLEN) and the argument into CMD */
+static smtp_cmd_status smtp_cmd_split(const char *buf, size_t len,
+                                      smtp_cmd *cmd, size_t *vstart,
+                                      size_t *vlen)
 {
-    const smtp_cmd_verbinfo *vi = 0;
-    size_t n = len;
-    size_t p = 0;
-    size_t vstart;
-    size_t vlen;
-    size_t aend;
+    size_t n = len, p = 0, aend;
 
-    cmd->verb = SMTP_VERB_NONE;
-    cmd->status = SMTP_CMD_OK;
-    cmd->name = "";
-    cmd->why = "";
-    cmd->arg[0] = cmd->addr[0] = cmd->params[0] = 0;
-    cmd->size = 0;
-
-    /* Limits first: length including CRLF, then forbidden bytes. */
     if (n > 0 && buf[n - 1] == '\n')
         n--;
     if (n > 0 && buf[n - 1] == '\r')
@@ -160,15 +150,14 @@ smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd)
         return cmd->status = SMTP_CMD_TOO_LONG;
     if (n > 0 && memchr(buf, 0, n) != 0)
         return cmd->status = SMTP_CMD_BAD_CHAR;
-
     while (p < n && smtp_cmd_is_space(buf[p]))
         p++;
     if (p == n)
         return cmd->status = SMTP_CMD_EMPTY;
-    vstart = p;
+    *vstart = p;
     while (p < n && !smtp_cmd_is_space(buf[p]))
         p++;
-    vlen = p - vstart;
+    *vlen = p - *vstart;
     while (p < n && smtp_cmd_is_space(buf[p]))
         p++;
     aend = n;
@@ -177,15 +166,34 @@ smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd)
         aend--;
     memcpy(cmd->arg, buf + p, aend - p);
     cmd->arg[aend - p] = 0;
+    return cmd->status;
+}
 
-    for (size_t i = 0; i < SMTP_CMD_NVERBS; i++) {
+/* smtp_cmd_verb - the table row of the verb of VLEN bytes, or NULL */
+static const smtp_cmd_verbinfo *smtp_cmd_verb(const char *v, size_t vlen)
+{
+    for (size_t i = 0; i < SMTP_CMD_NVERBS; i++)
         if (strlen(smtp_cmd_verbs[i].name) == vlen &&
-            strncasecmp(smtp_cmd_verbs[i].name, buf + vstart, vlen) == 0) {
-            vi = &smtp_cmd_verbs[i];
-            break;
-        }
-    }
-    if (vi == 0) {
+            strncasecmp(smtp_cmd_verbs[i].name, v, vlen) == 0)
+            return &smtp_cmd_verbs[i];
+    return 0;
+}
+
+/* smtp_cmd_parse - parse LEN bytes of BUF into CMD; returns CMD->status */
+smtp_cmd_status smtp_cmd_parse(const char *buf, size_t len, smtp_cmd *cmd)
+{
+    const smtp_cmd_verbinfo *vi;
+    size_t vstart, vlen;
+
+    cmd->verb = SMTP_VERB_NONE;
+    cmd->status = SMTP_CMD_OK;
+    cmd->name = "";
+    cmd->why = "";
+    cmd->arg[0] = cmd->addr[0] = cmd->params[0] = 0;
+    cmd->size = 0;
+    if (smtp_cmd_split(buf, len, cmd, &vstart, &vlen) != SMTP_CMD_OK)
+        return cmd->status;
+    if ((vi = smtp_cmd_verb(buf + vstart, vlen)) == 0) {
         cmd->verb = SMTP_VERB_UNKNOWN;
         cmd->name = "UNKNOWN";
         return cmd->status;
