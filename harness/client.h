@@ -6,6 +6,12 @@
  * "PATH extra words" and asks the adapter for its version and
  * capabilities.  dh_client_send_all() sends one message per scenario, in
  * parallel when the adapter allows, and fills one dh_attempt per scenario.
+ *
+ * Ownership: a dh_client owns its strings (dh_client_close() frees them);
+ * the world is borrowed.  Each dh_attempt's outcome_line is a new string
+ * the caller frees.  Every process a verb starts is the caller's to reap
+ * (proc.h): a send that outlives its deadline is killed with its process
+ * group.
  */
 #ifndef DH_CLIENT_H
 #define DH_CLIENT_H

@@ -16,8 +16,10 @@
  *   events-full=ID       the fake MX cannot write its events file while
  *                        scenario ID is sent (RLIMIT_FSIZE: EFBIG)
  *
- * dh_inject_parse() returns 0, or -1 with err.  The hooks are called by
- * the send loop (client.c); they do nothing when no fault is set.
+ * dh_inject_parse() returns 0, or -1 with err; what it parses is kept in
+ * the module for the process's life.  The hooks are called by the send
+ * loop (client.c), with the world borrowed; they do nothing when no fault
+ * is set.
  */
 #ifndef DH_INJECT_H
 #define DH_INJECT_H

@@ -5,7 +5,8 @@
  * /dev/null and stdout/stderr to files, and recorded in one table so that
  * dh_proc_stop_all() can stop them on every exit path.  SIGCHLD is blocked
  * by dh_proc_init(); dh_proc_reap() waits for it with a deadline, so no
- * fixed sleeps are needed.
+ * fixed sleeps are needed.  A dh_spawn_req and its strings are borrowed
+ * for the call only (the child has its copy); the table is the module's.
  */
 #ifndef DH_PROC_H
 #define DH_PROC_H

@@ -3,8 +3,8 @@
  * HTML.
  *
  * A dh_result ties one scenario to its verdict and evidence.  The report
- * functions only read; they return 0, or -1 when a file cannot be
- * written (with a warning).
+ * functions only read (everything in a dh_report is borrowed); they
+ * return 0, or -1 when a file cannot be written (with a warning).
  */
 #ifndef DH_REPORT_H
 #define DH_REPORT_H

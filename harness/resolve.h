@@ -3,6 +3,9 @@
  * checks (readiness and fixture self-check), never for verdicts on the
  * client.
  *
+ * The contexts these functions return belong to the caller, who frees
+ * them with ub_ctx_delete(); a dh_lookup is the caller's, filled in.
+ *
  * dh_resolver_new() returns a libunbound context that forwards to the
  * sandbox resolver and validates by itself with the fake root's trust
  * anchor; its queries leave from DH_SELFCHECK_ADDR so that they can be

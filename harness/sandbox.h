@@ -8,7 +8,7 @@
  * user).  The process that called it stays outside, waits for the child
  * and exits with its status; if that outside process is killed, even with
  * SIGKILL, the kernel kills the child and with it every process of the
- * namespace.  Nothing on the host is changed.
+ * namespace.  Nothing on the host is changed.  rundir is borrowed.
  */
 #ifndef DH_SANDBOX_H
 #define DH_SANDBOX_H

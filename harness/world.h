@@ -10,6 +10,12 @@
  * answer comes back and the fake MX daemon is ready.  A fixture that
  * cannot be built is not fatal to the run: that scenario's `error' is set
  * (its verdict is ERROR) and it is left out of the world.
+ *
+ * Ownership: the world owns everything it points to (its strings, hosts,
+ * chains, zones, PKI) and dh_world_free() releases it all, after
+ * dh_world_stop(); the scenarios are borrowed (dh_world_plan()) and must
+ * outlive it.  The error and fault strings of a dh_world_scn belong to
+ * the world; whoever sets them gives it a new string.
  */
 #ifndef DH_WORLD_H
 #define DH_WORLD_H
