@@ -54,7 +54,8 @@ START_TEST(test_out_of_range_and_unknown)
 {
     ck_assert_str_eq(dh_vocab_name(&dh_vocab_verdict, DH_V_KINDS), "?");
     ck_assert_str_eq(dh_vocab_name(&dh_vocab_verdict, -1), "?");
-    ck_assert_int_eq(dh_vocab_find(&dh_vocab_expect, "no-such-expectation"), -1);
+    ck_assert_int_eq(dh_vocab_find(&dh_vocab_expect, "no-such-expectation"),
+                     -1);
     ck_assert_int_eq(dh_vocab_find(&dh_vocab_expect, NULL), -1);
 }
 END_TEST

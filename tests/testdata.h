@@ -14,8 +14,8 @@ static inline void load_test_personas(void)
 {
     char err[1024];
 
-    if (dh_personas_load(DH_DATA_DIR "/certs/personas.conf", err,
-                         sizeof(err)) < 0)
+    if (dh_personas_load(DH_DATA_DIR "/certs/personas.conf", err, sizeof(err)) <
+        0)
         ck_abort_msg("%s", err);
 }
 
