@@ -834,12 +834,5 @@ static Suite *fakemx_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(fakemx_suite());
-    int failed;
-
-    load_test_personas();
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    return dh_check_main(fakemx_suite());
 }

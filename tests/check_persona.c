@@ -158,11 +158,5 @@ static Suite *persona_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(persona_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dh_check_main(persona_suite());
 }

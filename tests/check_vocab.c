@@ -84,12 +84,5 @@ static Suite *vocab_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vocab_suite());
-    int failed;
-
-    load_test_personas();
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dh_check_main(vocab_suite());
 }

@@ -168,12 +168,5 @@ static Suite *zone_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(zone_suite());
-    int failed;
-
-    load_test_personas();
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return dh_check_main(zone_suite());
 }

@@ -1,6 +1,6 @@
 /*
- * testdata.h - the source tree's data files for the unit tests: the
- * personas, chains and CAs of certs/personas.conf (persona.h).
+ * testdata.h - what every unit test program shares: the source tree's
+ * personas, chains and CAs (certs/personas.conf, persona.h), and main().
  */
 #ifndef DH_TESTDATA_H
 #define DH_TESTDATA_H
@@ -17,6 +17,20 @@ static inline void load_test_personas(void)
     if (dh_personas_load(DH_DATA_DIR "/certs/personas.conf", err, sizeof(err)) <
         0)
         ck_abort_msg("%s", err);
+}
+
+/* dh_check_main - run a suite with the catalog's personas loaded: the
+ * exit status of a test program */
+static inline int dh_check_main(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+
+    load_test_personas();
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
 }
 
 #endif
