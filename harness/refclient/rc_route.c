@@ -131,6 +131,84 @@ static int rc_route_cname_walk(rc_dns *dns, const char *name, rc_lookup **list,
     return (first > 0);
 }
 
+/* rc_route_mx_str - "10 mx1., 20 mx2." for the log and the report */
+
+static void rc_route_mx_str(const rc_mx *mx, int n, char *list, size_t len)
+{
+    size_t used = 0;
+    int i;
+
+    for (i = 0; i < n; i++)
+        used += snprintf(list + used, used < len ? len - used : 0, "%s%d %s",
+                         i ? ", " : "", mx[i].pref, mx[i].name);
+}
+
+/* rc_route_mx_hosts - the hosts of an MX RRset; how many MX entries remain */
+
+static int rc_route_mx_hosts(rc_route *route, rc_mx *mx, int n, const char *why,
+                             const char *st, const char *list)
+{
+    int null_mx = 0;
+    int i;
+
+    if (n < 0) {
+        route->action = RC_MX_DEFER;
+        snprintf(route->why, sizeof(route->why), "malformed MX record");
+        dh_info("MX %s %s: malformed MX record -> deferred", route->domain, st);
+        return (0);
+    }
+    n = rc_policy_mx_prepare(mx, n, &null_mx);
+    dh_info("MX %s %s: %s", route->domain, st, list);
+    if (n == 0) {
+        route->action = RC_MX_BOUNCE;
+        snprintf(route->why, sizeof(route->why), "%s",
+                 null_mx ? "null MX: domain accepts no mail"
+                         : "no usable MX host");
+        dh_info("%s: %s -> bounced", route->domain, route->why);
+        return (n);
+    }
+    if (null_mx)
+        dh_info("%s: null MX beside other MX records ignored", route->domain);
+    if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
+        route->action = RC_MX_DEFER;
+        snprintf(route->why, sizeof(route->why), "out of memory");
+        return (n);
+    }
+    for (i = 0; i < n; i++) {
+        snprintf(route->hosts[i].name, sizeof(route->hosts[i].name), "%s",
+                 mx[i].name);
+        route->hosts[i].pref = mx[i].pref;
+    }
+    route->nhosts = n;
+    route->mx_resolved = 1;
+    snprintf(route->why, sizeof(route->why), "%s%s", why,
+             route->mx_secure ? " (secure: DANE may apply)"
+                              : " (insecure: no DANE)");
+    dh_info("MX %s: %d host(s), %s", route->domain, n,
+            route->mx_secure ? "MX secure: DANE may apply"
+                             : "MX insecure: no DANE");
+    return (n);
+}
+
+/* rc_route_implicit - no MX records: the domain is its own host */
+
+static void rc_route_implicit(rc_route *route, const rc_dns_answer *a,
+                              const char *why, const char *st)
+{
+    dh_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a->ans), why);
+    if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
+        route->action = RC_MX_DEFER;
+        snprintf(route->why, sizeof(route->why), "out of memory");
+        return;
+    }
+    snprintf(route->hosts[0].name, sizeof(route->hosts[0].name), "%s",
+             route->domain);
+    route->nhosts = 1;
+    snprintf(route->why, sizeof(route->why), "%s%s", why,
+             route->mx_secure ? " (secure denial: DANE may apply)"
+                              : " (insecure: no DANE)");
+}
+
 /* rc_route_nexthop - MX lookup of the next-hop domain */
 
 void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
@@ -141,10 +219,7 @@ void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
     const char *why;
     char st[400];
     char list[1024];
-    size_t used = 0;
     int n = 0;
-    int null_mx = 0;
-    int i;
 
     memset(route, 0, sizeof(*route));
     route->diag = diag;
@@ -164,82 +239,23 @@ void rc_route_nexthop(rc_dns *dns, const char *domain, unsigned mutants,
         (void)rc_route_cname_walk(dns, route->domain, &route->lookups,
                                   &route->nlookups);
     list[0] = 0;
-    if (route->action == RC_MX_USE && (n = rc_dns_parse_mx(&a, &mx)) > 0) {
-        for (i = 0; i < n; i++)
-            used += snprintf(list + used,
-                             used < sizeof(list) ? sizeof(list) - used : 0,
-                             "%s%d %s", i ? ", " : "", mx[i].pref, mx[i].name);
-    }
+    if (route->action == RC_MX_USE && (n = rc_dns_parse_mx(&a, &mx)) > 0)
+        rc_route_mx_str(mx, n, list, sizeof(list));
     rc_route_record(&route->lookups, &route->nlookups, RC_DNS_T_MX,
                     route->domain, &a, "%s",
                     n < 0 ? "malformed MX record" : list);
-
     if (route->action == RC_MX_USE) {
-        if (n < 0) {
-            n = 0;
-            route->action = RC_MX_DEFER;
-            snprintf(route->why, sizeof(route->why), "malformed MX record");
-            dh_info("MX %s %s: malformed MX record -> deferred", route->domain,
-                    st);
-            goto done;
-        }
-        n = rc_policy_mx_prepare(mx, n, &null_mx);
-        dh_info("MX %s %s: %s", route->domain, st, list);
-        if (n == 0) {
-            route->action = RC_MX_BOUNCE;
-            snprintf(route->why, sizeof(route->why), "%s",
-                     null_mx ? "null MX: domain accepts no mail"
-                             : "no usable MX host");
-            dh_info("%s: %s -> bounced", route->domain, route->why);
-            goto done;
-        }
-        if (null_mx)
-            dh_info("%s: null MX beside other MX records ignored",
-                    route->domain);
-        if ((route->hosts = calloc(n, sizeof(*route->hosts))) == 0) {
-            route->action = RC_MX_DEFER;
-            snprintf(route->why, sizeof(route->why), "out of memory");
-            goto done;
-        }
-        for (i = 0; i < n; i++) {
-            snprintf(route->hosts[i].name, sizeof(route->hosts[i].name), "%s",
-                     mx[i].name);
-            route->hosts[i].pref = mx[i].pref;
-        }
-        route->nhosts = n;
-        route->mx_resolved = 1;
-        snprintf(route->why, sizeof(route->why), "%s%s", why,
-                 route->mx_secure ? " (secure: DANE may apply)"
-                                  : " (insecure: no DANE)");
-        dh_info("MX %s: %d host(s), %s", route->domain, n,
-                route->mx_secure ? "MX secure: DANE may apply"
-                                 : "MX insecure: no DANE");
-        goto done;
-    }
-    if (route->action == RC_MX_IMPLICIT) {
+        n = rc_route_mx_hosts(route, mx, n, why, st, list);
+    } else if (route->action == RC_MX_IMPLICIT) {
+        rc_route_implicit(route, &a, why, st);
+    } else {
+        snprintf(route->why, sizeof(route->why), "%s%s%s%s", why,
+                 a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
         dh_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
-                why);
-        if ((route->hosts = calloc(1, sizeof(*route->hosts))) == 0) {
-            route->action = RC_MX_DEFER;
-            snprintf(route->why, sizeof(route->why), "out of memory");
-            goto done;
-        }
-        snprintf(route->hosts[0].name, sizeof(route->hosts[0].name), "%s",
-                 route->domain);
-        route->nhosts = 1;
-        snprintf(route->why, sizeof(route->why), "%s%s", why,
-                 route->mx_secure ? " (secure denial: DANE may apply)"
-                                  : " (insecure: no DANE)");
-        goto done;
+                route->action == RC_MX_BOUNCE
+                    ? "bounced"
+                    : "deferred, no implicit MX fallback");
     }
-    snprintf(route->why, sizeof(route->why), "%s%s%s%s", why,
-             a.why[0] ? " (" : "", a.why, a.why[0] ? ")" : "");
-    dh_info("MX %s %s: %s -> %s", route->domain, st, rc_ans_str(a.ans),
-            route->action == RC_MX_BOUNCE
-                ? "bounced"
-                : "deferred, no implicit MX fallback");
-
-done:
     rc_dns_mx_free(mx, n > 0 ? n : 0);
     rc_dns_answer_free(&a);
 }
