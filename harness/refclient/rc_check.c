@@ -125,25 +125,17 @@ static const char *rc_check_usage_str(int usage)
     return ("unknown usage");
 }
 
-/* rc_check_chain - the chain presented and which record matches where */
+/* rc_check_certs - subject, issuer, expiry and digests per depth */
 
-static void rc_check_chain(FILE *fp, const rc_host *host,
-                           const rc_sess_result *res)
+static void rc_check_certs(FILE *fp, STACK_OF(X509) * chain, int n)
 {
-    int n = res->chain ? sk_X509_num(res->chain) : 0;
-    int shown = 0;
     int d;
-    int i;
 
-    if (n == 0) {
-        rc_check_kv(fp, "    ", "Chain", "(no certificate)");
-        return;
-    }
     for (d = 0; d < n; d++) {
         rc_cert_desc ci;
         char key[24];
 
-        rc_tls_cert_info(sk_X509_value(res->chain, d), &ci);
+        rc_tls_cert_info(sk_X509_value(chain, d), &ci);
         snprintf(key, sizeof(key), "Chain depth %d", d);
         rc_check_kv(fp, "    ", key, "subject  %s", ci.subject);
         rc_check_kv(fp, "    ", "", "issuer   %s", ci.issuer);
@@ -154,6 +146,52 @@ static void rc_check_chain(FILE *fp, const rc_host *host,
         rc_check_kv(fp, "    ", "", "cert     sha256 %s", ci.cert_sha256);
         rc_check_kv(fp, "    ", "", "spki     sha256 %s", ci.spki_sha256);
     }
+}
+
+/* rc_check_where - at which depths one TLSA record matches the chain */
+
+static void rc_check_where(const rc_tlsa *rec, STACK_OF(X509) * chain, int n,
+                           char *where, size_t len)
+{
+    size_t used = 0;
+    int d;
+
+    where[0] = 0;
+    for (d = 0; d < n; d++) {
+        if (!rc_tls_tlsa_match(rec, sk_X509_value(chain, d)))
+            continue;
+        used +=
+            snprintf(where + used, used < len ? len - used : 0, "%sdepth %d",
+                     used            ? ", "
+                     : rec->selector ? "matches the public key at "
+                                     : "matches the certificate at ",
+                     d);
+    }
+    if (used == 0)
+        snprintf(where, len, "%s",
+                 rec->usage == 2 && rec->mtype == 0
+                     ? "matches no certificate presented (a full trust anchor "
+                       "from DNS may still validate the chain, RFC 7671 5.2.2)"
+                     : "matches no certificate presented");
+    else if (rec->usage == 3 && strstr(where, "depth 0") == 0)
+        snprintf(where + strlen(where), len - strlen(where),
+                 " (DANE-EE counts at depth 0 only)");
+}
+
+/* rc_check_chain - the chain presented and which record matches where */
+
+static void rc_check_chain(FILE *fp, const rc_host *host,
+                           const rc_sess_result *res)
+{
+    int n = res->chain ? sk_X509_num(res->chain) : 0;
+    int shown = 0;
+    int i;
+
+    if (n == 0) {
+        rc_check_kv(fp, "    ", "Chain", "(no certificate)");
+        return;
+    }
+    rc_check_certs(fp, res->chain, n);
 
     /*
      * Our own matcher, independent of OpenSSL's verdict below: which
@@ -163,32 +201,10 @@ static void rc_check_chain(FILE *fp, const rc_host *host,
         const rc_tlsa_info *ti = host->tinfo + i;
         char hex[RC_CHECK_HEXMAX + 32];
         char where[200];
-        size_t used = 0;
 
         if (!ti->usable || host->level != RC_LEVEL_DANE)
             continue;
-        where[0] = 0;
-        for (d = 0; d < n; d++) {
-            if (!rc_tls_tlsa_match(&ti->rec, sk_X509_value(res->chain, d)))
-                continue;
-            used += snprintf(where + used,
-                             used < sizeof(where) ? sizeof(where) - used : 0,
-                             "%sdepth %d",
-                             used               ? ", "
-                             : ti->rec.selector ? "matches the public key at "
-                                                : "matches the certificate at ",
-                             d);
-        }
-        if (used == 0)
-            snprintf(
-                where, sizeof(where), "%s",
-                ti->rec.usage == 2 && ti->rec.mtype == 0
-                    ? "matches no certificate presented (a full trust anchor "
-                      "from DNS may still validate the chain, RFC 7671 5.2.2)"
-                    : "matches no certificate presented");
-        else if (ti->rec.usage == 3 && strstr(where, "depth 0") == 0)
-            snprintf(where + strlen(where), sizeof(where) - strlen(where),
-                     " (DANE-EE counts at depth 0 only)");
+        rc_check_where(&ti->rec, res->chain, n, where, sizeof(where));
         rc_check_kv(fp, "    ", shown++ ? "" : "TLSA match",
                     "%u %u %u %.16s%s  %s%s", ti->rec.usage, ti->rec.selector,
                     ti->rec.mtype, rc_check_hex(&ti->rec, hex, sizeof(hex)),
@@ -279,31 +295,17 @@ static int rc_check_address(FILE *fp, const rc_job *job, const rc_host *host,
     return (ok);
 }
 
-/* rc_check_host - one MX host: DNS, TLSA, policy, then its addresses */
+/* rc_check_policy - one host's lookups, TLSA records, policy, name checks */
 
-static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
-                         const rc_route *route, rc_host *host, int index,
-                         int connect, char *summary, size_t slen, char *dline,
-                         size_t dlen)
+static void rc_check_policy(FILE *fp, const rc_job *job, const rc_route *route,
+                            const rc_host *host, const char **refids,
+                            rc_tls_params *tp)
 {
-    const char *refids[RC_POLICY_MAX_REFIDS];
-    rc_tls_params tp;
-    const char *code;
-    char detail[700];
     char list[1100];
     size_t used = 0;
     int ta = 0;
-    int ok = 0;
     int i;
 
-    if (route->mx_resolved)
-        fprintf(fp, "\nMX host %d of %d: %s (preference %d)\n", index + 1,
-                route->nhosts, host->name, host->pref);
-    else
-        fprintf(fp,
-                "\nHost %s (no MX records: the domain itself, implicit MX)\n",
-                host->name);
-    rc_route_host(dns, route, host, job->port, job->mutants);
     rc_check_lookups(fp, "  ", host->lookups, host->nlookups);
     if (host->ntinfo > 0) {
         fprintf(fp, "  TLSA records at %s:\n", host->tlsa_name);
@@ -316,10 +318,10 @@ static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
         rc_check_kv(fp, "  ", "TLSA base domain", "%s", host->base);
     rc_check_kv(fp, "  ", "Policy", "%s: %s", rc_level_str(host->level),
                 host->level_why);
-    rc_deliver_params(job, route, host, refids, &tp);
+    rc_deliver_params(job, route, host, refids, tp);
     if (host->level == RC_LEVEL_DANE && ta) {
         list[0] = 0;
-        for (i = 0; i < tp.nrefids; i++)
+        for (i = 0; i < tp->nrefids; i++)
             used += snprintf(list + used,
                              used < sizeof(list) ? sizeof(list) - used : 0,
                              "%s%s", i ? ", " : "", refids[i]);
@@ -328,23 +330,24 @@ static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
     } else if (host->level == RC_LEVEL_DANE) {
         rc_check_kv(fp, "  ", "Name checks", "none (DANE-EE(3) only)");
     }
-    if (host->level == RC_LEVEL_UNUSABLE) {
-        snprintf(summary, slen, "skip (%.700s)", host->why);
-        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
-        return (0);
-    }
-    if (!connect) {
-        snprintf(summary, slen, "not connected (--no-connect); policy %s",
-                 rc_level_str(host->level));
-        snprintf(dline, dlen, "%.300s (%s)", host->name,
-                 rc_level_str(host->level));
-        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
-        return (1);
-    }
+}
+
+/* rc_check_addresses - probe every address of one host; 1 if one is ok */
+
+static int rc_check_addresses(FILE *fp, const rc_job *job, const rc_host *host,
+                              const rc_tls_params *tp, char *summary,
+                              size_t slen, char *dline, size_t dlen)
+{
+    const char *code;
+    char detail[700];
+    char list[1100];
+    size_t used = 0;
+    int ok = 0;
+    int i;
+
     list[0] = 0;
-    used = 0;
     for (i = 0; i < host->naddrs; i++) {
-        if (rc_check_address(fp, job, host, host->addrs[i], &tp, &code, detail,
+        if (rc_check_address(fp, job, host, host->addrs[i], tp, &code, detail,
                              sizeof(detail))) {
             if (!ok) {
                 snprintf(summary, slen, "%s via [%s] (%.600s)", code,
@@ -364,6 +367,41 @@ static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
     fprintf(fp, "\n");
     rc_check_kv(fp, "  ", "Host decision", "%s", summary);
     return (ok);
+}
+
+/* rc_check_host - one MX host: DNS, TLSA, policy, then its addresses */
+
+static int rc_check_host(FILE *fp, rc_dns *dns, const rc_job *job,
+                         const rc_route *route, rc_host *host, int index,
+                         int connect, char *summary, size_t slen, char *dline,
+                         size_t dlen)
+{
+    const char *refids[RC_POLICY_MAX_REFIDS];
+    rc_tls_params tp;
+
+    if (route->mx_resolved)
+        fprintf(fp, "\nMX host %d of %d: %s (preference %d)\n", index + 1,
+                route->nhosts, host->name, host->pref);
+    else
+        fprintf(fp,
+                "\nHost %s (no MX records: the domain itself, implicit MX)\n",
+                host->name);
+    rc_route_host(dns, route, host, job->port, job->mutants);
+    rc_check_policy(fp, job, route, host, refids, &tp);
+    if (host->level == RC_LEVEL_UNUSABLE) {
+        snprintf(summary, slen, "skip (%.700s)", host->why);
+        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
+        return (0);
+    }
+    if (!connect) {
+        snprintf(summary, slen, "not connected (--no-connect); policy %s",
+                 rc_level_str(host->level));
+        snprintf(dline, dlen, "%.300s (%s)", host->name,
+                 rc_level_str(host->level));
+        rc_check_kv(fp, "  ", "Host decision", "%s", summary);
+        return (1);
+    }
+    return (rc_check_addresses(fp, job, host, &tp, summary, slen, dline, dlen));
 }
 
 /* rc_check - the whole report */

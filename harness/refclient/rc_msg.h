@@ -9,19 +9,32 @@
  * SYNOPSIS
  *	#include "refclient/rc_msg.h"
  * DESCRIPTION
- *	rc_msg_stuff() converts an RFC 5322 message as-is into the bytes
- *	sent after DATA: every line ends in CRLF (a bare LF becomes CRLF),
- *	a line starting with "." gets one more ".", and ".\r\n" ends it.
- *	It returns a malloc()ed buffer (caller frees) and its length, NULL
- *	when out of memory.
- *
- *	rc_msg_load() reads a whole file and returns it stuffed; NULL with
- *	the reason in ERR when the file cannot be read.
+ *	An RFC 5322 message goes out as-is, converted to the bytes sent
+ *	after DATA: every line ends in CRLF (a bare LF becomes CRLF), a
+ *	line starting with "." gets one more ".", and ".\r\n" ends it.
+ * OWNERSHIP
+ *	Both functions return a new malloc()ed buffer the caller frees
+ *	with free(). Their inputs are borrowed for the call only.
  *--*/
 
 #include <stddef.h>
 
+/*
+ * rc_msg_stuff - a message as the DATA payload
+ * @param in, len: the message (borrowed).
+ * @param outlen: out: the payload's length.
+ * @return a new buffer (caller frees), not NUL-terminated; NULL when out
+ *	of memory.
+ */
 extern char *rc_msg_stuff(const char *in, size_t len, size_t *outlen);
+
+/*
+ * rc_msg_load - read a whole message file and stuff it
+ * @param path: the file (borrowed).
+ * @param outlen: out: the payload's length.
+ * @param err, errlen: caller buffer for the reason of a failure.
+ * @return a new buffer (caller frees); NULL with the reason in err.
+ */
 extern char *rc_msg_load(const char *path, size_t *outlen, char *err,
                          size_t errlen);
 

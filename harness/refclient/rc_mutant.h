@@ -13,12 +13,9 @@
  *	--mutant=NAME. The harness proves each scenario can fail by
  *	running the reference client with the mutant that targets it.
  *	A set of mutants is a bit mask of RC_MUT_* flags.
- *
- *	rc_mutant_parse() returns the flag of NAME, 0 when NAME is
- *	unknown. rc_mutant_name() returns the name of one flag.
- *	rc_mutant_usage() writes one line per mutant (name and what it
- *	breaks) to a stream. rc_mutant_list() formats a mask as a
- *	comma-separated list into a caller buffer.
+ * OWNERSHIP
+ *	Nothing allocates. Names are static strings; lists are written
+ *	into caller buffers.
  *--*/
 
 #include <stdio.h>
@@ -50,10 +47,32 @@
 #define RC_MUT_DANE_ONLY (1U << 24)
 #define RC_MUT_TA_BASE_NAME_ONLY (1U << 25)
 
+/*
+ * rc_mutant_parse - the flag of a mutant name
+ * @return its RC_MUT_* flag, 0 when NAME is unknown.
+ */
 extern unsigned rc_mutant_parse(const char *name);
+
+/*
+ * rc_mutant_name - the name of one flag
+ * @return a static string, NULL when FLAG is not one mutant.
+ */
 extern const char *rc_mutant_name(unsigned flag);
+
+/*
+ * rc_mutant_usage - "  --mutant=NAME  what it breaks", one per mutant,
+ * wrapped at 79 columns, to FP (borrowed)
+ */
 extern void rc_mutant_usage(FILE *fp);
+
+/*
+ * rc_mutant_list - a mask as "a,b,c" ("none" when empty)
+ * @param buf, len: caller buffer; the list is truncated to fit.
+ * @return buf.
+ */
 extern const char *rc_mutant_list(unsigned mask, char *buf, size_t len);
+
+/* rc_mutant_count - how many mutants there are */
 extern int rc_mutant_count(void);
 
 #endif

@@ -346,6 +346,41 @@ int rc_policy_addr_usable(rc_sec a_sec, rc_ans a_ans, rc_sec aaaa_sec,
     return (1);
 }
 
+/* rc_policy_chain_bases - TLSA bases for a CNAME chain secure to the end */
+
+static int rc_policy_chain_bases(const char *host, const char *canon,
+                                 unsigned mutants, const char **bases,
+                                 const char **why)
+{
+    /*
+     * RFC 7672 2.2.2, RFC 7671 7: the whole chain is secure. The fully
+     * expanded name first, the original name when it has no TLSA.
+     */
+    if (mutants & RC_MUT_NO_CNAME_EXPANSION) {
+        *why = "secure CNAME chain: TLSA at the original name only (mutant "
+               "no-cname-expansion)";
+        bases[0] = host;
+        return (1);
+    }
+    if (mutants & RC_MUT_NO_ORIGINAL_FALLBACK) {
+        *why = "secure CNAME chain: TLSA at the expanded name only (mutant "
+               "no-original-fallback)";
+        bases[0] = canon;
+        return (1);
+    }
+    if (mutants & RC_MUT_TLSA_ORIGINAL_FIRST) {
+        *why = "secure CNAME chain: TLSA at the original name first "
+               "(mutant tlsa-at-original-only)";
+        bases[0] = host;
+        bases[1] = canon;
+        return (2);
+    }
+    *why = "secure CNAME chain: TLSA at the expanded name, then the original";
+    bases[0] = canon;
+    bases[1] = host;
+    return (2);
+}
+
 /* rc_policy_tlsa_bases - RFC 7672 2.2.2/2.3: where to look up TLSA */
 
 int rc_policy_tlsa_bases(const char *host, const char *canon, int mx_secure,
@@ -367,37 +402,8 @@ int rc_policy_tlsa_bases(const char *host, const char *canon, int mx_secure,
         bases[0] = host;
         return (1);
     }
-    if (addr_secure) {
-
-        /*
-         * RFC 7672 2.2.2, RFC 7671 7: the whole chain is secure. The fully
-         * expanded name first, the original name when it has no TLSA.
-         */
-        if (mutants & RC_MUT_NO_CNAME_EXPANSION) {
-            *why = "secure CNAME chain: TLSA at the original name only (mutant "
-                   "no-cname-expansion)";
-            bases[0] = host;
-            return (1);
-        }
-        if (mutants & RC_MUT_NO_ORIGINAL_FALLBACK) {
-            *why = "secure CNAME chain: TLSA at the expanded name only (mutant "
-                   "no-original-fallback)";
-            bases[0] = canon;
-            return (1);
-        }
-        if (mutants & RC_MUT_TLSA_ORIGINAL_FIRST) {
-            *why = "secure CNAME chain: TLSA at the original name first "
-                   "(mutant tlsa-at-original-only)";
-            bases[0] = host;
-            bases[1] = canon;
-            return (2);
-        }
-        *why =
-            "secure CNAME chain: TLSA at the expanded name, then the original";
-        bases[0] = canon;
-        bases[1] = host;
-        return (2);
-    }
+    if (addr_secure)
+        return (rc_policy_chain_bases(host, canon, mutants, bases, why));
     if (cname && first_hop_secure) {
         if (mutants & RC_MUT_NO_ORIGINAL_FALLBACK) {
             *why = "secure CNAME to an insecure target: no TLSA lookup (mutant "

@@ -78,6 +78,69 @@ static int rc_session_step(const rc_job *job, rc_smtp *smtp,
     return (cls);
 }
 
+/* rc_session_cleartext - STARTTLS missing or refused (WHAT); 0 = go on */
+
+static int rc_session_cleartext(const rc_job *job, rc_smtp *smtp,
+                                const rc_tls_params *tp, const char *what,
+                                rc_sess_result *res)
+{
+    const char *why;
+
+    if (rc_policy_no_starttls(tp->level, job->mutants, &why) == RC_ACT_CLEAR) {
+        dh_info("%s: %s -> %s", smtp->peer, what, why);
+        return (0);
+    }
+    rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s -> %s", what, why);
+    return (-1);
+}
+
+/* rc_session_tls_decision - after the handshake: record, verify, accept? */
+
+static int rc_session_tls_decision(const rc_job *job, rc_smtp *smtp,
+                                   const rc_tls_params *tp,
+                                   const rc_tls_result *tr, rc_sess_result *res)
+{
+    const char *why;
+
+    res->tlsres = *tr;
+    res->tls_done = 1;
+    if (job->probe) {
+        STACK_OF(X509) *chain = SSL_get_peer_cert_chain(smtp->ssl);
+
+        if (chain)
+            res->chain = X509_chain_up_ref(chain);
+    }
+    snprintf(res->sni, sizeof(res->sni), "%s", tr->sni);
+    dh_info("TLS: %s %s%s%s", tr->version, tr->cipher,
+            tr->sni[0] ? ", SNI " : ", no SNI", tr->sni);
+    res->tls = "unauthenticated";
+    if (tp->pkix && (job->mutants & RC_MUT_PKIX_FALLBACK))
+        dh_info("TLS: PKIX validation against --ca-file: %s%s",
+                tr->pkix_ok ? "valid" : "failed: ", tr->pkix_error);
+    if (tp->level == RC_LEVEL_DANE) {
+        if (tr->verify_ok && tr->dane_depth >= 0) {
+            dh_info("TLS: verified via %d %d %d at depth %d", tr->usage,
+                    tr->selector, tr->mtype, tr->dane_depth);
+            snprintf(res->match, sizeof(res->match), "%d %d %d", tr->usage,
+                     tr->selector, tr->mtype);
+            res->tls = "dane-verified";
+        } else {
+            dh_info("TLS: not verified: %s", tr->error);
+        }
+    }
+    if (!rc_policy_tls_accept(tp->level, tr->verify_ok, tr->dane_depth,
+                              tr->pkix_ok, job->mutants, &why)) {
+        snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s (%s)", why,
+                        tr->error);
+        return (-1);
+    }
+    snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
+    if (tp->level == RC_LEVEL_DANE && strcmp(res->tls, "dane-verified") != 0)
+        dh_info("TLS: %s", why);
+    return (0);
+}
+
 /* rc_session_starttls - STARTTLS and the TLS decision; 0 = go on */
 
 static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
@@ -85,7 +148,7 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
 {
     rc_smtp_response reply;
     rc_tls_result tr;
-    const char *why;
+    char what[sizeof(reply.text) + 32];
     size_t junk;
 
     memset(&reply, 0, sizeof(reply));
@@ -94,16 +157,9 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
                 smtp->peer);
         return (0);
     }
-    if (!offered) {
-        if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
-            RC_ACT_CLEAR) {
-            dh_info("%s: STARTTLS not offered -> %s", smtp->peer, why);
-            return (0);
-        }
-        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
-                        "STARTTLS not offered -> %s", why);
-        return (-1);
-    }
+    if (!offered)
+        return (
+            rc_session_cleartext(job, smtp, tp, "STARTTLS not offered", res));
     res->starttls_sent = 1;
     if (rc_smtp_cmd(smtp, "STARTTLS") < 0 || rc_smtp_reply(smtp, &reply) < 0) {
         rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "STARTTLS: %s",
@@ -111,15 +167,8 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
         return (-1);
     }
     if (reply.code != 220) {
-        if (rc_policy_no_starttls(tp->level, job->mutants, &why) ==
-            RC_ACT_CLEAR) {
-            dh_info("%s: STARTTLS refused (%s) -> %s", smtp->peer, reply.text,
-                    why);
-            return (0);
-        }
-        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
-                        "STARTTLS refused (%s) -> %s", reply.text, why);
-        return (-1);
+        snprintf(what, sizeof(what), "STARTTLS refused (%s)", reply.text);
+        return (rc_session_cleartext(job, smtp, tp, what, res));
     }
     if ((junk = rc_smtp_discard(smtp)) > 0)
         dh_info(
@@ -131,43 +180,7 @@ static int rc_session_starttls(const rc_job *job, rc_smtp *smtp, int offered,
                         tr.error);
         return (-1);
     }
-    res->tlsres = tr;
-    res->tls_done = 1;
-    if (job->probe) {
-        STACK_OF(X509) *chain = SSL_get_peer_cert_chain(smtp->ssl);
-
-        if (chain)
-            res->chain = X509_chain_up_ref(chain);
-    }
-    snprintf(res->sni, sizeof(res->sni), "%s", tr.sni);
-    dh_info("TLS: %s %s%s%s", tr.version, tr.cipher,
-            tr.sni[0] ? ", SNI " : ", no SNI", tr.sni);
-    res->tls = "unauthenticated";
-    if (tp->pkix && (job->mutants & RC_MUT_PKIX_FALLBACK))
-        dh_info("TLS: PKIX validation against --ca-file: %s%s",
-                tr.pkix_ok ? "valid" : "failed: ", tr.pkix_error);
-    if (tp->level == RC_LEVEL_DANE) {
-        if (tr.verify_ok && tr.dane_depth >= 0) {
-            dh_info("TLS: verified via %d %d %d at depth %d", tr.usage,
-                    tr.selector, tr.mtype, tr.dane_depth);
-            snprintf(res->match, sizeof(res->match), "%d %d %d", tr.usage,
-                     tr.selector, tr.mtype);
-            res->tls = "dane-verified";
-        } else {
-            dh_info("TLS: not verified: %s", tr.error);
-        }
-    }
-    if (!rc_policy_tls_accept(tp->level, tr.verify_ok, tr.dane_depth,
-                              tr.pkix_ok, job->mutants, &why)) {
-        snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
-        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL, "%s (%s)", why,
-                        tr.error);
-        return (-1);
-    }
-    snprintf(res->accept_why, sizeof(res->accept_why), "%s", why);
-    if (tp->level == RC_LEVEL_DANE && strcmp(res->tls, "dane-verified") != 0)
-        dh_info("TLS: %s", why);
-    return (0);
+    return (rc_session_tls_decision(job, smtp, tp, &tr, res));
 }
 
 /* rc_session_result_free - release what a probe result holds */
@@ -177,6 +190,83 @@ void rc_session_result_free(rc_sess_result *res)
     if (res->chain)
         sk_X509_pop_free(res->chain, X509_free);
     res->chain = 0;
+}
+
+/* rc_session_hello - greeting, EHLO (HELO if EHLO is rejected); 0 = go on */
+
+static int rc_session_hello(const rc_job *job, rc_smtp *smtp, const char *addr,
+                            int *offered, rc_sess_result *res)
+{
+    rc_smtp_response reply;
+
+    /*
+     * A 5xx greeting means "no service here": try the next host rather
+     * than bounce.
+     */
+    memset(&reply, 0, sizeof(reply));
+    if (rc_smtp_reply(smtp, &reply) < 0) {
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "greeting: %s",
+                        reply.text);
+        return (-1);
+    }
+    snprintf(res->greeting, sizeof(res->greeting), "%.250s", reply.text);
+    if (reply.code / 100 != 2) {
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "greeting: %s -> next host", reply.text);
+        return (-1);
+    }
+    if (rc_smtp_cmd(smtp, "EHLO %s", job->helo) < 0 ||
+        rc_smtp_reply(smtp, &reply) < 0) {
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
+                        reply.text[0] ? reply.text : "write error");
+        return (-1);
+    }
+    *offered = reply.starttls;
+    res->starttls = *offered;
+    if (reply.code / 100 != 2) {
+        dh_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
+        *offered = 0;
+        if (rc_smtp_cmd(smtp, "HELO %s", job->helo) < 0 ||
+            rc_session_step(job, smtp, &reply, "HELO", res) < 0) {
+            if (res->status == RC_SESS_BOUNCE)
+                res->status = RC_SESS_TEMPFAIL;
+            return (-1);
+        }
+    }
+    return (0);
+}
+
+/* rc_session_send - MAIL, RCPT, DATA and the message */
+
+static void rc_session_send(const rc_job *job, rc_smtp *smtp, const char *addr,
+                            rc_sess_result *res)
+{
+    rc_smtp_response reply;
+
+    if (rc_smtp_cmd(smtp, "MAIL FROM:<%s>", job->from) < 0 ||
+        rc_session_step(job, smtp, &reply, "MAIL FROM", res) < 0)
+        return;
+    if (rc_smtp_cmd(smtp, "RCPT TO:<%s>", job->rcpt) < 0 ||
+        rc_session_step(job, smtp, &reply, "RCPT TO", res) < 0)
+        return;
+    if (rc_smtp_cmd(smtp, "DATA") < 0 ||
+        rc_session_step(job, smtp, &reply, "DATA", res) < 0)
+        return;
+    if (reply.code != 354) {
+        rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
+                        "DATA: unexpected %s -> next host", reply.text);
+        return;
+    }
+    dh_debug("%s: > (message, %zu bytes)", addr, job->datalen);
+    if (rc_smtp_write(smtp, job->data, job->datalen) < 0) {
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "message: write error");
+        return;
+    }
+    if (rc_session_step(job, smtp, &reply, "end of DATA", res) < 0)
+        return;
+    snprintf(res->reason, sizeof(res->reason), "%.590s", reply.text);
+    dh_info("%s: delivered: %s", addr, reply.text);
+    rc_session_end(smtp, 1, res, RC_SESS_DELIVERED);
 }
 
 /* rc_session_run - one delivery attempt */
@@ -190,7 +280,6 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     int offered;
 
     memset(res, 0, sizeof(*res));
-    memset(&reply, 0, sizeof(reply));
     res->tls = "none";
     res->starttls = -1;
     dh_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
@@ -203,41 +292,8 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
         return;
     }
     res->connected = 1;
-
-    /*
-     * Greeting and EHLO. A 5xx greeting means "no service here": try the
-     * next host rather than bounce.
-     */
-    if (rc_smtp_reply(&smtp, &reply) < 0) {
-        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "greeting: %s",
-                        reply.text);
-        return;
-    }
-    snprintf(res->greeting, sizeof(res->greeting), "%.250s", reply.text);
-    if (reply.code / 100 != 2) {
-        rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
-                        "greeting: %s -> next host", reply.text);
-        return;
-    }
-    if (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0 ||
-        rc_smtp_reply(&smtp, &reply) < 0) {
-        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
-                        reply.text[0] ? reply.text : "write error");
-        return;
-    }
-    offered = reply.starttls;
-    res->starttls = offered;
-    if (reply.code / 100 != 2) {
-        dh_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
-        offered = 0;
-        if (rc_smtp_cmd(&smtp, "HELO %s", job->helo) < 0 ||
-            rc_session_step(job, &smtp, &reply, "HELO", res) < 0) {
-            if (res->status == RC_SESS_BOUNCE)
-                res->status = RC_SESS_TEMPFAIL;
-            return;
-        }
-    }
-    if (rc_session_starttls(job, &smtp, offered, tp, res) < 0)
+    if (rc_session_hello(job, &smtp, addr, &offered, res) < 0 ||
+        rc_session_starttls(job, &smtp, offered, tp, res) < 0)
         return;
     if (smtp.ssl &&
         (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0 ||
@@ -255,33 +311,5 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     }
     if (smtp.ssl == 0)
         dh_info("%s: sending in clear", addr);
-
-    /*
-     * The envelope and the message.
-     */
-    if (rc_smtp_cmd(&smtp, "MAIL FROM:<%s>", job->from) < 0 ||
-        rc_session_step(job, &smtp, &reply, "MAIL FROM", res) < 0)
-        return;
-    if (rc_smtp_cmd(&smtp, "RCPT TO:<%s>", job->rcpt) < 0 ||
-        rc_session_step(job, &smtp, &reply, "RCPT TO", res) < 0)
-        return;
-    if (rc_smtp_cmd(&smtp, "DATA") < 0 ||
-        rc_session_step(job, &smtp, &reply, "DATA", res) < 0)
-        return;
-    if (reply.code != 354) {
-        rc_session_fail(&smtp, 1, res, RC_SESS_TEMPFAIL,
-                        "DATA: unexpected %s -> next host", reply.text);
-        return;
-    }
-    dh_debug("%s: > (message, %zu bytes)", addr, job->datalen);
-    if (rc_smtp_write(&smtp, job->data, job->datalen) < 0) {
-        rc_session_fail(&smtp, 0, res, RC_SESS_TEMPFAIL,
-                        "message: write error");
-        return;
-    }
-    if (rc_session_step(job, &smtp, &reply, "end of DATA", res) < 0)
-        return;
-    snprintf(res->reason, sizeof(res->reason), "%.590s", reply.text);
-    dh_info("%s: delivered: %s", addr, reply.text);
-    rc_session_end(&smtp, 1, res, RC_SESS_DELIVERED);
+    rc_session_send(job, &smtp, addr, res);
 }

@@ -9,12 +9,27 @@
  * SYNOPSIS
  *	#include "refclient/rc_session.h"
  * DESCRIPTION
- *	rc_session_run() connects to ADDR, speaks EHLO, applies the host's
- *	TLS policy (STARTTLS, DANE verification) and, when the policy
- *	allows, sends MAIL, RCPT and DATA. The result says delivered,
- *	temporary failure (try the next address or host) or bounce (5xx),
- *	with a reason and what TLS was used. It never sends MAIL in clear
- *	when the policy requires TLS (unless a mutant says so).
+ *	A session connects to one address, speaks EHLO, applies the
+ *	host's TLS policy (STARTTLS, DANE verification) and, when the
+ *	policy allows, sends MAIL, RCPT and DATA. The result says
+ *	delivered, temporary failure (try the next address or host) or
+ *	bounce (5xx), with a reason and what TLS was used. It never sends
+ *	MAIL in clear when the policy requires TLS (unless a mutant says
+ *	so). In probe mode (--check) it stops before MAIL and keeps the
+ *	certificate chain for the report.
+ * OWNERSHIP
+ *	An rc_job is filled and owned by main(): its strings, message,
+ *	SSL_CTX and PKIX store are borrowed by everything that reads it
+ *	and must outlive every session. A session closes its connection
+ *	before it returns (but see BUGS); the only thing a result owns is
+ *	the probe's certificate chain, released with
+ *	rc_session_result_free(). The host name, the address and the TLS
+ *	parameters are borrowed for the call only.
+ * BUGS
+ *	When the HELO, MAIL, RCPT or DATA command, or the EHLO after
+ *	STARTTLS, cannot be written, rc_session_run() returns without
+ *	closing the connection and without setting the result: status
+ *	stays RC_SESS_DELIVERED (0), reason "".
  *--*/
 
 #include <stddef.h>
@@ -23,6 +38,7 @@
 
 #include "refclient/rc_tls.h"
 
+/* What to send and how; every pointer is borrowed from main(). */
 typedef struct {
     const char *from;
     const char *rcpt;
@@ -45,6 +61,7 @@ typedef enum {
     RC_SESS_ACCEPTABLE, /* probe: would deliver */
 } rc_sess_status;
 
+/* One session's result; owns chain only (rc_session_result_free()). */
 typedef struct {
     rc_sess_status status;
     char reason[600];
@@ -62,8 +79,23 @@ typedef struct {
     char accept_why[160];   /* rc_policy_tls_accept() */
 } rc_sess_result;
 
+/*
+ * rc_session_run - one delivery attempt (or probe) to one address
+ * @param job: what to send and how (borrowed).
+ * @param host: the host's name, for logging (borrowed).
+ * @param addr: IPv4 or IPv6 literal (borrowed).
+ * @param tp: the host's TLS parameters (rc_deliver_params(); borrowed).
+ * @param res: caller storage, overwritten. res->tls is a static string;
+ *	with job->probe, res->chain holds the peer's certificates (new
+ *	references): release with rc_session_result_free().
+ */
 extern void rc_session_run(const rc_job *, const char *host, const char *addr,
                            const rc_tls_params *, rc_sess_result *);
+
+/*
+ * rc_session_result_free - release the certificate chain a probe result
+ * holds; harmless on any result, and a second time
+ */
 extern void rc_session_result_free(rc_sess_result *);
 
 #endif

@@ -26,6 +26,55 @@
 #include "common/diag.h"
 #include "refclient/rc_smtp.h"
 
+/* rc_smtp_sockaddr - IPv4 or IPv6 literal and port to a socket address */
+
+static int rc_smtp_sockaddr(const char *addr, int port,
+                            struct sockaddr_storage *ss, socklen_t *sslen)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+        ((struct sockaddr_in *)ss)->sin_family = AF_INET;
+        ((struct sockaddr_in *)ss)->sin_port = htons(port);
+        *sslen = sizeof(struct sockaddr_in);
+        return (0);
+    }
+    if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)ss)->sin6_addr) ==
+        1) {
+        ((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+        *sslen = sizeof(struct sockaddr_in6);
+        return (0);
+    }
+    return (-1);
+}
+
+/* rc_smtp_connect_wait - wait for a non-blocking connect(); 0 or -1 */
+
+static int rc_smtp_connect_wait(int fd, int timeout, char *err, size_t errlen)
+{
+    struct pollfd pfd;
+    int soerr = 0;
+    socklen_t solen = sizeof(soerr);
+    int rc;
+
+    pfd.fd = fd;
+    pfd.events = POLLOUT;
+    pfd.revents = 0;
+    do {
+        rc = poll(&pfd, 1, timeout * 1000);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0) {
+        snprintf(err, errlen, "connect: timeout after %d s", timeout);
+        return (-1);
+    }
+    if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &solen) < 0 ||
+        soerr != 0) {
+        snprintf(err, errlen, "connect: %s", strerror(soerr ? soerr : errno));
+        return (-1);
+    }
+    return (0);
+}
+
 /* rc_smtp_connect - TCP connect with timeout */
 
 int rc_smtp_connect(rc_smtp *smtp, const char *addr, int port, int timeout,
@@ -34,9 +83,6 @@ int rc_smtp_connect(rc_smtp *smtp, const char *addr, int port, int timeout,
     struct sockaddr_storage ss;
     socklen_t sslen;
     struct timeval tv;
-    struct pollfd pfd;
-    int soerr = 0;
-    socklen_t solen = sizeof(soerr);
     int fd;
     int rc;
 
@@ -44,17 +90,7 @@ int rc_smtp_connect(rc_smtp *smtp, const char *addr, int port, int timeout,
     smtp->fd = -1;
     smtp->timeout = timeout;
     snprintf(smtp->peer, sizeof(smtp->peer), "%s", addr);
-    memset(&ss, 0, sizeof(ss));
-    if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-        ((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-        ((struct sockaddr_in *)&ss)->sin_port = htons(port);
-        sslen = sizeof(struct sockaddr_in);
-    } else if (inet_pton(AF_INET6, addr,
-                         &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-        ((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-        ((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-        sslen = sizeof(struct sockaddr_in6);
-    } else {
+    if (rc_smtp_sockaddr(addr, port, &ss, &sslen) < 0) {
         snprintf(err, errlen, "bad address %s", addr);
         return (-1);
     }
@@ -69,26 +105,9 @@ int rc_smtp_connect(rc_smtp *smtp, const char *addr, int port, int timeout,
         close(fd);
         return (-1);
     }
-    if (rc < 0) {
-        pfd.fd = fd;
-        pfd.events = POLLOUT;
-        pfd.revents = 0;
-        do {
-            rc = poll(&pfd, 1, timeout * 1000);
-        } while (rc < 0 && errno == EINTR);
-        if (rc == 0) {
-            snprintf(err, errlen, "connect: timeout after %d s", timeout);
-            close(fd);
-            return (-1);
-        }
-        if (rc < 0 ||
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &solen) < 0 ||
-            soerr != 0) {
-            snprintf(err, errlen, "connect: %s",
-                     strerror(soerr ? soerr : errno));
-            close(fd);
-            return (-1);
-        }
+    if (rc < 0 && rc_smtp_connect_wait(fd, timeout, err, errlen) < 0) {
+        close(fd);
+        return (-1);
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     tv.tv_sec = timeout;

@@ -284,31 +284,12 @@ static void rc_tls_handshake_error(SSL *ssl, int rc, rc_tls_result *res)
     ERR_clear_error();
 }
 
-/* rc_tls_handshake - client handshake for one host */
+/* rc_tls_sni - the SNI of one host, or none */
 
-SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
-                      rc_tls_result *res)
+static void rc_tls_sni(SSL *ssl, const rc_tls_params *tp, rc_tls_result *res)
 {
-    SSL *ssl;
     const char *sni;
     char name[256];
-    int dane = (tp->level == RC_LEVEL_DANE && (tp->checks & RC_CHECK_VERIFY));
-    int rc;
-
-    memset(res, 0, sizeof(*res));
-    res->dane_depth = -1;
-    res->usage = res->selector = res->mtype = -1;
-    ERR_clear_error();
-    if ((ssl = SSL_new(ctx)) == 0) {
-        snprintf(res->error, sizeof(res->error), "SSL_new failed");
-        return (0);
-    }
-    SSL_set_ex_data(ssl, rc_tls_ex_idx, res);
-    if (dane && rc_tls_dane_setup(ssl, tp, res) < 0)
-        goto fail;
-    if (tp->level == RC_LEVEL_DANE && !dane)
-        dh_info("TLS: TLSA records not given to TLS, no verification "
-                "(mutant accept-any-cert)");
 
     /*
      * SSL_dane_enable() made the base domain the default SNI; set it
@@ -328,6 +309,62 @@ SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
         if (tp->level == RC_LEVEL_DANE)
             dh_info("TLS: no SNI (mutant no-sni)");
     }
+}
+
+/* rc_tls_dane_result - what DANE verification said, after the handshake */
+
+static void rc_tls_dane_result(SSL *ssl, const rc_tls_params *tp,
+                               rc_tls_result *res)
+{
+    long vr = SSL_get_verify_result(ssl);
+    uint8_t u, s, m;
+
+    if (vr != X509_V_OK && res->verify_errors == 0)
+        snprintf(res->error, sizeof(res->error),
+                 "certificate verification failed: %s",
+                 X509_verify_cert_error_string(vr));
+    res->dane_depth = SSL_get0_dane_authority(ssl, 0, 0);
+    if (res->dane_depth >= 0 &&
+        SSL_get0_dane_tlsa(ssl, &u, &s, &m, 0, 0) >= 0) {
+        res->usage = u;
+        res->selector = s;
+        res->mtype = m;
+    }
+    res->verify_ok = (vr == X509_V_OK && res->verify_errors == 0 &&
+                      SSL_get0_peer_certificate(ssl) != 0);
+    if (!res->verify_ok && res->error[0] == 0)
+        snprintf(res->error, sizeof(res->error), "no server certificate");
+    if (res->verify_ok && res->dane_depth < 0)
+        snprintf(res->error, sizeof(res->error),
+                 "verified, but not by a TLSA record");
+    if (res->verify_ok && (tp->checks & RC_CHECK_EE_DATES))
+        rc_tls_ee_dates(ssl, res);
+}
+
+/* rc_tls_handshake - client handshake for one host */
+
+SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
+                      rc_tls_result *res)
+{
+    SSL *ssl;
+    int dane = (tp->level == RC_LEVEL_DANE && (tp->checks & RC_CHECK_VERIFY));
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    res->dane_depth = -1;
+    res->usage = res->selector = res->mtype = -1;
+    ERR_clear_error();
+    if ((ssl = SSL_new(ctx)) == 0) {
+        snprintf(res->error, sizeof(res->error), "SSL_new failed");
+        return (0);
+    }
+    SSL_set_ex_data(ssl, rc_tls_ex_idx, res);
+    if (dane && rc_tls_dane_setup(ssl, tp, res) < 0)
+        goto fail;
+    if (tp->level == RC_LEVEL_DANE && !dane)
+        dh_info("TLS: TLSA records not given to TLS, no verification "
+                "(mutant accept-any-cert)");
+    rc_tls_sni(ssl, tp, res);
     if (!SSL_set_fd(ssl, fd)) {
         snprintf(res->error, sizeof(res->error), "SSL_set_fd failed");
         goto fail;
@@ -339,34 +376,11 @@ SSL *rc_tls_handshake(SSL_CTX *ctx, int fd, const rc_tls_params *tp,
     }
     snprintf(res->version, sizeof(res->version), "%s", SSL_get_version(ssl));
     snprintf(res->cipher, sizeof(res->cipher), "%s", SSL_get_cipher_name(ssl));
-    if (dane) {
-        long vr = SSL_get_verify_result(ssl);
-        uint8_t u, s, m;
-
-        if (vr != X509_V_OK && res->verify_errors == 0)
-            snprintf(res->error, sizeof(res->error),
-                     "certificate verification failed: %s",
-                     X509_verify_cert_error_string(vr));
-        res->dane_depth = SSL_get0_dane_authority(ssl, 0, 0);
-        if (res->dane_depth >= 0 &&
-            SSL_get0_dane_tlsa(ssl, &u, &s, &m, 0, 0) >= 0) {
-            res->usage = u;
-            res->selector = s;
-            res->mtype = m;
-        }
-        res->verify_ok = (vr == X509_V_OK && res->verify_errors == 0 &&
-                          SSL_get0_peer_certificate(ssl) != 0);
-        if (!res->verify_ok && res->error[0] == 0)
-            snprintf(res->error, sizeof(res->error), "no server certificate");
-        if (res->verify_ok && res->dane_depth < 0)
-            snprintf(res->error, sizeof(res->error),
-                     "verified, but not by a TLSA record");
-        if (res->verify_ok && (tp->checks & RC_CHECK_EE_DATES))
-            rc_tls_ee_dates(ssl, res);
-    } else if (tp->level == RC_LEVEL_DANE) {
+    if (dane)
+        rc_tls_dane_result(ssl, tp, res);
+    else if (tp->level == RC_LEVEL_DANE)
         snprintf(res->error, sizeof(res->error),
                  "certificate not verified (TLSA records not used)");
-    }
     if (tp->pkix)
         rc_tls_pkix_verify(ssl, tp, res);
     SSL_set_ex_data(ssl, rc_tls_ex_idx, 0);

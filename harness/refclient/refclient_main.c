@@ -133,7 +133,116 @@ static void rc_main_usage_error(const char *msg, const char *arg)
     exit(RC_EXIT_USAGE);
 }
 
-int main(int argc, char **argv)
+/* rc_main_opts - the command line, parsed and checked */
+
+typedef struct {
+    const char *from;
+    const char *rcpt;
+    const char *message;
+    const char *resolver;
+    const char *ta_file;
+    const char *helo; /* --helo, or hostname */
+    const char *check;
+    const char *ca_file;
+    const char *domain; /* --check DOMAIN, or the domain of --rcpt */
+    char hostname[HOST_NAME_MAX + 1];
+    int verbose;
+    int connect;
+    int port;
+    int timeout;
+    unsigned mutants;
+} rc_main_opts;
+
+/* rc_main_option - one option from getopt_long(); exits on -h, -V, errors */
+
+static void rc_main_option(int ch, const char *arg, rc_main_opts *o)
+{
+    unsigned flag;
+
+    switch (ch) {
+    case 'f':
+        o->from = arg;
+        break;
+    case 'r':
+        o->rcpt = arg;
+        break;
+    case 'm':
+        o->message = arg;
+        break;
+    case 'R':
+        o->resolver = arg;
+        break;
+    case 'T':
+        o->ta_file = arg;
+        break;
+    case 'p':
+        o->port = rc_main_number("--port", arg, 65535);
+        break;
+    case 'H':
+        o->helo = arg;
+        break;
+    case 't':
+        o->timeout = rc_main_number("--timeout", arg, 86400);
+        break;
+    case 'M':
+        if ((flag = rc_mutant_parse(arg)) == 0)
+            rc_main_usage_error("unknown mutant: ", arg);
+        o->mutants |= flag;
+        break;
+    case 'v':
+        o->verbose = 1;
+        break;
+    case 'C':
+        o->check = arg;
+        break;
+    case 'N':
+        o->connect = 0;
+        break;
+    case 'A':
+        o->ca_file = arg;
+        break;
+    case 'h':
+        rc_main_usage(stdout);
+        exit(0);
+    case 'V':
+        printf("%s\n", RC_VERSION);
+        exit(0);
+    default:
+        rc_main_usage(stderr);
+        exit(RC_EXIT_USAGE);
+    }
+}
+
+/* rc_main_domain - check the option combination, find the next hop */
+
+static void rc_main_domain(rc_main_opts *o)
+{
+    const char *domain;
+
+    if (o->check && (o->from || o->rcpt || o->message))
+        rc_main_usage_error("--check does not take --from, --rcpt or --message",
+                            0);
+    if (!o->check && !o->connect)
+        rc_main_usage_error("--no-connect needs --check", 0);
+    if (o->check) {
+        if (*o->check == 0 || strpbrk(o->check, "@<>[] \t\r\n"))
+            rc_main_usage_error("bad domain for --check: ", o->check);
+        o->domain = o->check;
+        return;
+    }
+    if (o->from == 0 || o->rcpt == 0 || o->message == 0)
+        rc_main_usage_error("--from, --rcpt and --message are required", 0);
+    if ((domain = strrchr(o->rcpt, '@')) == 0 || domain[1] == 0 ||
+        domain[1] == '[' || strpbrk(o->rcpt, "<> \r\n") ||
+        strpbrk(o->from, "<> \r\n"))
+        rc_main_usage_error("bad address: ",
+                            strpbrk(o->from, "<> \r\n") ? o->from : o->rcpt);
+    o->domain = domain + 1;
+}
+
+/* rc_main_options - parse and check the command line; exits when wrong */
+
+static void rc_main_options(int argc, char **argv, rc_main_opts *o)
 {
     static const struct option opts[] = {
         {"from", required_argument, 0, 'f'},
@@ -153,176 +262,134 @@ int main(int argc, char **argv)
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
-    const char *from = 0;
-    const char *rcpt = 0;
-    const char *message = 0;
-    const char *resolver = 0;
-    const char *ta_file = 0;
-    const char *helo = 0;
-    const char *check = 0;
-    const char *ca_file = 0;
-    const char *domain;
-    char hostname[HOST_NAME_MAX + 1];
-    char err[512];
-    char mlist[256];
-    int verbose = 0;
-    int connect = 1;
-    int status;
     int ch;
-    rc_job job;
-    rc_dns *dns;
-    rc_outcome out;
-    char *data;
 
-    memset(&job, 0, sizeof(job));
-    job.port = 25;
-    job.timeout = 30;
-    while ((ch = getopt_long(argc, argv, "", opts, 0)) != -1) {
-        switch (ch) {
-        case 'f':
-            from = optarg;
-            break;
-        case 'r':
-            rcpt = optarg;
-            break;
-        case 'm':
-            message = optarg;
-            break;
-        case 'R':
-            resolver = optarg;
-            break;
-        case 'T':
-            ta_file = optarg;
-            break;
-        case 'p':
-            job.port = rc_main_number("--port", optarg, 65535);
-            break;
-        case 'H':
-            helo = optarg;
-            break;
-        case 't':
-            job.timeout = rc_main_number("--timeout", optarg, 86400);
-            break;
-        case 'M': {
-            unsigned flag = rc_mutant_parse(optarg);
-
-            if (flag == 0)
-                rc_main_usage_error("unknown mutant: ", optarg);
-            job.mutants |= flag;
-        } break;
-        case 'v':
-            verbose = 1;
-            break;
-        case 'C':
-            check = optarg;
-            break;
-        case 'N':
-            connect = 0;
-            break;
-        case 'A':
-            ca_file = optarg;
-            break;
-        case 'h':
-            rc_main_usage(stdout);
-            return (0);
-        case 'V':
-            printf("%s\n", RC_VERSION);
-            return (0);
-        default:
-            rc_main_usage(stderr);
-            return (RC_EXIT_USAGE);
-        }
-    }
+    memset(o, 0, sizeof(*o));
+    o->connect = 1;
+    o->port = 25;
+    o->timeout = 30;
+    while ((ch = getopt_long(argc, argv, "", opts, 0)) != -1)
+        rc_main_option(ch, optarg, o);
     if (optind < argc)
         rc_main_usage_error("unexpected argument: ", argv[optind]);
-    if (check && (from || rcpt || message))
-        rc_main_usage_error("--check does not take --from, --rcpt or --message",
-                            0);
-    if (!check && !connect)
-        rc_main_usage_error("--no-connect needs --check", 0);
-    if (check) {
-        if (*check == 0 || strpbrk(check, "@<>[] \t\r\n"))
-            rc_main_usage_error("bad domain for --check: ", check);
-        domain = check;
-    } else {
-        if (from == 0 || rcpt == 0 || message == 0)
-            rc_main_usage_error("--from, --rcpt and --message are required", 0);
-        if ((domain = strrchr(rcpt, '@')) == 0 || domain[1] == 0 ||
-            domain[1] == '[' || strpbrk(rcpt, "<> \r\n") ||
-            strpbrk(from, "<> \r\n"))
-            rc_main_usage_error("bad address: ",
-                                strpbrk(from, "<> \r\n") ? from : rcpt);
-        domain++;
+    rc_main_domain(o);
+    if (o->helo == 0) {
+        if (gethostname(o->hostname, sizeof(o->hostname)) != 0 ||
+            o->hostname[0] == 0)
+            snprintf(o->hostname, sizeof(o->hostname), "localhost");
+        o->hostname[sizeof(o->hostname) - 1] = 0;
+        o->helo = o->hostname;
     }
-    if (helo == 0) {
-        if (gethostname(hostname, sizeof(hostname)) != 0 || hostname[0] == 0)
-            snprintf(hostname, sizeof(hostname), "localhost");
-        hostname[sizeof(hostname) - 1] = 0;
-        helo = hostname;
+    if (o->ta_file && access(o->ta_file, R_OK) != 0)
+        rc_main_setup_error("cannot read trust anchor file ", o->ta_file);
+    if (o->ca_file && access(o->ca_file, R_OK) != 0)
+        rc_main_setup_error("cannot read CA file ", o->ca_file);
+}
+
+/* rc_main_job - the job of the options; loads the message (exits if not) */
+
+static char *rc_main_job(const rc_main_opts *o, rc_job *job)
+{
+    char err[512];
+    char mlist[256];
+    char *data = 0;
+
+    memset(job, 0, sizeof(*job));
+    job->port = o->port;
+    job->timeout = o->timeout;
+    job->mutants = o->mutants;
+    if (!o->check) {
+        if ((data = rc_msg_load(o->message, &job->datalen, err, sizeof(err))) ==
+            0)
+            rc_main_setup_error("cannot read message: ", err);
+        job->data = data;
+        job->from = o->from;
+        job->rcpt = o->rcpt;
+        dh_info("sending <%s> -> <%s> via port %d, mutants: %s", o->from,
+                o->rcpt, job->port,
+                rc_mutant_list(job->mutants, mlist, sizeof(mlist)));
     }
-    if (ta_file && access(ta_file, R_OK) != 0)
-        rc_main_setup_error("cannot read trust anchor file ", ta_file);
-    if (ca_file && access(ca_file, R_OK) != 0)
-        rc_main_setup_error("cannot read CA file ", ca_file);
+    job->helo = o->helo;
+    job->probe = (o->check != 0);
+    return (data);
+}
+
+/* rc_main_setup - PKIX store, SSL_CTX and resolver; NULL with a complaint */
+
+static rc_dns *rc_main_setup(const rc_main_opts *o, rc_job *job)
+{
+    char err[512];
+    rc_dns *dns;
+
+    if (o->ca_file) {
+        if ((job->pkix = rc_tls_pkix_load(o->ca_file, err, sizeof(err))) == 0) {
+            fprintf(stderr, "dane-smtp-send: %s\n", err);
+            return (0);
+        }
+        dh_info("PKIX trust store %s loaded (not used for DANE)", o->ca_file);
+    }
+    if ((job->ssl_ctx = rc_tls_ctx_create(job->mutants, o->ca_file, err,
+                                          sizeof(err))) == 0) {
+        fprintf(stderr, "dane-smtp-send: TLS setup: %s\n", err);
+        return (0);
+    }
+    if ((dns = rc_dns_create(o->resolver, o->ta_file, job->timeout,
+                             job->mutants, err, sizeof(err))) == 0) {
+        fprintf(stderr, "dane-smtp-send: DNS setup: %s\n", err);
+        return (0);
+    }
+    return (dns);
+}
+
+/* rc_main_check - the --check report; its exit status */
+
+static int rc_main_check(const rc_main_opts *o, rc_dns *dns, const rc_job *job)
+{
+    time_t now = time(0);
+    char when[40];
+
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+    printf("dane-smtp-send --check %s at %s\n", o->domain, when);
+    printf("resolver %s, trust anchor %s\n\n",
+           o->resolver ? o->resolver : "from /etc/resolv.conf",
+           o->ta_file ? o->ta_file
+                      : "NONE (nothing can be secure, DANE never applies)");
+    return (rc_check(stdout, dns, job, o->domain, o->connect));
+}
+
+/* rc_main_deliver - the delivery attempt; its exit status */
+
+static int rc_main_deliver(const rc_main_opts *o, rc_dns *dns,
+                           const rc_job *job)
+{
+    rc_outcome out;
+
+    rc_deliver(dns, job, o->domain, &out);
+    printf("%s\n", out.line);
+    fflush(stdout);
+    dh_info("outcome: %s", out.line);
+    return (rc_deliver_exit(out.status));
+}
+
+int main(int argc, char **argv)
+{
+    rc_main_opts opts;
+    rc_job job;
+    rc_dns *dns;
+    char *data;
+    int status = RC_EXIT_USAGE;
+
+    rc_main_options(argc, argv, &opts);
 
     /*
      * A report goes to stdout; the decision log to stderr only when asked.
      */
-    dh_diag_init("dane-smtp-send", verbose ? 2 : check ? 0 : 1);
+    dh_diag_init("dane-smtp-send", opts.verbose ? 2 : opts.check ? 0 : 1);
     signal(SIGPIPE, SIG_IGN);
-    data = 0;
-    if (!check) {
-        if ((data = rc_msg_load(message, &job.datalen, err, sizeof(err))) == 0)
-            rc_main_setup_error("cannot read message: ", err);
-        job.data = data;
-        job.from = from;
-        job.rcpt = rcpt;
-        dh_info("sending <%s> -> <%s> via port %d, mutants: %s", from, rcpt,
-                job.port, rc_mutant_list(job.mutants, mlist, sizeof(mlist)));
-    }
-    job.helo = helo;
-    job.probe = (check != 0);
-    if (ca_file) {
-        if ((job.pkix = rc_tls_pkix_load(ca_file, err, sizeof(err))) == 0) {
-            fprintf(stderr, "dane-smtp-send: %s\n", err);
-            free(data);
-            return (RC_EXIT_USAGE);
-        }
-        dh_info("PKIX trust store %s loaded (not used for DANE)", ca_file);
-    }
-    if ((job.ssl_ctx =
-             rc_tls_ctx_create(job.mutants, ca_file, err, sizeof(err))) == 0) {
-        fprintf(stderr, "dane-smtp-send: TLS setup: %s\n", err);
-        X509_STORE_free(job.pkix);
-        free(data);
-        return (RC_EXIT_USAGE);
-    }
-    if ((dns = rc_dns_create(resolver, ta_file, job.timeout, job.mutants, err,
-                             sizeof(err))) == 0) {
-        fprintf(stderr, "dane-smtp-send: DNS setup: %s\n", err);
-        SSL_CTX_free(job.ssl_ctx);
-        X509_STORE_free(job.pkix);
-        free(data);
-        return (RC_EXIT_USAGE);
-    }
-    if (check) {
-        time_t now = time(0);
-        char when[40];
-
-        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
-        printf("dane-smtp-send --check %s at %s\n", domain, when);
-        printf("resolver %s, trust anchor %s\n\n",
-               resolver ? resolver : "from /etc/resolv.conf",
-               ta_file ? ta_file
-                       : "NONE (nothing can be secure, DANE never applies)");
-        status = rc_check(stdout, dns, &job, domain, connect);
-    } else {
-        rc_deliver(dns, &job, domain, &out);
-        printf("%s\n", out.line);
-        fflush(stdout);
-        dh_info("outcome: %s", out.line);
-        status = rc_deliver_exit(out.status);
-    }
+    data = rc_main_job(&opts, &job);
+    if ((dns = rc_main_setup(&opts, &job)) != 0)
+        status = opts.check ? rc_main_check(&opts, dns, &job)
+                            : rc_main_deliver(&opts, dns, &job);
     rc_dns_free(dns);
     SSL_CTX_free(job.ssl_ctx);
     X509_STORE_free(job.pkix);
