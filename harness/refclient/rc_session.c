@@ -78,6 +78,31 @@ static int rc_session_step(const rc_job *job, rc_smtp *smtp,
     return (cls);
 }
 
+/* rc_session_exchange - send a command (printf FMT), then rc_session_step */
+
+static int rc_session_exchange(const rc_job *job, rc_smtp *smtp,
+                               rc_smtp_response *reply, const char *what,
+                               rc_sess_result *res, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static int rc_session_exchange(const rc_job *job, rc_smtp *smtp,
+                               rc_smtp_response *reply, const char *what,
+                               rc_sess_result *res, const char *fmt, ...)
+{
+    char line[1100];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (rc_smtp_cmd(smtp, "%s", line) < 0) {
+        rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL,
+                        "%s: write error -> next host", what);
+        return (-1);
+    }
+    return (rc_session_step(job, smtp, reply, what, res));
+}
+
 /* rc_session_cleartext - STARTTLS missing or refused (WHAT); 0 = go on */
 
 static int rc_session_cleartext(const rc_job *job, rc_smtp *smtp,
@@ -215,6 +240,7 @@ static int rc_session_hello(const rc_job *job, rc_smtp *smtp, const char *addr,
                         "greeting: %s -> next host", reply.text);
         return (-1);
     }
+    reply.text[0] = 0; /* the greeting is not the EHLO's failure */
     if (rc_smtp_cmd(smtp, "EHLO %s", job->helo) < 0 ||
         rc_smtp_reply(smtp, &reply) < 0) {
         rc_session_fail(smtp, 0, res, RC_SESS_TEMPFAIL, "EHLO: %s",
@@ -226,8 +252,8 @@ static int rc_session_hello(const rc_job *job, rc_smtp *smtp, const char *addr,
     if (reply.code / 100 != 2) {
         dh_info("%s: EHLO rejected (%s), trying HELO", addr, reply.text);
         *offered = 0;
-        if (rc_smtp_cmd(smtp, "HELO %s", job->helo) < 0 ||
-            rc_session_step(job, smtp, &reply, "HELO", res) < 0) {
+        if (rc_session_exchange(job, smtp, &reply, "HELO", res, "HELO %s",
+                                job->helo) < 0) {
             if (res->status == RC_SESS_BOUNCE)
                 res->status = RC_SESS_TEMPFAIL;
             return (-1);
@@ -243,14 +269,11 @@ static void rc_session_send(const rc_job *job, rc_smtp *smtp, const char *addr,
 {
     rc_smtp_response reply;
 
-    if (rc_smtp_cmd(smtp, "MAIL FROM:<%s>", job->from) < 0 ||
-        rc_session_step(job, smtp, &reply, "MAIL FROM", res) < 0)
-        return;
-    if (rc_smtp_cmd(smtp, "RCPT TO:<%s>", job->rcpt) < 0 ||
-        rc_session_step(job, smtp, &reply, "RCPT TO", res) < 0)
-        return;
-    if (rc_smtp_cmd(smtp, "DATA") < 0 ||
-        rc_session_step(job, smtp, &reply, "DATA", res) < 0)
+    if (rc_session_exchange(job, smtp, &reply, "MAIL FROM", res,
+                            "MAIL FROM:<%s>", job->from) < 0 ||
+        rc_session_exchange(job, smtp, &reply, "RCPT TO", res, "RCPT TO:<%s>",
+                            job->rcpt) < 0 ||
+        rc_session_exchange(job, smtp, &reply, "DATA", res, "DATA") < 0)
         return;
     if (reply.code != 354) {
         rc_session_fail(smtp, 1, res, RC_SESS_TEMPFAIL,
@@ -280,6 +303,7 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
     int offered;
 
     memset(res, 0, sizeof(*res));
+    res->status = RC_SESS_TEMPFAIL; /* until a reply says otherwise */
     res->tls = "none";
     res->starttls = -1;
     dh_info("%s: connecting to %s port %d (%s)", host, addr, job->port,
@@ -296,8 +320,8 @@ void rc_session_run(const rc_job *job, const char *host, const char *addr,
         rc_session_starttls(job, &smtp, offered, tp, res) < 0)
         return;
     if (smtp.ssl &&
-        (rc_smtp_cmd(&smtp, "EHLO %s", job->helo) < 0 ||
-         rc_session_step(job, &smtp, &reply, "EHLO after STARTTLS", res) < 0)) {
+        rc_session_exchange(job, &smtp, &reply, "EHLO after STARTTLS", res,
+                            "EHLO %s", job->helo) < 0) {
         if (res->status == RC_SESS_BOUNCE)
             res->status = RC_SESS_TEMPFAIL;
         return;

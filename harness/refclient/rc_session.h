@@ -21,15 +21,14 @@
  *	An rc_job is filled and owned by main(): its strings, message,
  *	SSL_CTX and PKIX store are borrowed by everything that reads it
  *	and must outlive every session. A session closes its connection
- *	before it returns (but see BUGS); the only thing a result owns is
+ *	before it returns; the only thing a result owns is
  *	the probe's certificate chain, released with
  *	rc_session_result_free(). The host name, the address and the TLS
  *	parameters are borrowed for the call only.
- * BUGS
- *	When the HELO, MAIL, RCPT or DATA command, or the EHLO after
- *	STARTTLS, cannot be written, rc_session_run() returns without
- *	closing the connection and without setting the result: status
- *	stays RC_SESS_DELIVERED (0), reason "".
+ *	A command that cannot be written ends the session like a lost
+ *	connection: closed, RC_SESS_TEMPFAIL, "WHAT: write error". The
+ *	status is RC_SESS_TEMPFAIL from the start, so no exit path can
+ *	leave a result that says delivered without a 250 to the message.
  *--*/
 
 #include <stddef.h>
