@@ -604,7 +604,7 @@ START_TEST(test_conf_keys)
         "sni-key=@D@/chain.key\n"
         "listen fd00:da1e::1:1 scenario=s host=h persona=p "
         "starttls=accept-close tls-abort=alert greeting-delay=.25 "
-        "ehlo-delay=3. tls-min=1.3\n"
+        "ehlo-delay=3. tls-min=1.3 abort-first=2 ehlo-reply=421\n"
         "listen 127.1.5.3 scenario=s host=h persona=p starttls=reject "
         "mail-reply=250 tls-max=1.1 greeting-delay=0\n"
         "listen 127.1.5.4 scenario=s host=h persona=p starttls=none\n";
@@ -638,6 +638,10 @@ START_TEST(test_conf_keys)
     ck_assert_int_eq(b->tls_abort, FAKEMX_ABORT_ALERT);
     ck_assert_double_eq(b->greeting_delay, 0.25);
     ck_assert_double_eq(b->ehlo_delay, 3);
+    ck_assert_int_eq(b->abort_first, 2);
+    ck_assert_int_eq(b->ehlo_reply, 421);
+    ck_assert_int_eq(conf->entries[0].beh.abort_first, 0);
+    ck_assert_int_eq(conf->entries[0].beh.ehlo_reply, 0);
     ck_assert_int_eq(b->tls_min, TLS1_3_VERSION);
     ck_assert_ptr_null(conf->entries[1].cred); /* no cert: fine here */
 
@@ -738,6 +742,12 @@ static const struct conf_bad_case {
      "sni-name=x sni-cert=@D@/chain.pem sni-key=@D@/chain.key\n",
      1, "sni-name= needs cert= and key="},
     {K("tls-abort=alert tls-abort=none"), 1, "duplicate key 'tls-abort'"},
+    {K("ehlo-reply=250"), 1, "ehlo-reply: a refusal (4yz or 5yz), got 250"},
+    {K("ehlo-reply=5x2"), 1, "ehlo-reply"},
+    {K("abort-first=2"), 1, "abort-first= needs tls-abort=alert or reset"},
+    {K("tls-abort=alert abort-first=0"), 1,
+     "abort-first: expected a number of handshakes from 1, got '0'"},
+    {K("tls-abort=reset abort-first=x"), 1, "abort-first: expected"},
     {K("mail-reply="), 1, "empty value for key 'mail-reply'"},
     {"listen 127.1.1.2 scenario=s host=h persona=p starttls=offer\n", 1,
      "starttls=offer needs cert= and key="},

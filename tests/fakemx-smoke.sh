@@ -113,6 +113,8 @@ listen 127.1.3.10 scenario=k-greet host=mx1.x.danelab. persona=p starttls=none g
 listen 127.1.3.11 scenario=k-ehlo host=mx1.x.danelab. persona=p starttls=none ehlo-delay=0.8
 listen 127.1.3.12 scenario=k-alert host=mx1.x.danelab. persona=p starttls=offer tls-abort=alert cert=$T/mx1.chain.pem key=$T/mx1.key.pem
 listen 127.1.3.13 scenario=k-reset host=mx1.x.danelab. persona=p starttls=offer tls-abort=reset cert=$T/mx1.chain.pem key=$T/mx1.key.pem
+listen 127.1.3.14 scenario=k-ehloreply host=mx1.x.danelab. persona=p starttls=offer ehlo-reply=502 cert=$T/mx1.chain.pem key=$T/mx1.key.pem
+listen 127.1.3.15 scenario=k-abortfirst host=mx1.x.danelab. persona=p starttls=offer tls-abort=alert abort-first=1 cert=$T/mx1.chain.pem key=$T/mx1.key.pem
 listen fd00:da1e::1:1 scenario=k-v6 host=mx1.x.danelab. persona=p starttls=offer cert=$T/mx1.chain.pem key=$T/mx1.key.pem
 EOF
 
@@ -302,7 +304,7 @@ def cmd_valid(evpath):
             ev = json.loads(line)  # raises on broken JSON
             # the daemon's own records (heartbeat, start, accept errors)
             # have a time and a name; a connection's events have it all
-            own = ev.get("event") in ("start", "tick", "accept_error", "stop")
+            own = ev.get("event") in ("start", "tick", "accept_error", "reload", "stop")
             for k in ("ts", "event") if own else (
                     "ts", "conn", "scenario", "host", "persona", "local",
                     "peer", "event"):
@@ -478,6 +480,37 @@ def cmd_reset(addr, evpath):
     if ev is None or ev["reason"] != "aborted":
         fail("disconnect event %r" % ev)
 
+def cmd_ehloreply(addr, evpath):
+    c = Conn(addr)
+    c.expect(220)
+    c.expect(502, b"EHLO ehloreply.client\r\n")
+    r = c.expect(250, b"HELO ehloreply.client\r\n")
+    if any("STARTTLS" in l for l in r):
+        fail("HELO reply lists extensions: %r" % r)
+    c.expect(250, b"MAIL FROM:<a@smoke.client>\r\n")
+    c.expect(221, b"QUIT\r\n")
+    evs = [e for e in events(evpath) if e.get("event") == "ehlo"
+           and e.get("scenario") == "k-ehloreply"]
+    if [(e["verb"], e["reply"]) for e in evs] != [("EHLO", 502), ("HELO", 250)]:
+        fail("ehlo events %r" % evs)
+    if evs[0]["starttls_offered"] is not False:
+        fail("refused EHLO says STARTTLS offered: %r" % evs[0])
+
+def cmd_waitreload(evpath, gen, want):
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        for e in events(evpath):
+            if e.get("event") == "reload" and e.get("generation") == int(gen):
+                if want == "error":
+                    if "error" not in e or "entries" in e:
+                        fail("reload event %r, want an error" % e)
+                    print("reload error: %s" % e["error"])
+                elif e.get("entries") != int(want):
+                    fail("reload event %r, want %s entries" % (e, want))
+                return
+        time.sleep(0.05)
+    fail("no reload event of generation %s" % gen)
+
 def cmd_flood(addr, n):
     n = int(n)
     c = Conn(addr, timeout=20)
@@ -648,6 +681,49 @@ ipv6() {
 	expect_ev v6.client tls '{"ok": true, "local": "[fd00:da1e::1:1]:25", "scenario": "k-v6"}'
 }
 check "IPv6 address fd00:da1e::1:1" ipv6
+
+check "ehlo-reply=502: EHLO refused without extensions, HELO works" \
+	py ehloreply 127.1.3.14 "$EV"
+
+abort_first() {
+	if sc 127.1.3.15:25 abortfirst1.client; then
+		cat "$T/sc.out"; echo "first handshake succeeded"; return 1
+	fi
+	expect_ev abortfirst1.client tls '{"ok": false, "alert_sent": "handshake failure", "handshake": 1}' || return 1
+	sc 127.1.3.15:25 abortfirst2.client || { cat "$T/sc.out"; echo "second handshake failed"; return 1; }
+	expect_ev abortfirst2.client tls '{"ok": true, "handshake": 2, "resumed": false}'
+}
+check "abort-first=1: the first handshake gets the alert, the next is honest" abort_first
+
+resumption() {
+	sc 127.1.1.1:25 resume1.client -tls1_2 -sess_out "$T/sess.pem" || { cat "$T/sc.out"; return 1; }
+	expect_ev resume1.client tls '{"ok": true, "resumed": false}' || return 1
+	sc 127.1.1.1:25 resume2.client -tls1_2 -sess_in "$T/sess.pem" || { cat "$T/sc.out"; return 1; }
+	grep -q '^Reused' "$T/sc.out" || { cat "$T/sc.out"; echo "s_client did not resume"; return 1; }
+	expect_ev resume2.client tls '{"ok": true, "resumed": true}'
+}
+check "tls event says whether the session was resumed (TLS 1.2 ticket)" resumption
+
+reload() {
+	cp "$T/fakemx.conf" "$T/fakemx.conf.orig"
+	echo "listen 127.1.3.16 scenario=k-reload host=mx1.x.danelab. persona=p starttls=offer cert=$T/mx1.chain.pem key=$T/mx1.key.pem" >>"$T/fakemx.conf"
+	local n
+	n=$(grep -c '^listen' "$T/fakemx.conf")
+	kill -HUP "$pid" || return 1
+	py waitreload "$EV" 1 "$n" || return 1
+	sc 127.1.3.16:25 reload.client || { cat "$T/sc.out"; return 1; }
+	expect_ev reload.client tls '{"ok": true, "scenario": "k-reload"}' || return 1
+	# the count of handshakes at an address survives the reload
+	sc 127.1.3.15:25 abortfirst3.client || { cat "$T/sc.out"; return 1; }
+	expect_ev abortfirst3.client tls '{"ok": true, "handshake": 3}' || return 1
+	# a broken file: an error event, the old configuration stays
+	echo "listen 127.1.3.17 no-such-key=1" >>"$T/fakemx.conf"
+	kill -HUP "$pid" || return 1
+	py waitreload "$EV" 2 error || return 1
+	sc 127.1.3.16:25 reload2.client || { cat "$T/sc.out"; return 1; }
+	cp "$T/fakemx.conf.orig" "$T/fakemx.conf"
+}
+check "SIGHUP reloads the configuration (reload event; bad file keeps the old)" reload
 
 check "pipelining flood: 5000 commands in one write" py flood 127.1.2.1 5000
 check "300 concurrent sessions" py many 127.1.2.1 300

@@ -205,6 +205,39 @@ static int fakemx_conf_set_mail_reply(fakemx_entry *e, const char *value,
                             whylen);
 }
 
+/* fakemx_conf_set_ehlo_reply - ehlo-reply=CODE (4yz or 5yz) */
+static int fakemx_conf_set_ehlo_reply(fakemx_entry *e, const char *value,
+                                      char *why, size_t whylen)
+{
+    if (fakemx_conf_code("ehlo-reply", &e->beh.ehlo_reply, value, why,
+                         whylen) != 0)
+        return -1;
+    if (e->beh.ehlo_reply / 100 == 2) {
+        snprintf(why, whylen, "ehlo-reply: a refusal (4yz or 5yz), got %s",
+                 value);
+        return -1;
+    }
+    return 0;
+}
+
+/* fakemx_conf_set_abort_first - abort-first=N (1 to 1000000) */
+static int fakemx_conf_set_abort_first(fakemx_entry *e, const char *value,
+                                       char *why, size_t whylen)
+{
+    char *end;
+    long n = strtol(value, &end, 10);
+
+    if (end == value || *end || n < 1 || n > 1000000) {
+        snprintf(why, whylen,
+                 "abort-first: expected a number of handshakes from 1, got "
+                 "'%s'",
+                 value);
+        return -1;
+    }
+    e->beh.abort_first = (int)n;
+    return 0;
+}
+
 /* fakemx_conf_set_rcpt_reply - rcpt-reply=CODE */
 static int fakemx_conf_set_rcpt_reply(fakemx_entry *e, const char *value,
                                       char *why, size_t whylen)
@@ -257,6 +290,8 @@ static const fakemx_conf_key fakemx_conf_keys[] = {
     {"tls-abort", 0, fakemx_conf_set_tls_abort, 0},
     {"greeting-delay", 0, fakemx_conf_set_greeting_delay, 0},
     {"ehlo-delay", 0, fakemx_conf_set_ehlo_delay, 0},
+    {"ehlo-reply", 0, fakemx_conf_set_ehlo_reply, 0},
+    {"abort-first", 0, fakemx_conf_set_abort_first, 0},
     {"mail-reply", 0, fakemx_conf_set_mail_reply, 0},
     {"rcpt-reply", 0, fakemx_conf_set_rcpt_reply, 0},
     {"data-reply", 0, fakemx_conf_set_data_reply, 0},
@@ -347,6 +382,10 @@ static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
     if (e->cert == 0 && (e->cert2 != 0 || e->sni_name != 0)) {
         snprintf(why, whylen,
                  "%s needs cert= and key=", e->cert2 ? "cert2=" : "sni-name=");
+        return -1;
+    }
+    if (e->beh.abort_first && e->beh.tls_abort == FAKEMX_ABORT_NONE) {
+        snprintf(why, whylen, "abort-first= needs tls-abort=alert or reset");
         return -1;
     }
     if (e->beh.tls_min != 0 && e->beh.tls_max != 0 &&
@@ -530,8 +569,8 @@ int fakemx_conf_load(const char *path, fakemx_conf **confp, char *err,
 }
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
-const fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
-                                       const struct sockaddr *sa)
+fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
+                                 const struct sockaddr *sa)
 {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;

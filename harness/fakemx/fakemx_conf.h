@@ -55,6 +55,8 @@ typedef struct fakemx_behaviour {
     int data_reply;             /* reply code to the final dot, 0: 250 */
     int tls_min;                /* TLS1_VERSION ..., 0: OpenSSL's */
     int tls_max;
+    int ehlo_reply;  /* reply code to EHLO, 0: 250 (HELO is always 250) */
+    int abort_first; /* tls-abort only for the first N handshakes, 0: all */
 } fakemx_behaviour;
 
 /* One "listen" line. */
@@ -76,7 +78,9 @@ typedef struct fakemx_entry {
     char *sni_cert; /* ... present this chain and key instead */
     char *sni_key;
     fakemx_behaviour beh;
-    fakemx_tls_cred *cred; /* NULL if no cert and key */
+    fakemx_tls_cred *cred;    /* NULL if no cert and key */
+    unsigned long handshakes; /* TLS handshakes begun at this address so
+                               * far (kept across reloads) */
 } fakemx_entry;
 
 typedef struct fakemx_conf {
@@ -94,8 +98,8 @@ int fakemx_conf_load_stream(FILE *fp, const char *name, fakemx_conf **confp,
                             char *err, size_t errlen);
 
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
-const fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
-                                       const struct sockaddr *sa);
+fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
+                                 const struct sockaddr *sa);
 
 /* fakemx_conf_free - free CONF and everything in it; NULL is fine */
 void fakemx_conf_free(fakemx_conf *conf);

@@ -87,6 +87,29 @@ static void fakemx_stop_cb(evutil_socket_t sig, short what, void *arg)
     event_base_loopbreak(arg);
 }
 
+/* fakemx_reload_cb - SIGHUP: load the configuration again; a "reload"
+ * event says how it went (the harness waits for it) */
+static void fakemx_reload_cb(evutil_socket_t sig, short what, void *arg)
+{
+    fakemx_server *srv = arg;
+    json_t *ev = fakemx_event_new("reload");
+    char err[2048];
+    int rc = fakemx_server_reload(srv, srv->conf->path, err, sizeof(err));
+
+    (void)sig;
+    (void)what;
+    json_object_set_new(ev, "generation",
+                        json_integer((json_int_t)srv->reloads));
+    if (rc == 0)
+        json_object_set_new(ev, "entries",
+                            json_integer((json_int_t)srv->conf->nentries));
+    else
+        json_object_set_new(ev, "error", json_string(err));
+    if (rc != 0)
+        dh_warn("reload: %s", err);
+    fakemx_event_emit(ev);
+}
+
 /* fakemx_tick_cb - the heartbeat: a tick event every FAKEMX_TICK_MS.  A
  * gap between ticks is time when the event loop served nobody; the
  * harness does not judge attempts that overlap a long one. */
@@ -189,10 +212,11 @@ static struct event_base *fakemx_base(void)
     return base;
 }
 
-/* fakemx_events - the signals that stop it and the heartbeat; [0], [1]
- * signals, [2] tick */
-static void fakemx_events(struct event_base *base, struct event *ev[3])
+/* fakemx_events - the signals that stop it, the heartbeat, the reload:
+ * [0], [1] SIGTERM, SIGINT, [2] tick, [3] SIGHUP */
+static void fakemx_events(fakemx_server *srv, struct event *ev[4])
 {
+    struct event_base *base = srv->base;
     struct timeval tick_every = {0, FAKEMX_TICK_MS * 1000};
 
     ev[0] = evsignal_new(base, SIGTERM, fakemx_stop_cb, base);
@@ -203,6 +227,9 @@ static void fakemx_events(struct event_base *base, struct event *ev[3])
     ev[2] = event_new(base, -1, EV_PERSIST, fakemx_tick_cb, 0);
     if (ev[2] == 0 || event_add(ev[2], &tick_every) != 0)
         dh_fatal("cannot install the heartbeat timer");
+    ev[3] = evsignal_new(base, SIGHUP, fakemx_reload_cb, srv);
+    if (ev[3] == 0 || evsignal_add(ev[3], 0) != 0)
+        dh_fatal("cannot install the reload handler");
 }
 
 /* main - parse options, load, listen, serve until told to stop */
@@ -211,7 +238,7 @@ int main(int argc, char **argv)
     fakemx_opts o;
     fakemx_server srv;
     fakemx_conf *conf = 0;
-    struct event *ev[3];
+    struct event *ev[4];
     char err[2048];
     int status;
 
@@ -232,7 +259,7 @@ int main(int argc, char **argv)
     srv.idle.tv_sec = o.idle;
     if (fakemx_server_listen(&srv, o.port, err, sizeof(err)) != 0)
         dh_fatal("%s", err);
-    fakemx_events(srv.base, ev);
+    fakemx_events(&srv, ev);
     dh_debug("%zu entries from %s, port %d", conf->nentries, o.config, o.port);
     fakemx_event_emit(fakemx_event_new("start"));
     fakemx_ready(o.ready_fd);
@@ -242,10 +269,9 @@ int main(int argc, char **argv)
     status = fakemx_event_finish() == 0 ? 0 : 1;
     if (status)
         dh_warn("cannot write the stop record of the events file");
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         event_free(ev[i]);
     event_base_free(srv.base);
-    fakemx_conf_free(conf);
     fakemx_event_close();
     libevent_global_shutdown();
     return status;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -146,6 +147,40 @@ int fakemx_server_listen(fakemx_server *srv, int port, char *err, size_t errlen)
     return 0;
 }
 
+/* fakemx_server_reload - see fakemx_server.h */
+int fakemx_server_reload(fakemx_server *srv, const char *path, char *err,
+                         size_t errlen)
+{
+    fakemx_conf *conf;
+
+    srv->reloads++;
+    if (fakemx_conf_load(path, &conf, err, errlen) != 0)
+        return -1;
+    for (size_t i = 0; i < conf->nentries; i++) {
+        fakemx_entry *e = &conf->entries[i];
+        struct sockaddr_storage ss;
+        fakemx_entry *old;
+
+        memset(&ss, 0, sizeof(ss));
+        if (e->family == AF_INET) {
+            ((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+            ((struct sockaddr_in *)&ss)->sin_addr = e->v4;
+        } else {
+            ((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+            ((struct sockaddr_in6 *)&ss)->sin6_addr = e->v6;
+        }
+        if ((old = fakemx_conf_lookup(srv->conf, (struct sockaddr *)&ss)))
+            e->handshakes = old->handshakes;
+    }
+    srv->retired =
+        realloc(srv->retired, (srv->nretired + 1) * sizeof(*srv->retired));
+    if (srv->retired == 0)
+        dh_fatal("out of memory");
+    srv->retired[srv->nretired++] = srv->conf;
+    srv->conf = conf;
+    return 0;
+}
+
 /* fakemx_server_shutdown - close listeners, end and free every session */
 void fakemx_server_shutdown(fakemx_server *srv)
 {
@@ -159,4 +194,11 @@ void fakemx_server_shutdown(fakemx_server *srv)
     if (srv->resume)
         event_free(srv->resume);
     srv->resume = 0;
+    for (size_t i = 0; i < srv->nretired; i++)
+        fakemx_conf_free(srv->retired[i]);
+    free(srv->retired);
+    srv->retired = 0;
+    srv->nretired = 0;
+    fakemx_conf_free(srv->conf);
+    srv->conf = 0;
 }

@@ -1,10 +1,13 @@
 /*
  * fakemx_server.h - the listening sockets and the set of live sessions
  *
- * One fakemx_server per process.  The caller owns the event base
- * and the configuration and must keep them alive until
- * fakemx_server_shutdown() has returned; the server owns its listeners and
- * its sessions and frees them there.
+ * One fakemx_server per process.  The caller owns the event base and
+ * must keep it alive until fakemx_server_shutdown() has returned.  The
+ * server owns its configuration (set conf before listening), its
+ * listeners and its sessions, and frees them there.  A reload
+ * (fakemx_server_reload(), on SIGHUP) puts a new configuration in place
+ * for the connections that follow; the old one stays until shutdown,
+ * for the sessions still using its entries.
  */
 #ifndef FAKEMX_SERVER_H
 #define FAKEMX_SERVER_H
@@ -20,8 +23,11 @@
 typedef struct fakemx_session fakemx_session;
 
 typedef struct fakemx_server {
-    struct event_base *base;             /* caller's */
-    const fakemx_conf *conf;             /* caller's */
+    struct event_base *base; /* caller's */
+    fakemx_conf *conf;       /* the current configuration */
+    fakemx_conf **retired;   /* earlier ones, until shutdown */
+    size_t nretired;
+    unsigned long reloads;               /* reloads tried so far */
     struct timeval idle;                 /* idle timeout per session */
     struct evconnlistener *listeners[2]; /* IPv4, IPv6 (may be NULL) */
     struct event *resume;                /* re-enables accept after EMFILE */
@@ -36,6 +42,12 @@ typedef struct fakemx_server {
  * listens, -1 and a message in ERR otherwise.
  */
 int fakemx_server_listen(fakemx_server *srv, int port, char *err,
+                         size_t errlen);
+
+/* fakemx_server_reload - load PATH again; 0 (new connections use it), or
+ * -1 and why in ERR (the old configuration stays).  Each address keeps
+ * its handshake count (abort-first=). */
+int fakemx_server_reload(fakemx_server *srv, const char *path, char *err,
                          size_t errlen);
 
 /* fakemx_server_shutdown - close listeners, end and free every session */

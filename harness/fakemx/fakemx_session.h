@@ -84,7 +84,7 @@ typedef struct fakemx_session {
     fakemx_session *prev;
     fakemx_session *next;
     unsigned long conn;               /* connection number, from 1 */
-    const fakemx_entry *entry;        /* NULL: no scenario here */
+    fakemx_entry *entry;              /* NULL: no scenario here */
     char local[INET6_ADDRSTRLEN + 8]; /* "addr:port" dialled */
     char peer[INET6_ADDRSTRLEN + 8];  /* "addr:port" of the client */
     int fd;                  /* -1 for an in-memory session (fuzzing) */

@@ -80,6 +80,7 @@ static void fakemx_smtp_ehlo_reply(fakemx_session *s)
 static void fakemx_smtp_ehlo(fakemx_session *s, const smtp_cmd *cmd)
 {
     int esmtp = cmd->verb == SMTP_VERB_EHLO;
+    int refuse = esmtp ? s->entry->beh.ehlo_reply : 0;
     json_t *ev;
 
     ev = fakemx_session_event(s, "ehlo");
@@ -88,9 +89,19 @@ static void fakemx_smtp_ehlo(fakemx_session *s, const smtp_cmd *cmd)
                         fakemx_json_text(cmd->arg, strlen(cmd->arg)));
     json_object_set_new(ev, "tls", json_boolean(s->in_tls));
     json_object_set_new(ev, "starttls_offered",
-                        json_boolean(fakemx_smtp_offer(s, esmtp)));
+                        json_boolean(!refuse && fakemx_smtp_offer(s, esmtp)));
+    json_object_set_new(ev, "reply", json_integer(refuse ? refuse : 250));
     fakemx_event_emit(ev);
 
+    if (refuse) {
+        /* the session stays where it was: HELO still works, with no
+         * extension (and so no STARTTLS) */
+        fakemx_session_reply(s,
+                             "%d %d.5.1 Error: EHLO not accepted (fakemx "
+                             "ehlo-reply=%d)",
+                             refuse, refuse / 100, refuse);
+        return;
+    }
     s->nrcpt = 0;
     s->esmtp = esmtp;
     if (s->entry->beh.ehlo_delay > 0)

@@ -106,6 +106,10 @@ static void fakemx_starttls_tls_event(fakemx_session *s, int ok,
         json_array_append_new(chain, json_string(shas[i]));
     json_object_set_new(ev, "chain_sha256", chain);
     json_object_set_new(ev, "sni_matched", json_boolean(s->tls.sni_matched));
+    json_object_set_new(ev, "resumed",
+                        json_boolean(ok && SSL_session_reused(s->ssl)));
+    json_object_set_new(ev, "handshake",
+                        json_integer((json_int_t)s->entry->handshakes));
     json_object_set_new(ev, "client_hello", json_boolean(h->seen));
     json_object_set_new(ev, "client_legacy_version",
                         h->seen ? json_string(fakemx_hello_version_name(
@@ -135,7 +139,14 @@ static void fakemx_starttls_begin(fakemx_session *s)
     struct bufferevent *filter;
     SSL *ssl;
 
-    s->tls.abort = s->entry->beh.tls_abort;
+    /* abort-first=N: the persona's abort for the first N handshakes at
+     * this address only, then it is honest */
+    s->tls.abort =
+        s->entry->beh.abort_first == 0 ||
+                s->entry->handshakes < (unsigned long)s->entry->beh.abort_first
+            ? s->entry->beh.tls_abort
+            : FAKEMX_ABORT_NONE;
+    s->entry->handshakes++;
     if ((ssl = fakemx_tls_ssl_new(s->entry->cred, &s->tls)) == 0) {
         ERR_clear_error();
         dh_warn("conn %lu: SSL_new failed", s->conn);

@@ -225,6 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_turn(&srv, pair[1]);
     bufferevent_free(pair[1]);
     fuzz_turn(&srv, 0);
+    srv.conf = 0; /* the fuzzer's, kept for the next input */
     fakemx_server_shutdown(&srv);
     event_base_free(srv.base);
     return 0;
