@@ -1,7 +1,8 @@
 /*
- * client.c - run the adapter's verbs: version, capabilities, setup, send,
- * teardown.  Every call has a deadline; a send that passes it is killed
- * with its whole process group and recorded as a hang.
+ * client.c - the adapter: its path and extra words, the contract's
+ * environment, and the verbs around the sends (version, capabilities,
+ * setup, teardown).  The sends themselves (send, batch, retry) are in
+ * client_send.c.
  */
 #include "client.h"
 
@@ -19,7 +20,6 @@
 #include "util.h"
 
 #define VERB_TIMEOUT 120.0
-#define SENDER "dh-sender@client.danelab"
 #define HELO "client.danelab"
 
 /* split_words - blank-separated words of a string, NULL-terminated */
@@ -104,7 +104,7 @@ void dh_client_env(const dh_world *w)
 {
     char *wd = dh_asprintf("%s/adapter", w->rundir);
 
-    setenv("DH_ADAPTER_API", "1", 1);
+    setenv("DH_ADAPTER_API", "2", 1);
     setenv("DH_WORKDIR", wd, 1);
     setenv("DH_RESOLVER", "127.0.0.1", 1);
     setenv("DH_TRUST_ANCHOR", w->ta_path, 1);
@@ -115,9 +115,9 @@ void dh_client_env(const dh_world *w)
     free(wd);
 }
 
-/* verb_argv - ADAPTER VERB ARGS... EXTRA... */
-static char **verb_argv(const dh_client *c, const char *verb,
-                        const char *const *args)
+/* dh_client_argv - see client.h */
+char **dh_client_argv(const dh_client *c, const char *verb,
+                      const char *const *args)
 {
     size_t n = 0, i, k = 0;
     char **v;
@@ -141,7 +141,7 @@ static char **verb_argv(const dh_client *c, const char *verb,
 static int run_verb(dh_client *c, const dh_world *w, const char *verb,
                     char **out)
 {
-    char **argv = verb_argv(c, verb, NULL);
+    char **argv = dh_client_argv(c, verb, NULL);
     char *o = dh_asprintf("%s/adapter-%s.out", w->rundir, verb);
     char *e = dh_asprintf("%s/adapter-%s.err", w->rundir, verb);
     char *name = dh_asprintf("adapter %s", verb);
@@ -170,6 +170,19 @@ static int run_verb(dh_client *c, const dh_world *w, const char *verb,
     return rc;
 }
 
+/* has_word - is word one of the lines of out? */
+static int has_word(const char *out, const char *word)
+{
+    size_t n = strlen(word);
+    const char *p;
+
+    for (p = out; (p = strstr(p, word)) != NULL; p += n)
+        if ((p == out || p[-1] == '\n') &&
+            (p[n] == 0 || p[n] == '\n' || p[n] == ' ' || p[n] == '\r'))
+            return 1;
+    return 0;
+}
+
 /* dh_client_probe - version and capabilities */
 void dh_client_probe(dh_client *c, const dh_world *w)
 {
@@ -186,8 +199,10 @@ void dh_client_probe(dh_client *c, const dh_world *w)
     free(out);
     out = NULL;
     if (run_verb(c, w, "capabilities", &out) == 0 && out) {
-        c->parallel = strstr(out, "parallel") != NULL;
-        c->ipv6 = strstr(out, "ipv6") != NULL;
+        c->parallel = has_word(out, "parallel");
+        c->ipv6 = has_word(out, "ipv6");
+        c->retry = has_word(out, "retry");
+        c->batch = has_word(out, "batch");
     }
     free(out);
 }
@@ -204,162 +219,4 @@ int dh_client_setup(dh_client *c, const dh_world *w)
 void dh_client_teardown(dh_client *c, const dh_world *w)
 {
     run_verb(c, w, "teardown", NULL);
-}
-
-/* write_message - the scenario's message file */
-static char *write_message(const dh_world *w, const dh_world_scn *ws,
-                           char **rcpt)
-{
-    char *dir = dh_asprintf("%s/scenarios/%s", w->rundir, ws->sc->id);
-    char *path = dh_asprintf("%s/message.eml", dir);
-    char date[64];
-    time_t now = time(NULL);
-    char *text;
-
-    dh_mkdir_p(dir, 0755);
-    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
-    *rcpt = dh_asprintf("postmaster@%s", ws->domain);
-    text = dh_asprintf("From: <%s>\r\nTo: <%s>\r\n"
-                       "Subject: dane-harness scenario %s\r\n"
-                       "Date: %s\r\nMessage-ID: <%s@%s>\r\n"
-                       "X-DH-Token: %s\r\n\r\n"
-                       "This message was sent by dane-harness for scenario "
-                       "%s.\r\n",
-                       SENDER, *rcpt, ws->sc->id, date, ws->token, HELO,
-                       ws->token, ws->sc->id);
-    dh_write_file(path, text, strlen(text), 0644);
-    free(text);
-    free(dir);
-    return path;
-}
-
-typedef struct {
-    pid_t pid;
-    double start;
-    char *out;
-    char **argv;
-    char *msg;
-    char *rcpt;
-} running;
-
-/* finish - fill the attempt from a finished (or killed) send */
-static void finish(running *r, dh_attempt *a, int status, int hang)
-{
-    char *text = dh_read_file(r->out, NULL), *nl;
-
-    a->ran = 1;
-    a->t_start = r->start;
-    a->t_end = dh_now();
-    a->seconds = a->t_end - r->start;
-    a->hang = hang;
-    if (!hang && WIFSIGNALED(status))
-        a->signal = WTERMSIG(status);
-    else if (!hang)
-        a->exit_status = WEXITSTATUS(status);
-    if (text) {
-        nl = strchr(text, '\n');
-        if (nl)
-            *nl = 0;
-        a->outcome_line = dh_strdup(text);
-        a->outcome = dh_outcome_parse(text);
-        free(text);
-    }
-    free(r->out);
-    free(r->argv);
-    free(r->msg);
-    free(r->rcpt);
-    memset(r, 0, sizeof(*r));
-}
-
-/* start_send - the adapter's "send" for one scenario; 1 if it runs, 0
- * if it could not be started (its attempt is then filled in) */
-static int start_send(dh_client *c, const dh_world *w, size_t i, running *r,
-                      dh_attempt *a)
-{
-    const dh_world_scn *ws = &w->scn[i];
-    const char *args[4];
-    dh_spawn_req req;
-    char *err, *name;
-
-    r->msg = write_message(w, ws, &r->rcpt);
-    args[0] = SENDER;
-    args[1] = r->rcpt;
-    args[2] = r->msg;
-    args[3] = NULL;
-    r->argv = verb_argv(c, "send", args);
-    r->out = dh_asprintf("%s/scenarios/%s/send.out", w->rundir, ws->sc->id);
-    err = dh_asprintf("%s/scenarios/%s/send.err", w->rundir, ws->sc->id);
-    name = dh_asprintf("send %s", ws->sc->id);
-    memset(&req, 0, sizeof(req));
-    req.name = name;
-    req.argv = r->argv;
-    req.out = r->out;
-    req.err = err;
-    req.keep_fd = -1;
-    dh_inject_send_begin(w, ws->sc->id);
-    r->start = dh_now();
-    r->pid = dh_spawn(&req);
-    free(err);
-    free(name);
-    if (r->pid < 0) {
-        finish(r, a, 127 << 8, 0);
-        dh_inject_send_end(w, ws->sc->id);
-        return 0;
-    }
-    return 1;
-}
-
-/* check_send - has a running send finished, or run out of time?  1 when
- * it is over (its attempt filled in) */
-static int check_send(const dh_client *c, const dh_world *w, size_t i,
-                      running *r, dh_attempt *a)
-{
-    int st;
-
-    if (r->pid <= 0)
-        return 0;
-    if (dh_proc_done(r->pid, &st)) {
-        kill(-r->pid, SIGKILL); /* leftovers of the adapter */
-        finish(r, a, st, 0);
-    } else if (dh_now() - r->start > c->timeout) {
-        dh_proc_kill(r->pid);
-        dh_proc_wait(r->pid, 5.0, NULL);
-        finish(r, a, 0, 1);
-    } else {
-        return 0;
-    }
-    dh_inject_send_end(w, w->scn[i].sc->id);
-    return 1;
-}
-
-/* dh_client_send_all - one send per healthy scenario, up to jobs at once */
-void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
-                        int jobs)
-{
-    running *run = dh_calloc(w->nscn, sizeof(*run));
-    size_t next = 0, active = 0, i;
-    char tmo[32];
-
-    if (jobs < 1 || !c->parallel)
-        jobs = 1;
-    snprintf(tmo, sizeof(tmo), "%.0f", c->timeout);
-    setenv("DH_TIMEOUT", tmo, 1);
-    dh_inject_sends_begin(w);
-    for (;;) {
-        for (; active < (size_t)jobs && next < w->nscn; next++) {
-            const dh_world_scn *ws = &w->scn[next];
-
-            if (ws->error || (ws->sc->requires_ipv6 && !c->ipv6))
-                continue;
-            active += (size_t)start_send(c, w, next, &run[next], &att[next]);
-        }
-        if (active == 0 && next >= w->nscn)
-            break;
-        dh_proc_reap(0.05);
-        dh_inject_poll(w);
-        for (i = 0; i < next; i++)
-            active -= (size_t)check_send(c, w, i, &run[i], &att[i]);
-    }
-    dh_inject_sends_end(w);
-    free(run);
 }

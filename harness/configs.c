@@ -29,7 +29,10 @@ static void write_nsd_conf(dh_world *w, dh_buf *zones)
                   "\tip-address: %2$s\n\tport: 53\n"
                   "\tserver-count: 1\n\tverbosity: 1\n"
                   "\thide-version: yes\n\treuseport: no\n"
-                  "remote-control:\n\tcontrol-enable: no\n",
+                  /* nsd-control reloads the zones that change
+                   * between attempts (steps.c) */
+                  "remote-control:\n\tcontrol-enable: yes\n"
+                  "\tcontrol-interface: \"%1$s/nsd/control.sock\"\n",
                   w->rundir, DH_NS_ADDR);
     dh_buf_add(&b, zones->data, zones->len);
     p = dh_asprintf("%s/nsd/nsd.conf", w->rundir);
@@ -88,11 +91,13 @@ static void write_unbound_conf(dh_world *w, const char *root_ds)
                   "\tinfra-host-ttl: 900\n"
                   "\tdiscard-timeout: 0\n"
                   "\tserve-expired: no\n"
+                  "\tval-bogus-ttl: %8$d\n"
                   "remote-control:\n\tcontrol-enable: yes\n"
                   "\tcontrol-interface: \"%1$s/unbound/control.sock\"\n"
                   "\tcontrol-use-cert: no\n",
                   w->rundir, DH_RESOLVER_ADDR, w->unbound_log, w->ta_path,
-                  DH_UB_MIN_RTT_MS, DH_UB_UNKNOWN_MS, DH_UB_MAX_RTT_MS);
+                  DH_UB_MIN_RTT_MS, DH_UB_UNKNOWN_MS, DH_UB_MAX_RTT_MS,
+                  DH_UB_BOGUS_TTL);
     p = dh_asprintf("%s/unbound/unbound.conf", w->rundir);
     dh_write_file(p, b.data, b.len, 0644);
     free(p);

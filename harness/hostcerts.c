@@ -35,6 +35,17 @@ static char *name_of(const dh_world_host *h, const char *pattern)
     return dh_strdup(pattern);
 }
 
+/* next_key - the host's next ECDSA key, made on first use */
+static EVP_PKEY *next_key(dh_world_host *h)
+{
+    if (h->next_key == NULL) {
+        h->next_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+        if (h->next_key == NULL)
+            dh_fatal("OpenSSL: cannot generate a P-256 key");
+    }
+    return h->next_key;
+}
+
 /* rsa_key - the host's RSA key, made on first use */
 static EVP_PKEY *rsa_key(dh_world_host *h)
 {
@@ -68,6 +79,9 @@ static dh_cert *issue_leaf(dh_world *w, dh_world_host *h, const dh_chain *ch)
         break;
     case DH_KEY_HOST_RSA:
         req.key = rsa_key(h);
+        break;
+    case DH_KEY_HOST_NEXT:
+        req.key = next_key(h);
         break;
     case DH_KEY_ATTACKER:
         req.key = w->pki->attacker_key;
@@ -135,15 +149,18 @@ void dh_hostcerts_make(dh_world *w, dh_world_host *h, const char *dir,
     if (h->key == NULL)
         dh_fatal("OpenSSL: cannot generate a P-256 key");
     dh_hostcerts_chain(w, h, dh_chain_find("own"));
-    for (k = 0; k < h->naddrs; k++) {
-        const dh_persona *pe = h->addrs[k].persona;
+    for (k = 0; k < h->naddrs; k++)
+        dh_hostcerts_persona(w, h, h->addrs[k].persona);
+}
 
-        dh_hostcerts_chain(w, h, pe->chain);
-        if (pe->also)
-            dh_hostcerts_chain(w, h, pe->also);
-        if (pe->other_sni)
-            dh_hostcerts_chain(w, h, pe->other_sni);
-    }
+/* dh_hostcerts_persona - see hostcerts.h */
+void dh_hostcerts_persona(dh_world *w, dh_world_host *h, const dh_persona *pe)
+{
+    dh_hostcerts_chain(w, h, pe->chain);
+    if (pe->also)
+        dh_hostcerts_chain(w, h, pe->also);
+    if (pe->other_sni)
+        dh_hostcerts_chain(w, h, pe->other_sni);
 }
 
 /* dh_hostcerts_free - release the host's keys and chains */
@@ -159,6 +176,7 @@ void dh_hostcerts_free(dh_world_host *h)
     free(h->chains);
     EVP_PKEY_free(h->key);
     EVP_PKEY_free(h->rsa_key);
+    EVP_PKEY_free(h->next_key);
     free(h->pki_prefix);
     free(h->domain);
 }

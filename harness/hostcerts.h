@@ -21,6 +21,8 @@ void dh_hostcerts_make(dh_world *w, dh_world_host *h, const char *dir,
 /* The host's chain ch (made and written on first use; borrowed). */
 const dh_chain_files *dh_hostcerts_chain(dh_world *w, dh_world_host *h,
                                          const dh_chain *ch);
+/* The chains persona pe needs on host h (a persona it switches to). */
+void dh_hostcerts_persona(dh_world *w, dh_world_host *h, const dh_persona *pe);
 void dh_hostcerts_free(dh_world_host *h);
 
 #endif

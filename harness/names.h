@@ -41,4 +41,9 @@
 #define DH_UB_UNKNOWN_MS 1500
 #define DH_UB_MAX_RTT_MS 3000
 
+/* How long the sandbox resolver keeps a bogus answer (val-bogus-ttl;
+ * Unbound's default is 60 s).  A scenario whose records turn bogus, or
+ * stop being bogus, between attempts waits past it, so it is short. */
+#define DH_UB_BOGUS_TTL 1
+
 #endif

@@ -178,6 +178,7 @@ static void add_event(dh_obs *o, json_t *ev, const char *type,
         json_t *chain = json_object_get(ev, "chain_sha256");
 
         c->tls_ok = json_is_true(json_object_get(ev, "ok"));
+        c->tls_resumed = json_is_true(json_object_get(ev, "resumed"));
         free(c->tls_version);
         c->tls_version = jdup(ev, "version");
         free(c->sni);
@@ -197,8 +198,14 @@ static void add_event(dh_obs *o, json_t *ev, const char *type,
 
         /* a message answered with an error (data-reply=4xx/5xx) was
          * not accepted: it is not a delivery */
-        if (t && strcmp(t, token) == 0 &&
-            !json_is_false(json_object_get(ev, "accepted"))) {
+        if (t == NULL || json_is_false(json_object_get(ev, "accepted")))
+            return;
+        c->tokens =
+            dh_realloc(c->tokens, (c->ntokens + 1) * sizeof(*c->tokens));
+        c->token_tls = dh_realloc(c->token_tls, (c->ntokens + 1) * sizeof(int));
+        c->token_tls[c->ntokens] = json_is_true(json_object_get(ev, "tls"));
+        c->tokens[c->ntokens++] = dh_strdup(t);
+        if (strcmp(t, token) == 0) {
             c->message = 1;
             c->message_tls = json_is_true(json_object_get(ev, "tls"));
         }
@@ -563,6 +570,10 @@ void dh_obs_free(dh_obs *o)
         free(c->sni);
         free(c->tls_error);
         free(c->leaf_sha256);
+        for (size_t k = 0; k < c->ntokens; k++)
+            free(c->tokens[k]);
+        free(c->tokens);
+        free(c->token_tls);
     }
     for (i = 0; i < o->nqueries; i++) {
         free(o->queries[i].name);

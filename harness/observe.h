@@ -37,6 +37,10 @@ typedef struct {
     int message_tls;
     int quit;
     double t_first, t_last; /* first and last event (wall clock) */
+    int tls_resumed;        /* the client resumed an earlier TLS session */
+    char **tokens;          /* every message it carried (X-DH-Token) */
+    int *token_tls;         /* ... and whether each went over TLS */
+    size_t ntokens;
 } dh_conn_obs;
 
 /* One question the client asked the resolver, and the answer. */

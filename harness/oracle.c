@@ -264,10 +264,15 @@ void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,
                 wv.n ? bsearch(&key, wv.q, wv.n, sizeof(*wv.q), cmp_question)
                      : NULL;
 
+            const dh_lookup *then = dh_oracle_snap_answer(c->snaps, q);
+
             if (hit == NULL && !lame_zone(c->ws->sc, q->name, q->type))
                 dh_panic("oracle: question %s %s not looked up", q->name,
                          q->type);
-            dh_oracle_judge_query(c, q, hit ? &wv.answers[hit - wv.q] : NULL);
+            dh_oracle_judge_query(c, q,
+                                  then  ? then
+                                  : hit ? &wv.answers[hit - wv.q]
+                                        : NULL);
         }
     }
     free(wv.answers);

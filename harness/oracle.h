@@ -34,12 +34,40 @@
  * stalled fixture: clients time out their lookups after a few seconds. */
 #define DH_DNS_SLOW 2.0
 
+/* What the world answered before it changed between two attempts of a
+ * scenario (format version 3): the names the scenario's zones, hosts and
+ * recipient domains hold, each with MX, A, AAAA, TLSA and CNAME, looked
+ * up just before the change.  A question the client asked before then
+ * is judged against this, not against the world after the sends. */
+typedef struct {
+    double until; /* when the world changed */
+    char **names, **types;
+    dh_lookup *answers;
+    size_t n;
+} dh_oracle_snap;
+
+typedef struct {
+    dh_oracle_snap *v; /* in the order of the attempts */
+    size_t n;
+} dh_oracle_snaps;
+
 typedef struct {
     dh_world_scn *ws;
     const dh_obs *obs;
     const dh_attempt *att;
+    const dh_oracle_snaps *snaps; /* NULL: the world never changed */
     char *fault; /* out: why the attempt cannot be judged, or NULL */
 } dh_oracle_case;
+
+/* Record what the world answers scenario ws now, before it changes
+ * (oracle_snap.c). */
+void dh_oracle_snapshot(const dh_world *w, const dh_world_scn *ws,
+                        dh_oracle_snaps *snaps);
+void dh_oracle_snaps_free(dh_oracle_snaps *snaps);
+/* The answer a snapshot holds for a question asked at `asked', or NULL:
+ * the world after the sends is the one to ask. */
+const dh_lookup *dh_oracle_snap_answer(const dh_oracle_snaps *snaps,
+                                       const dh_query_obs *q);
 
 /* Judge the fixture of every case (NSD must still run). */
 void dh_oracle_judge(const dh_world *w, const dh_run_obs *run,

@@ -25,6 +25,7 @@ static const char *const required_cas[] = {"root", "intermediate",
 static const char *const key_names[] = {
     [DH_KEY_HOST] = "host",
     [DH_KEY_HOST_RSA] = "host-rsa",
+    [DH_KEY_HOST_NEXT] = "host-next",
     [DH_KEY_ATTACKER] = "attacker",
     [DH_KEY_NEW] = "new",
 };

@@ -26,10 +26,11 @@
 
 /* The key a chain's leaf is made for. */
 typedef enum {
-    DH_KEY_HOST,     /* the host's own ECDSA P-256 key */
-    DH_KEY_HOST_RSA, /* the host's own RSA-2048 key */
-    DH_KEY_ATTACKER, /* the attacker's key (one per run) */
-    DH_KEY_NEW,      /* a fresh key for this certificate */
+    DH_KEY_HOST,      /* the host's own ECDSA P-256 key */
+    DH_KEY_HOST_RSA,  /* the host's own RSA-2048 key */
+    DH_KEY_HOST_NEXT, /* the host's next ECDSA P-256 key (a rollover) */
+    DH_KEY_ATTACKER,  /* the attacker's key (one per run) */
+    DH_KEY_NEW,       /* a fresh key for this certificate */
     DH_KEY_KINDS
 } dh_key_kind;
 

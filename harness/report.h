@@ -18,7 +18,9 @@
 typedef struct {
     const dh_world_scn *ws;
     dh_verdict verdict;
-    dh_attempt attempt;
+    dh_attempt attempt; /* its first message's first attempt; for a
+                         * scenario across time, every attempt's span */
+    dh_attempts atts;   /* every message's every attempt */
     dh_obs obs;
 } dh_result;
 

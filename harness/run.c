@@ -45,6 +45,7 @@ typedef struct {
     dh_result *res;
     dh_run_obs run;
     int observed;              /* the sends ran: run holds their evidence */
+    dh_oracle_snaps *snaps;    /* per scenario: the world before changes */
     const char *harness_error; /* static, or harness_error_owned */
     char *harness_error_owned;
     double started;
@@ -54,7 +55,8 @@ typedef struct {
  * see, and was the world as declared for every attempt?  Stops the
  * daemons one by one so that each closes its evidence.  NULL, or the
  * harness error (new string): the run then gives no client verdict. */
-static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
+static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run,
+                     const dh_oracle_snaps *snaps)
 {
     char *harness_error = dh_world_alive(w), err[1024];
     char **faults = dh_calloc(n, sizeof(*faults));
@@ -86,12 +88,16 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
             cases[i].ws = &w->scn[i];
             cases[i].obs = &res[i].obs;
             cases[i].att = &res[i].attempt;
+            cases[i].snaps = snaps ? &snaps[i] : NULL;
         }
         dh_oracle_judge(w, run, cases, n);
         /* what went wrong during the attempt explains more than a state
          * found wrong after it */
         for (i = 0; i < n; i++) {
-            if (cases[i].fault) {
+            if (w->scn[i].fault) { /* between attempts: it came first */
+                free(cases[i].fault);
+                free(faults[i]);
+            } else if (cases[i].fault) {
                 w->scn[i].fault = cases[i].fault;
                 free(faults[i]);
             } else {
@@ -109,6 +115,26 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
     return harness_error;
 }
 
+/* judge_one - one scenario's verdict: one attempt of one message, or
+ * its steps across time and messages */
+static dh_verdict judge_one(const dh_judge_in *in, const dh_result *res,
+                            const dh_world_scn *ws)
+{
+    const dh_scenario *sc = in->sc;
+    const char **tokens;
+    dh_verdict v;
+    size_t m;
+
+    if (sc->nmessages == 1 && sc->nattempts == 1)
+        return dh_judge(in, &res->obs, &res->attempt);
+    tokens = dh_calloc(sc->nmessages, sizeof(*tokens));
+    for (m = 0; m < sc->nmessages; m++)
+        tokens[m] = ws->msgs[m].token;
+    v = dh_judge_steps(in, &res->obs, &res->atts, tokens);
+    free(tokens);
+    return v;
+}
+
 /* judge - every scenario's verdict, against the expectations file */
 static void judge(dh_scenario **v, size_t n, const dh_world *w,
                   const dh_client *client, const char *harness_error,
@@ -124,11 +150,8 @@ static void judge(dh_scenario **v, size_t n, const dh_world *w,
         in.fixture_error = ws->error   ? ws->error
                            : ws->fault ? ws->fault
                                        : harness_error;
-        in.skip_reason = v[i]->requires_ipv6 && !client->ipv6
-                             ? "needs IPv6; the adapter does not declare "
-                               "the ipv6 capability"
-                             : NULL;
-        res[i].verdict = dh_judge(&in, &res[i].obs, &res[i].attempt);
+        in.skip_reason = dh_client_cannot(client, v[i]);
+        res[i].verdict = judge_one(&in, &res[i], ws);
         dh_xfail_apply(xfails, nxfails, v[i]->id, &res[i].verdict);
     }
 }
@@ -201,20 +224,86 @@ static void prepare(const dh_options *o, run_ctx *r)
     r->client.timeout = o->timeout;
 }
 
+/* between - scenario i's world for attempt k (client.h's hooks): the
+ * wait past the TTLs before it, or -1 with its fault set */
+static double between(void *ctx, size_t i, int k)
+{
+    run_ctx *r = ctx;
+    dh_world_scn *ws = &r->w->scn[i];
+    char *why;
+
+    if (dh_scenario_dns_changes(ws->sc, k))
+        dh_oracle_snapshot(r->w, ws, &r->snaps[i]);
+    why = dh_world_step(r->w, ws, k);
+    if (why) {
+        free(ws->fault);
+        ws->fault = why;
+        return -1;
+    }
+    return dh_scenario_wait_before(ws->sc, k);
+}
+
+/* ready - after the wait: scenario i's self-check of attempt k; 0, or
+ * -1 with its fault set */
+static int ready(void *ctx, size_t i, int k)
+{
+    run_ctx *r = ctx;
+    dh_world_scn *ws = &r->w->scn[i];
+    char *why = dh_world_selfcheck_one(r->w, ws, k);
+
+    if (why == NULL)
+        return 0;
+    free(ws->fault);
+    ws->fault = why;
+    return -1;
+}
+
+/* span_of - one attempt standing for all of a scenario's: from the
+ * first start to the last end (the oracle's window, the report's time) */
+static dh_attempt span_of(const dh_attempts *x)
+{
+    dh_attempt s = *DH_ATT(x, 1, 0);
+    size_t i;
+
+    s.outcome_line = s.outcome_line ? dh_strdup(s.outcome_line) : NULL;
+    for (i = 0; i < x->nmsg * (size_t)x->natt; i++) {
+        const dh_attempt *a = &x->a[i];
+
+        if (!a->ran)
+            continue;
+        s.t_start = s.ran && s.t_start < a->t_start ? s.t_start : a->t_start;
+        s.t_end = s.t_end > a->t_end ? s.t_end : a->t_end;
+        s.ran = 1;
+    }
+    s.seconds = s.t_end - s.t_start;
+    return s;
+}
+
 /* sends - the client's attempts, its teardown, and what was observed */
 static void sends(const dh_options *o, run_ctx *r)
 {
-    dh_attempt *att = dh_calloc(r->n, sizeof(*att));
+    int *active = dh_calloc(r->n, sizeof(*active));
+    int jobs = o->jobs ? o->jobs : (int)(r->n < 32 ? r->n : 32);
+    dh_attempts *atts = dh_calloc(r->n, sizeof(*atts));
+    dh_client_hooks hooks = {between, ready, r};
     size_t i;
 
-    dh_client_send_all(&r->client, r->w, att,
-                       o->jobs ? o->jobs : (int)(r->n < 32 ? r->n : 32));
-    for (i = 0; i < r->n; i++)
-        r->res[i].attempt = att[i];
-    free(att);
+    r->snaps = dh_calloc(r->n, sizeof(*r->snaps));
+    for (i = 0; i < r->n; i++) {
+        dh_attempts_init(&atts[i], r->v[i]);
+        active[i] = r->w->scn[i].error == NULL &&
+                    dh_client_cannot(&r->client, r->v[i]) == NULL;
+    }
+    dh_client_run(&r->client, r->w, active, atts, jobs, &hooks);
+    for (i = 0; i < r->n; i++) {
+        r->res[i].atts = atts[i]; /* the result owns it now */
+        r->res[i].attempt = span_of(&atts[i]);
+    }
+    free(atts);
+    free(active);
     dh_client_teardown(&r->client, r->w);
     r->harness_error = r->harness_error_owned =
-        observe(r->w, r->res, r->n, &r->run);
+        observe(r->w, r->res, r->n, &r->run, r->snaps);
     r->observed = 1;
 }
 
@@ -249,7 +338,11 @@ static void release(run_ctx *r)
         dh_verdict_free(&r->res[i].verdict);
         dh_obs_free(&r->res[i].obs);
         free(r->res[i].attempt.outcome_line);
+        dh_attempts_free(&r->res[i].atts);
+        if (r->snaps)
+            dh_oracle_snaps_free(&r->snaps[i]);
     }
+    free(r->snaps);
     free(r->res);
     dh_run_obs_free(&r->run);
     dh_world_free(r->w);

@@ -19,24 +19,12 @@
 #include "persona.h"
 #include "util.h"
 #include "vocab_all.h"
+#include "scenario_parse.h"
 
 #define MAX_ID_LEN 50
 
-typedef struct {
-    const char *file;
-    int line;
-    char *err;
-    size_t errlen;
-    unsigned char seen[32]; /* header keys seen, by header_keys[] index */
-    size_t cur_zone;        /* index of the %zone section being read */
-    int expect_line;
-    int in_zone;
-} parse_ctx;
-
-/* perr - record "FILE:LINE: message" and return -1 */
-static int perr(parse_ctx *pc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int perr(parse_ctx *pc, const char *fmt, ...)
+/* dh_sp_err - record "FILE:LINE: message" and return -1 */
+int dh_sp_err(parse_ctx *pc, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -48,8 +36,8 @@ static int perr(parse_ctx *pc, const char *fmt, ...)
     return -1;
 }
 
-/* next_word - split off the next blank-separated word, or NULL */
-static char *next_word(char **sp)
+/* dh_sp_word - split off the next blank-separated word, or NULL */
+char *dh_sp_word(char **sp)
 {
     char *s = *sp, *w;
 
@@ -68,8 +56,8 @@ static char *next_word(char **sp)
     return w;
 }
 
-/* trim - strip leading and trailing blanks in place */
-static char *trim(char *s)
+/* dh_sp_trim - strip leading and trailing blanks in place */
+char *dh_sp_trim(char *s)
 {
     char *e;
 
@@ -130,15 +118,15 @@ static int set_once(parse_ctx *pc, char **slot, const char *key,
                     const char *val)
 {
     if (*slot)
-        return perr(pc, "'%s' given twice", key);
+        return dh_sp_err(pc, "'%s' given twice", key);
     if (*val == 0)
-        return perr(pc, "'%s' needs a value", key);
+        return dh_sp_err(pc, "'%s' needs a value", key);
     *slot = dh_strdup(val);
     return 0;
 }
 
-/* valid_name - a header-style name: OWNER or OWNER@mxlab or @mxlab */
-static int valid_name(const char *s)
+/* dh_sp_valid_name - a header-style name: OWNER or OWNER@mxlab or @mxlab */
+int dh_sp_valid_name(const char *s)
 {
     const char *at = strchr(s, '@');
     char *owner;
@@ -158,8 +146,8 @@ static int valid_name(const char *s)
     return ok;
 }
 
-/* persona_or_err - look a persona up, listing the known ones on error */
-static const dh_persona *persona_or_err(parse_ctx *pc, const char *name)
+/* dh_sp_persona - look a persona up, listing the known ones on error */
+const dh_persona *dh_sp_persona(parse_ctx *pc, const char *name)
 {
     const dh_persona *p = dh_persona_find(name), *q;
     dh_buf known;
@@ -169,7 +157,7 @@ static const dh_persona *persona_or_err(parse_ctx *pc, const char *name)
     dh_buf_init(&known);
     for (q = dh_persona_all(); q->name; q++)
         dh_buf_printf(&known, "%s%s", known.len ? ", " : "", q->name);
-    perr(pc, "unknown persona '%s' (known: %s)", name, known.data);
+    dh_sp_err(pc, "unknown persona '%s' (known: %s)", name, known.data);
     dh_buf_free(&known);
     return NULL;
 }
@@ -181,7 +169,7 @@ static int count_attr(parse_ctx *pc, const char *w, const char *val, int *out)
     long n = strtol(val, &end, 10);
 
     if (*val == 0 || *end || n < 0 || n > 8)
-        return perr(pc, "'%s' takes a count from 0 to 8", w);
+        return dh_sp_err(pc, "'%s' takes a count from 0 to 8", w);
     *out = (int)n;
     return 0;
 }
@@ -190,28 +178,28 @@ static int count_attr(parse_ctx *pc, const char *w, const char *val, int *out)
  * [stall=SECS]" */
 static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *label = next_word(&rest), *w;
+    char *label = dh_sp_word(&rest), *w;
     dh_host h;
 
     memset(&h, 0, sizeof(h));
     h.nv4 = 1;
-    if (label == NULL || !valid_name(label))
-        return perr(pc, "'host' needs a host name relative to the zone "
-                        "(@ for the domain itself), e.g. 'host mx1 "
-                        "persona=honest'");
+    if (label == NULL || !dh_sp_valid_name(label))
+        return dh_sp_err(pc, "'host' needs a host name relative to the zone "
+                             "(@ for the domain itself), e.g. 'host mx1 "
+                             "persona=honest'");
     if (dh_scenario_host(sc, label))
-        return perr(pc, "host '%s' declared twice", label);
-    while ((w = next_word(&rest)) != NULL) {
+        return dh_sp_err(pc, "host '%s' declared twice", label);
+    while ((w = dh_sp_word(&rest)) != NULL) {
         char *eq = strchr(w, '=');
 
         if (eq == NULL)
-            return perr(pc, "host attribute '%s' needs =VALUE", w);
+            return dh_sp_err(pc, "host attribute '%s' needs =VALUE", w);
         *eq++ = 0;
         if (strcmp(w, "persona") == 0) {
-            if ((h.persona = persona_or_err(pc, eq)) == NULL)
+            if ((h.persona = dh_sp_persona(pc, eq)) == NULL)
                 return -1;
         } else if (strcmp(w, "persona6") == 0) {
-            if ((h.persona6 = persona_or_err(pc, eq)) == NULL)
+            if ((h.persona6 = dh_sp_persona(pc, eq)) == NULL)
                 return -1;
         } else if (strcmp(w, "v4") == 0) {
             if (count_attr(pc, w, eq, &h.nv4) < 0)
@@ -224,21 +212,22 @@ static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 
             h.stall = strtod(eq, &end);
             if (*eq == 0 || *end || h.stall <= 0 || h.stall > 600)
-                return perr(pc, "stall takes seconds, more than 0, at most "
-                                "600");
+                return dh_sp_err(pc,
+                                 "stall takes seconds, more than 0, at most "
+                                 "600");
         } else {
-            return perr(pc,
-                        "unknown host attribute '%s' (known: persona, "
-                        "persona6, v4, v6, stall)",
-                        w);
+            return dh_sp_err(pc,
+                             "unknown host attribute '%s' (known: persona, "
+                             "persona6, v4, v6, stall)",
+                             w);
         }
     }
     if (h.persona == NULL)
-        return perr(pc, "host '%s' needs persona=NAME", label);
+        return dh_sp_err(pc, "host '%s' needs persona=NAME", label);
     if (h.persona6 == NULL)
         h.persona6 = h.persona;
     if (h.nv4 + h.nv6 == 0)
-        return perr(pc, "host '%s' has no address (v4=0 v6=0)", label);
+        return dh_sp_err(pc, "host '%s' has no address (v4=0 v6=0)", label);
     if (h.nv6 > 0)
         sc->requires_ipv6 = 1;
     sc->hosts = dh_realloc(sc->hosts, (sc->nhosts + 1) * sizeof(*sc->hosts));
@@ -252,31 +241,32 @@ static int parse_host(parse_ctx *pc, dh_scenario *sc, char *rest)
 static int parse_name_type(parse_ctx *pc, const char *key, char **rest,
                            char **owner, char **type)
 {
-    *owner = next_word(rest);
-    *type = next_word(rest);
+    *owner = dh_sp_word(rest);
+    *type = dh_sp_word(rest);
     if (*owner == NULL || *type == NULL)
-        return perr(pc, "'%s' needs NAME TYPE ...", key);
-    if (!valid_name(*owner))
-        return perr(pc,
-                    "bad name '%s' (relative to the zone, @ for the "
-                    "apex, NAME@%s for the second TLD)",
-                    *owner, DH_TLD2_KEY);
+        return dh_sp_err(pc, "'%s' needs NAME TYPE ...", key);
+    if (!dh_sp_valid_name(*owner))
+        return dh_sp_err(pc,
+                         "bad name '%s' (relative to the zone, @ for the "
+                         "apex, NAME@%s for the second TLD)",
+                         *owner, DH_TLD2_KEY);
     if (!valid_type(*type))
-        return perr(pc, "bad RR type '%s' (use the mnemonic, e.g. TLSA)",
-                    *type);
+        return dh_sp_err(pc, "bad RR type '%s' (use the mnemonic, e.g. TLSA)",
+                         *type);
     return 0;
 }
 
 /* parse_fault - "fault NAME TYPE KIND" */
 static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *owner, *type, *kind;
+    char *owner, *type, *kind, *w;
     const dh_fault_def *def;
+    dh_span span;
     dh_fault *f;
 
     if (parse_name_type(pc, "fault", &rest, &owner, &type) < 0)
         return -1;
-    kind = next_word(&rest);
+    kind = dh_sp_word(&rest);
     if ((def = dh_fault_find(kind)) == NULL) {
         const dh_fault_def *f;
         dh_buf b;
@@ -285,27 +275,61 @@ static int parse_fault(parse_ctx *pc, dh_scenario *sc, char *rest)
         dh_buf_init(&b);
         for (f = dh_fault_all(); f->name; f++)
             dh_buf_printf(&b, "%s%s", b.len ? ", " : "", f->name);
-        rc = perr(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
-                  b.data);
+        rc = dh_sp_err(pc, "unknown fault '%s' (known: %s)", kind ? kind : "",
+                       b.data);
         dh_buf_free(&b);
         return rc;
     }
     if (def->in_parent && strcmp(type, "DS"))
-        return perr(pc, "%s applies to a DS RRset: 'fault ZONE DS %s'",
-                    def->name, def->name);
-    if (next_word(&rest))
-        return perr(pc, "extra words after the fault");
+        return dh_sp_err(pc, "%s applies to a DS RRset: 'fault ZONE DS %s'",
+                         def->name, def->name);
+    span.from = 1;
+    span.to = DH_ATTEMPT_LAST;
+    if ((w = dh_sp_word(&rest)) != NULL) {
+        int rc = dh_sp_span_attr(pc, w, "attempts", &span);
+
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            return dh_sp_err(pc, "extra words after the fault (an "
+                                 "'attempts=K-L' may follow)");
+        if (def->in_parent)
+            return dh_sp_err(pc,
+                             "%s changes the parent zone, which "
+                             "stays the same for the whole run: no "
+                             "'attempts='",
+                             def->name);
+    }
+    if (dh_sp_word(&rest))
+        return dh_sp_err(pc, "extra words after the fault");
     sc->faults =
         dh_realloc(sc->faults, (sc->nfaults + 1) * sizeof(*sc->faults));
     f = &sc->faults[sc->nfaults++];
     f->owner = dh_strdup(owner);
     f->type = dh_strdup(type);
     f->def = def;
+    f->span = span;
     f->line = pc->line;
     return 0;
 }
 
-/* parse_check - "check NAME TYPE STATE [nxdomain|nodata]" */
+/* check_attempt - "attempt=K" of a check line */
+static int check_attempt(parse_ctx *pc, const char *w, dh_check *c)
+{
+    dh_span span;
+    int rc = dh_sp_span_attr(pc, w, "attempt", &span);
+
+    if (rc == 0)
+        return dh_sp_err(pc, "extra words after the DNS state (an "
+                             "'attempt=K' may follow)");
+    if (rc > 0 && span.from != span.to)
+        return dh_sp_err(pc, "a check is made before one attempt: "
+                             "'attempt=K'");
+    c->attempt = span.from;
+    return rc < 0 ? -1 : 0;
+}
+
+/* parse_check - "check NAME TYPE STATE [nxdomain|nodata] [attempt=K]" */
 static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
     char *owner, *type, *state, *ex, known[256];
@@ -315,28 +339,37 @@ static int parse_check(parse_ctx *pc, dh_scenario *sc, char *rest)
     memset(&c, 0, sizeof(c));
     if (parse_name_type(pc, "check", &rest, &owner, &type) < 0)
         return -1;
-    state = next_word(&rest);
+    state = dh_sp_word(&rest);
     if ((k = dh_vocab_find(&dh_vocab_dnsstate, state)) < 0)
-        return perr(pc, "unknown DNS state '%s' (known: %s)",
-                    state ? state : "",
-                    dh_vocab_choices(&dh_vocab_dnsstate, known, sizeof(known)));
+        return dh_sp_err(
+            pc, "unknown DNS state '%s' (known: %s)", state ? state : "",
+            dh_vocab_choices(&dh_vocab_dnsstate, known, sizeof(known)));
     c.state = (dh_dnsstate)k;
-    ex = next_word(&rest);
+    c.attempt = 1;
+    ex = dh_sp_word(&rest);
+    if (ex && strncmp(ex, "attempt=", 8) == 0) {
+        if (check_attempt(pc, ex, &c) < 0)
+            return -1;
+        ex = NULL;
+    }
     c.exist = c.state == DH_DNS_SECURE || c.state == DH_DNS_INSECURE
                   ? DH_EXIST_DATA
                   : DH_EXIST_ANY;
     if (ex) {
         if (c.exist == DH_EXIST_ANY)
-            return perr(pc, "'%s' goes with secure or insecure", ex);
+            return dh_sp_err(pc, "'%s' goes with secure or insecure", ex);
         k = dh_vocab_find(&dh_vocab_existence, ex);
         if (k != DH_EXIST_NXDOMAIN && k != DH_EXIST_NODATA)
-            return perr(pc, "unknown qualifier '%s' (known: %s, %s)", ex,
-                        dh_vocab_name(&dh_vocab_existence, DH_EXIST_NXDOMAIN),
-                        dh_vocab_name(&dh_vocab_existence, DH_EXIST_NODATA));
+            return dh_sp_err(
+                pc, "unknown qualifier '%s' (known: %s, %s)", ex,
+                dh_vocab_name(&dh_vocab_existence, DH_EXIST_NXDOMAIN),
+                dh_vocab_name(&dh_vocab_existence, DH_EXIST_NODATA));
         c.exist = (dh_existence)k;
+        if ((ex = dh_sp_word(&rest)) != NULL && check_attempt(pc, ex, &c) < 0)
+            return -1;
     }
-    if (next_word(&rest))
-        return perr(pc, "extra words after the DNS state");
+    if (dh_sp_word(&rest))
+        return dh_sp_err(pc, "extra words after the DNS state");
     sc->checks =
         dh_realloc(sc->checks, (sc->nchecks + 1) * sizeof(*sc->checks));
     c.owner = dh_strdup(owner);
@@ -368,9 +401,9 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
     q.severity = (dh_severity)-1;
     if (dh_vocab_find(&dh_vocab_qexpect, key) == DH_QEXPECT_NO_CONNECT) {
         q.kind = DH_QEXPECT_NO_CONNECT;
-        w = next_word(&rest);
-        if (w == NULL || !valid_name(w))
-            return perr(pc, "expect-no-connect names a declared host");
+        w = dh_sp_word(&rest);
+        if (w == NULL || !dh_sp_valid_name(w))
+            return dh_sp_err(pc, "expect-no-connect names a declared host");
         q.name = dh_strdup(w);
     } else {
         char *name, *type;
@@ -381,29 +414,29 @@ static int parse_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
         q.name = dh_strdup(name);
         q.type = dh_strdup(type);
         if (q.kind == DH_QEXPECT_BEFORE) {
-            w = next_word(&rest);
+            w = dh_sp_word(&rest);
             if (w == NULL || strcmp(w, "before") != 0 ||
                 parse_name_type(pc, key, &rest, &name, &type) < 0) {
                 free(q.name);
                 free(q.type);
-                return perr(pc, "expect-query-order NAME TYPE before "
-                                "NAME2 TYPE2");
+                return dh_sp_err(pc, "expect-query-order NAME TYPE before "
+                                     "NAME2 TYPE2");
             }
             q.name2 = dh_strdup(name);
             q.type2 = dh_strdup(type);
         }
     }
-    while ((w = next_word(&rest)) != NULL) {
+    while ((w = dh_sp_word(&rest)) != NULL) {
         if (strncmp(w, "severity=", 9) != 0 ||
             severity_of(w + 9, &q.severity) < 0) {
             free(q.name);
             free(q.type);
             free(q.name2);
             free(q.type2);
-            return perr(pc,
-                        "unexpected '%s' (only severity=security|"
-                        "interop|advisory may follow)",
-                        w);
+            return dh_sp_err(pc,
+                             "unexpected '%s' (only severity=security|"
+                             "interop|advisory may follow)",
+                             w);
         }
     }
     q.line = pc->line;
@@ -423,23 +456,26 @@ static int check_host_placeholder(parse_ctx *pc, dh_scenario *sc,
     int k, have;
 
     if (h == NULL)
-        return perr(pc,
-                    "placeholder names host '%s', which no 'host' line "
-                    "declares (hosts come before %%zone)",
-                    arg);
+        return dh_sp_err(pc,
+                         "placeholder names host '%s', which no 'host' line "
+                         "declares (hosts come before %%zone)",
+                         arg);
     if (strcmp(word, "tlsa") == 0) {
-        if (n == 3 && strcmp(num, "rsa") != 0)
-            return perr(pc, "{tlsa %s %s}: the only variant is rsa", arg, num);
+        if (n == 3 && strcmp(num, "rsa") != 0 && strcmp(num, "next") != 0)
+            return dh_sp_err(pc,
+                             "{tlsa %s %s}: the variants are rsa (its RSA "
+                             "key) and next (its next key, a rollover)",
+                             arg, num);
         return 0;
     }
     k = n == 3 ? atoi(num) : 1;
     have = strcmp(word, "addr") == 0 ? h->nv4 : h->nv6;
     if (k < 1 || k > have)
-        return perr(pc,
-                    "host '%s' has %d %s address(es); {%s %s %s} asks for "
-                    "number %d",
-                    arg, have, strcmp(word, "addr") == 0 ? "IPv4" : "IPv6",
-                    word, arg, n == 3 ? num : "1", k);
+        return dh_sp_err(pc,
+                         "host '%s' has %d %s address(es); {%s %s %s} asks for "
+                         "number %d",
+                         arg, have, strcmp(word, "addr") == 0 ? "IPv4" : "IPv6",
+                         word, arg, n == 3 ? num : "1", k);
     return 0;
 }
 
@@ -453,26 +489,28 @@ static int check_placeholder(parse_ctx *pc, dh_scenario *sc, const char *open,
 
     free(inner);
     if (n < 2 || n > 3)
-        return perr(pc,
-                    "bad placeholder '%.*s' (forms: {addr HOST [N]}, {addr6 "
-                    "HOST [N]}, {tlsa HOST [rsa]}, {tlsa ta:CA}, {name NAME})",
-                    (int)(close - open + 1), open);
+        return dh_sp_err(
+            pc,
+            "bad placeholder '%.*s' (forms: {addr HOST [N]}, {addr6 "
+            "HOST [N]}, {tlsa HOST [rsa|next]}, {tlsa ta:CA}, {name NAME})",
+            (int)(close - open + 1), open);
     if (strcmp(word, "name") == 0)
-        return n == 2 && valid_name(arg)
+        return n == 2 && dh_sp_valid_name(arg)
                    ? 0
-                   : perr(pc, "bad name '%s' in {name}", arg);
+                   : dh_sp_err(pc, "bad name '%s' in {name}", arg);
     if (strcmp(word, "addr") && strcmp(word, "addr6") && strcmp(word, "tlsa"))
-        return perr(pc,
-                    "unknown placeholder '%s' (known: addr, addr6, tlsa, "
-                    "name)",
-                    word);
+        return dh_sp_err(pc,
+                         "unknown placeholder '%s' (known: addr, addr6, tlsa, "
+                         "name)",
+                         word);
     if (strcmp(word, "tlsa") == 0 && strncmp(arg, "ta:", 3) == 0)
         return n == 2 && dh_ca_find(arg + 3) >= 0
                    ? 0
-                   : perr(pc,
-                          "{tlsa %s}: no such CA (the CAs are the 'ca' rows "
-                          "of %s)",
-                          arg, dh_personas_file());
+                   : dh_sp_err(
+                         pc,
+                         "{tlsa %s}: no such CA (the CAs are the 'ca' rows "
+                         "of %s)",
+                         arg, dh_personas_file());
     return check_host_placeholder(pc, sc, word, arg, num, n);
 }
 
@@ -483,7 +521,7 @@ static int check_placeholders(parse_ctx *pc, dh_scenario *sc, const char *s)
 
     while ((open = strchr(s, '{')) != NULL) {
         if ((close = strchr(open, '}')) == NULL)
-            return perr(pc, "unterminated placeholder '%s'", open);
+            return dh_sp_err(pc, "unterminated placeholder '%s'", open);
         if (check_placeholder(pc, sc, open, close) < 0)
             return -1;
         s = close + 1;
@@ -498,31 +536,31 @@ static int zone_attr(parse_ctx *pc, dh_zone_decl *z, char *w)
     int k;
 
     if (eq == NULL)
-        return perr(pc, "zone attribute '%s' needs =VALUE", w);
+        return dh_sp_err(pc, "zone attribute '%s' needs =VALUE", w);
     *eq++ = 0;
     if (strcmp(w, "dnssec") == 0) {
         if ((k = dh_vocab_find(&dh_vocab_zone_dnssec, eq)) < 0)
-            return perr(
+            return dh_sp_err(
                 pc, "dnssec= takes %s",
                 dh_vocab_choices(&dh_vocab_zone_dnssec, known, sizeof(known)));
         z->dnssec = (dh_zone_dnssec)k;
     } else if (strcmp(w, "server") == 0) {
         if ((k = dh_vocab_find(&dh_vocab_zone_server, eq)) < 0)
-            return perr(
+            return dh_sp_err(
                 pc, "server= takes %s",
                 dh_vocab_choices(&dh_vocab_zone_server, known, sizeof(known)));
         z->server = (dh_zone_server)k;
     } else if (strcmp(w, "denial") == 0) {
         if ((k = dh_vocab_find(&dh_vocab_denial, eq)) < 0)
-            return perr(
+            return dh_sp_err(
                 pc, "denial= takes %s",
                 dh_vocab_choices(&dh_vocab_denial, known, sizeof(known)));
         z->denial = (dh_denial)k;
     } else {
-        return perr(pc,
-                    "unknown zone attribute '%s' (known: dnssec, server, "
-                    "denial)",
-                    w);
+        return dh_sp_err(pc,
+                         "unknown zone attribute '%s' (known: dnssec, server, "
+                         "denial)",
+                         w);
     }
     return 0;
 }
@@ -541,23 +579,23 @@ static dh_zone_decl *find_zone(dh_scenario *sc, const char *name)
 /* parse_zone_line - "%zone [NAME] [attr=value...]" opens a section */
 static int parse_zone_line(parse_ctx *pc, dh_scenario *sc, char *rest)
 {
-    char *name = next_word(&rest), *w;
+    char *name = dh_sp_word(&rest), *w;
     dh_zone_decl *z;
 
     if (name == NULL || strchr(name, '='))
-        return perr(pc,
-                    "'%%zone' needs the zone's name: @ for the apex "
-                    "(%%zone @), a child (%%zone sub) or the second TLD "
-                    "(%%zone @%s)",
-                    DH_TLD2_KEY);
-    if (!valid_name(name))
-        return perr(pc, "bad zone name '%s'", name);
+        return dh_sp_err(pc,
+                         "'%%zone' needs the zone's name: @ for the apex "
+                         "(%%zone @), a child (%%zone sub) or the second TLD "
+                         "(%%zone @%s)",
+                         DH_TLD2_KEY);
+    if (!dh_sp_valid_name(name))
+        return dh_sp_err(pc, "bad zone name '%s'", name);
     if (strcmp(name, "@") != 0 && find_zone(sc, name))
-        return perr(pc, "zone '%s' declared twice", name);
+        return dh_sp_err(pc, "zone '%s' declared twice", name);
     if (strcmp(name, "@") == 0) {
         z = &sc->zones[0];
         if (z->line)
-            return perr(pc, "zone '@' declared twice");
+            return dh_sp_err(pc, "zone '@' declared twice");
     } else {
         sc->zones =
             dh_realloc(sc->zones, (sc->nzones + 1) * sizeof(*sc->zones));
@@ -566,11 +604,11 @@ static int parse_zone_line(parse_ctx *pc, dh_scenario *sc, char *rest)
         z->name = dh_strdup(name);
     }
     z->line = pc->line;
-    while ((w = next_word(&rest)) != NULL) {
+    while ((w = dh_sp_word(&rest)) != NULL) {
         if (z == &sc->zones[0] && strncmp(w, "server=", 7) != 0 &&
             strncmp(w, "denial=", 7) != 0)
-            return perr(pc, "the apex's DNSSEC mode is the header's "
-                            "'dnssec' key");
+            return dh_sp_err(pc, "the apex's DNSSEC mode is the header's "
+                                 "'dnssec' key");
         if (zone_attr(pc, z, w) < 0)
             return -1;
     }
@@ -588,10 +626,11 @@ static int key_id(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
     if (set_once(pc, &sc->id, key, val) < 0)
         return -1;
     if (!valid_id(sc->id))
-        return perr(pc,
-                    "bad id '%s': lower-case letters, digits and hyphens, at "
-                    "most %d characters",
-                    sc->id, MAX_ID_LEN);
+        return dh_sp_err(
+            pc,
+            "bad id '%s': lower-case letters, digits and hyphens, at "
+            "most %d characters",
+            sc->id, MAX_ID_LEN);
     return 0;
 }
 
@@ -630,8 +669,9 @@ static int key_severity(parse_ctx *pc, dh_scenario *sc, const char *key,
 
     (void)key;
     if (severity_of(val, &sc->severity) < 0)
-        return perr(pc, "unknown severity '%s' (known: %s)", val,
-                    dh_vocab_choices(&dh_vocab_severity, known, sizeof(known)));
+        return dh_sp_err(
+            pc, "unknown severity '%s' (known: %s)", val,
+            dh_vocab_choices(&dh_vocab_severity, known, sizeof(known)));
     return 0;
 }
 
@@ -639,27 +679,29 @@ static int key_severity(parse_ctx *pc, dh_scenario *sc, const char *key,
 static int key_expect(parse_ctx *pc, dh_scenario *sc, const char *key,
                       char *val)
 {
-    char *w = next_word(&val), known[256];
+    char *w = dh_sp_word(&val), known[256];
     int k = dh_vocab_find(&dh_vocab_expect, w);
 
     (void)key;
+    pc->expect_line = pc->line;
     if (k < 0)
-        return perr(pc, "unknown expectation '%s' (known: %s)", w ? w : "",
-                    dh_vocab_choices(&dh_vocab_expect, known, sizeof(known)));
+        return dh_sp_err(
+            pc, "unknown expectation '%s' (known: %s)", w ? w : "",
+            dh_vocab_choices(&dh_vocab_expect, known, sizeof(known)));
     sc->expect = (dh_expect)k;
-    if ((w = next_word(&val)) == NULL)
+    if ((w = dh_sp_word(&val)) == NULL)
         return 0;
     if (strcmp(w, "via") != 0 || (sc->expect != DH_EXPECT_DELIVER &&
                                   sc->expect != DH_EXPECT_DELIVER_OR_DEFER))
-        return perr(pc, "only 'expect deliver' and 'expect deliver-or-defer' "
-                        "take 'via HOST...'");
-    pc->expect_line = pc->line;
-    while ((w = next_word(&val)) != NULL) {
+        return dh_sp_err(pc,
+                         "only 'expect deliver' and 'expect deliver-or-defer' "
+                         "take 'via HOST...'");
+    while ((w = dh_sp_word(&val)) != NULL) {
         sc->via = dh_realloc(sc->via, (sc->nvia + 1) * sizeof(char *));
         sc->via[sc->nvia++] = dh_strdup(w);
     }
     if (sc->nvia == 0)
-        return perr(pc, "'via' needs at least one host");
+        return dh_sp_err(pc, "'via' needs at least one host");
     return 0;
 }
 
@@ -669,7 +711,7 @@ static int key_flag(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
     int tls = strcmp(key, "expect-tls") == 0;
 
     if (strcmp(val, tls ? "required" : "ipv6") != 0)
-        return perr(pc, "%s takes '%s'", key, tls ? "required" : "ipv6");
+        return dh_sp_err(pc, "%s takes '%s'", key, tls ? "required" : "ipv6");
     if (tls)
         sc->expect_tls = 1;
     else
@@ -684,11 +726,12 @@ static int key_name(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
 
     if (set_once(pc, sni ? &sc->expect_sni : &sc->recipient, key, val) < 0)
         return -1;
-    if (!valid_name(val))
-        return perr(pc, sni ? "expect-sni takes a name relative to the zone, "
-                              "e.g. mx1, or @"
-                            : "recipient takes a domain name relative to the "
-                              "zone (the recipient is postmaster@ that name)");
+    if (!dh_sp_valid_name(val))
+        return dh_sp_err(pc,
+                         sni ? "expect-sni takes a name relative to the zone, "
+                               "e.g. mx1, or @"
+                             : "recipient takes a domain name relative to the "
+                               "zone (the recipient is postmaster@ that name)");
     return 0;
 }
 
@@ -726,6 +769,19 @@ static int key_qexpect(parse_ctx *pc, dh_scenario *sc, const char *key,
     return parse_qexpect(pc, sc, key, val);
 }
 
+/* key_time - the keys of scenarios across time and messages
+ * (scenario_time.c) */
+static int key_time(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
+{
+    if (strcmp(key, "ttl") == 0)
+        return dh_sp_key_ttl(pc, sc, val);
+    if (strcmp(key, "message") == 0)
+        return dh_sp_key_message(pc, sc, val);
+    if (strcmp(key, "expect-at") == 0)
+        return dh_sp_key_expect_at(pc, sc, val);
+    return dh_sp_key_at(pc, sc, val);
+}
+
 /* Every header key, once: whether it may appear only once, whether a
  * scenario must have it, and its handler (docs/scenario-format.md). */
 static const struct {
@@ -740,7 +796,7 @@ static const struct {
     {"requirement", 1, "missing 'requirement' (catalog IDs)", key_text},
     {"description", 0, NULL, key_description},
     {"severity", 1, "missing 'severity'", key_severity},
-    {"expect", 1, "missing 'expect'", key_expect},
+    {"expect", 1, NULL, key_expect},
     {"expect-tls", 1, NULL, key_flag},
     {"expect-sni", 1, NULL, key_name},
     {"recipient", 1, NULL, key_name},
@@ -755,6 +811,10 @@ static const struct {
     {"expect-no-query", 0, NULL, key_qexpect},
     {"expect-query-order", 0, NULL, key_qexpect},
     {"expect-no-connect", 0, NULL, key_qexpect},
+    {"ttl", 1, NULL, key_time},
+    {"message", 0, NULL, key_time},
+    {"expect-at", 0, NULL, key_time},
+    {"at", 0, NULL, key_time},
 };
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
 _Static_assert(NKEYS <= sizeof(((parse_ctx *)0)->seen),
@@ -763,16 +823,17 @@ _Static_assert(NKEYS <= sizeof(((parse_ctx *)0)->seen),
 /* parse_header_line - one "key value" line before the first %zone */
 static int parse_header_line(parse_ctx *pc, dh_scenario *sc, char *line)
 {
-    char *rest = line, *key = next_word(&rest);
-    char *val = trim(rest);
+    char *rest = line, *key = dh_sp_word(&rest);
+    char *val = dh_sp_trim(rest);
     size_t i;
 
     for (i = 0; i < NKEYS && strcmp(header_keys[i].key, key) != 0; i++)
         ;
     if (i == NKEYS)
-        return perr(pc, "unknown key '%s' (see docs/scenario-format.md)", key);
+        return dh_sp_err(pc, "unknown key '%s' (see docs/scenario-format.md)",
+                         key);
     if (header_keys[i].once && pc->seen[i]++)
-        return perr(pc, "'%s' given twice", key);
+        return dh_sp_err(pc, "'%s' given twice", key);
     pc->seen[i] = 1;
     return header_keys[i].fn(pc, sc, key, val);
 }
@@ -784,7 +845,7 @@ static int missing_keys(parse_ctx *pc)
 
     for (i = 0; i < NKEYS; i++)
         if (header_keys[i].required && !pc->seen[i])
-            return perr(pc, "%s", header_keys[i].required);
+            return dh_sp_err(pc, "%s", header_keys[i].required);
     return 0;
 }
 
@@ -796,15 +857,15 @@ static int finish(parse_ctx *pc, dh_scenario *sc)
     if (missing_keys(pc) < 0)
         return -1;
     if (sc->nhosts == 0)
-        return perr(pc, "no 'host' line: a scenario needs at least one MX "
-                        "host");
+        return dh_sp_err(pc, "no 'host' line: a scenario needs at least one MX "
+                             "host");
     if (sc->zones[0].nlines == 0)
-        return perr(pc, "no records for the apex zone: add a '%%zone' "
-                        "section");
+        return dh_sp_err(pc, "no records for the apex zone: add a '%%zone' "
+                             "section");
     for (i = 0; i < sc->nvia; i++)
         if (dh_scenario_host(sc, sc->via[i]) == NULL) {
             pc->line = pc->expect_line;
-            return perr(pc, "'via %s': no such host", sc->via[i]);
+            return dh_sp_err(pc, "'via %s': no such host", sc->via[i]);
         }
     for (i = 0; i < sc->nqexpects; i++) {
         if (sc->qexpects[i].severity == (dh_severity)-1)
@@ -812,11 +873,11 @@ static int finish(parse_ctx *pc, dh_scenario *sc)
         if (sc->qexpects[i].kind == DH_QEXPECT_NO_CONNECT &&
             dh_scenario_host(sc, sc->qexpects[i].name) == NULL) {
             pc->line = sc->qexpects[i].line;
-            return perr(pc, "expect-no-connect %s: no such host",
-                        sc->qexpects[i].name);
+            return dh_sp_err(pc, "expect-no-connect %s: no such host",
+                             sc->qexpects[i].name);
         }
     }
-    return 0;
+    return dh_sp_finish_time(pc, sc);
 }
 
 /* stem_matches - the file is named ID.scn */
@@ -834,18 +895,29 @@ static int add_zone_line(parse_ctx *pc, dh_scenario *sc, char *line)
 {
     dh_zone_decl *z = &sc->zones[pc->cur_zone];
     char *semi = strchr(line, ';');
+    int blank_owner;
+    dh_span span;
 
     if (semi)
         *semi = 0;
+    if (dh_sp_zone_span(pc, &line, &span) < 0)
+        return -1;
+    blank_owner = *line == ' ' || *line == '\t';
+    if (blank_owner &&
+        (pc->prefixed_last || span.from != 1 || span.to != DH_ATTEMPT_LAST))
+        return dh_sp_err(pc, "a record next to one served only at some "
+                             "attempts must name its owner");
+    pc->prefixed_last = span.from != 1 || span.to != DH_ATTEMPT_LAST;
     if (strchr(line, '(') || strchr(line, ')'))
-        return perr(pc, "multi-line records (parentheses) are not "
-                        "supported: one record per line");
+        return dh_sp_err(pc, "multi-line records (parentheses) are not "
+                             "supported: one record per line");
     if (check_placeholders(pc, sc, line) < 0)
         return -1;
     z->lines = dh_realloc(z->lines, (z->nlines + 1) * sizeof(*z->lines));
     z->lines[z->nlines].line = pc->line;
     /* keep the owner column: a leading blank means "same owner" */
     z->lines[z->nlines].text = dh_strdup(line);
+    z->lines[z->nlines].span = span;
     z->nlines++;
     return 0;
 }
@@ -860,7 +932,7 @@ static int parse_line(parse_ctx *pc, dh_scenario *sc, char *line, char *t)
         if (t[5] != 0)
             return parse_zone_line(pc, sc, t + 5);
         if (sc->zones[0].line)
-            return perr(pc, "zone '@' declared twice");
+            return dh_sp_err(pc, "zone '@' declared twice");
         sc->zones[0].line = pc->line;
         pc->cur_zone = 0;
         return 0;
@@ -886,6 +958,7 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
     sc->zones = dh_calloc(1, sizeof(*sc->zones));
     sc->zones[0].name = dh_strdup("@");
     sc->nzones = 1;
+    sc->ttl = DH_TTL;
     while (cur && *cur) {
         char *line, *t;
 
@@ -896,10 +969,10 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
         line = cur;
         cur = nl ? nl + 1 : NULL;
         if (strlen(line) > 1000) {
-            perr(&pc, "line longer than 1000 characters");
+            dh_sp_err(&pc, "line longer than 1000 characters");
             goto fail;
         }
-        t = trim(line);
+        t = dh_sp_trim(line);
         if (*t == 0 || *t == '#' || (pc.in_zone && *t == ';'))
             continue;
         if (parse_line(&pc, sc, line, t) < 0)
@@ -909,7 +982,7 @@ dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
         goto fail;
     if (!stem_matches(file, sc->id)) {
         pc.line = 1;
-        perr(&pc, "file name must be the scenario id: %s.scn", sc->id);
+        dh_sp_err(&pc, "file name must be the scenario id: %s.scn", sc->id);
         goto fail;
     }
     free(copy);
@@ -968,6 +1041,20 @@ void dh_scenario_free(dh_scenario *sc)
     for (i = 0; i < sc->nvia; i++)
         free(sc->via[i]);
     free(sc->via);
+    for (i = 0; i < sc->nmessages; i++) {
+        free(sc->messages[i].name);
+        free(sc->messages[i].recipient);
+    }
+    for (i = 0; i < sc->nsteps; i++) {
+        for (j = 0; j < sc->steps[i].nvia; j++)
+            free(sc->steps[i].via[j]);
+        free(sc->steps[i].via);
+    }
+    for (i = 0; i < sc->nchanges; i++)
+        free(sc->changes[i].host);
+    free(sc->messages);
+    free(sc->steps);
+    free(sc->changes);
     free(sc->zones);
     free(sc->hosts);
     free(sc->faults);

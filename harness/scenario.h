@@ -93,6 +93,13 @@ typedef enum {
     DH_DENIAL_KINDS
 } dh_denial;
 
+/* A range of delivery attempts (format version 3), 1-based, inclusive;
+ * to == DH_ATTEMPT_LAST: "and every later one". */
+#define DH_ATTEMPT_LAST 1000
+typedef struct {
+    int from, to;
+} dh_span;
+
 typedef struct {
     char *label; /* header-style name, e.g. "mx1" or "mx1@mxlab" */
     const dh_persona *persona;  /* of its IPv4 addresses */
@@ -107,6 +114,7 @@ typedef struct {
     char *owner; /* header-style name */
     char *type;  /* "TLSA", "MX", ... */
     const dh_fault_def *def;
+    dh_span span; /* the attempts it is in place for */
     int line;
 } dh_fault;
 
@@ -115,6 +123,7 @@ typedef struct {
     char *type;
     dh_dnsstate state;
     dh_existence exist;
+    int attempt; /* checked before this attempt (and after the last) */
     int line;
 } dh_check;
 
@@ -138,8 +147,46 @@ typedef struct {
 
 typedef struct {
     int line;
-    char *text; /* one master-file line, placeholders not yet expanded */
+    char *text;   /* one master-file line, placeholders not yet expanded */
+    dh_span span; /* the attempts it is served for ("[2-] ..." prefix) */
 } dh_zone_line;
+
+/* One message of a scenario (format version 3; a version 2 scenario has
+ * one, "m", for its recipient, submitted at attempt 1). */
+typedef struct {
+    char *name;
+    char *recipient; /* header-style recipient domain, or NULL: the apex */
+    int at;          /* submitted just before this attempt */
+    int line;
+} dh_message;
+
+/* What a message's attempt must do ("expect-at K MESSAGE OUTCOME"). */
+typedef struct {
+    int attempt;
+    size_t message; /* index in messages */
+    dh_expect expect;
+    char **via; /* NULL: the non-hostile hosts */
+    size_t nvia;
+    int has_severity;     /* severity=S given ... */
+    dh_severity severity; /* ... the grade of this step's FAIL */
+    int line;
+} dh_step;
+
+typedef enum {
+    DH_CHANGE_PERSONA, /* a host's servers take another persona */
+    DH_CHANGE_WAIT,    /* the harness waits before the attempt */
+    DH_CHANGE_KINDS
+} dh_change_kind;
+
+/* "at K persona HOST P", "at K wait SECS": before attempt K. */
+typedef struct {
+    int attempt;
+    dh_change_kind kind;
+    char *host;
+    const dh_persona *persona;
+    double secs;
+    int line;
+} dh_change;
 
 typedef struct {
     char *name; /* header-style: "@", "sub", "@mxlab", "hosts@mxlab" */
@@ -177,6 +224,17 @@ typedef struct {
     size_t nqexpects;
     dh_zone_decl *zones; /* zones[0] is the apex */
     size_t nzones;
+    /* Across time and messages (format version 3) */
+    int ttl; /* default TTL and negative TTL of its zones (s) */
+    dh_message *messages;
+    size_t nmessages;
+    dh_step *steps; /* sorted by attempt, then message */
+    size_t nsteps;
+    dh_change *changes;
+    size_t nchanges;
+    int nattempts;   /* delivery attempts (1 for version 2) */
+    int needs_retry; /* some message is judged after its first attempt */
+    int needs_batch; /* several messages are submitted at one attempt */
 } dh_scenario;
 
 dh_scenario *dh_scenario_parse(const char *file, const char *text, char *err,
@@ -190,6 +248,19 @@ int dh_scenario_load_dir(const char *dir, dh_scenario ***out, size_t *n,
 void dh_scenario_free_all(dh_scenario **v, size_t n);
 
 const dh_host *dh_scenario_host(const dh_scenario *sc, const char *label);
+
+/* Is attempt k in span s? */
+int dh_span_has(dh_span s, int k);
+/* The persona of host h's IPv4 (v6 = 0) or IPv6 servers at attempt k. */
+const dh_persona *dh_scenario_persona_at(const dh_scenario *sc,
+                                         const dh_host *h, int v6, int k);
+/* Does the DNS (records or faults) differ between attempts k-1 and k? */
+int dh_scenario_dns_changes(const dh_scenario *sc, int k);
+/* Does anything (DNS, a persona) change just before attempt k? */
+int dh_scenario_changes(const dh_scenario *sc, int k);
+/* Seconds the harness waits before attempt k: the scenario's own "at K
+ * wait", and past every TTL when its DNS changed (see scenario-format). */
+double dh_scenario_wait_before(const dh_scenario *sc, int k);
 
 /* Absolute form (new string, trailing dot) of a header-style name. */
 char *dh_name_abs(const char *name, const char *id);

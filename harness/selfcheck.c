@@ -147,8 +147,10 @@ out:
     free(name);
 }
 
-/* check_scenario - every declared state of one scenario into *out */
-static void check_scenario(struct ub_ctx *ctx, dh_world_scn *ws, char **out)
+/* check_scenario - every state one scenario declares for attempt k
+ * (the apex SOA's, its check lines for that attempt) into *out */
+static void check_scenario(struct ub_ctx *ctx, dh_world_scn *ws, int k,
+                           char **out)
 {
     const dh_zone_decl *apex = &ws->sc->zones[0];
     size_t j;
@@ -161,6 +163,8 @@ static void check_scenario(struct ub_ctx *ctx, dh_world_scn *ws, char **out)
     for (j = 0; j < ws->sc->nchecks; j++) {
         dh_check *c = &ws->sc->checks[j];
 
+        if (c->attempt != k)
+            continue;
         expect_state(ctx, ws, c->owner, c->type, c->state, c->exist, c->line,
                      out);
     }
@@ -174,8 +178,23 @@ void dh_world_selfcheck(dh_world *w)
 
     for (i = 0; i < w->nscn; i++)
         if (w->scn[i].error == NULL)
-            check_scenario(ctx, &w->scn[i], &w->scn[i].error);
+            check_scenario(ctx, &w->scn[i], 1, &w->scn[i].error);
     ub_ctx_delete(ctx);
+}
+
+/* dh_world_selfcheck_one - see world.h */
+char *dh_world_selfcheck_one(dh_world *w, dh_world_scn *ws, int k)
+{
+    struct ub_ctx *ctx = dh_resolver_new(w->ta_path);
+    char *why = NULL, *s;
+
+    check_scenario(ctx, ws, k, &why);
+    ub_ctx_delete(ctx);
+    if (why == NULL)
+        return NULL;
+    s = dh_asprintf("before attempt %d, %s", k, why);
+    free(why);
+    return s;
 }
 
 /* dh_world_selfcheck_after - the same checks after the sends; a mismatch
@@ -190,7 +209,7 @@ void dh_world_selfcheck_after(dh_world *w, char **faults)
 
         if (w->scn[i].error || faults[i])
             continue;
-        check_scenario(ctx, &w->scn[i], &why);
+        check_scenario(ctx, &w->scn[i], w->scn[i].sc->nattempts, &why);
         if (why) {
             faults[i] = dh_asprintf("after the sends, %s", why);
             free(why);

@@ -219,11 +219,10 @@ void dh_world_check_served(dh_world *w)
     }
     dh_debug("served: %zu zones transferred and compared in %.3f s", n,
              dh_now() - t0);
-    for (i = 0; i < w->nzones; i++) {
-        dh_zone_free(w->zones[i].zone);
-        free(w->zones[i].path);
-    }
-    free(w->zones);
-    w->zones = NULL;
-    w->nzones = 0;
+}
+
+/* dh_world_check_zone - see world.h */
+char *dh_world_check_zone(const dh_world *w, const dh_world_zone *z)
+{
+    return check_zone(w, z);
 }

@@ -89,9 +89,9 @@ static long first_query(const dh_obs *o, const char *name, const char *type)
     return -1;
 }
 
-/* check_qexpects - the resolver-log and connection expectations; a FAIL
- * verdict for the first one broken, or kind PASS when all hold */
-static dh_verdict check_qexpects(const dh_scenario *sc, const dh_obs *o)
+/* dh_judge_qexpects - the resolver-log and connection expectations; a
+ * FAIL verdict for the first one broken, or kind PASS when all hold */
+dh_verdict dh_judge_qexpects(const dh_scenario *sc, const dh_obs *o)
 {
     size_t i, j;
 
@@ -282,7 +282,7 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o, const dh_attempt *a)
     v = expectation(sc, a, good);
     if (v.kind != DH_V_PASS)
         return v;
-    q = check_qexpects(sc, o);
+    q = dh_judge_qexpects(sc, o);
     if (q.kind == DH_V_FAIL) {
         dh_verdict_free(&v);
         return q;

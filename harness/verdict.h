@@ -52,6 +52,16 @@ typedef struct {
     char *reason;
 } dh_verdict;
 
+/* The attempts of the messages of one scenario: message m's attempt k
+ * is DH_ATT(x, k, m); ran == 0 where it had none (not yet submitted,
+ * already delivered or bounced, or the scenario stopped). */
+typedef struct {
+    dh_attempt *a;
+    size_t nmsg;
+    int natt;
+} dh_attempts;
+#define DH_ATT(x, k, m) (&(x)->a[((size_t)(k)-1) * (x)->nmsg + (m)])
+
 /* What the judge needs besides the observations. */
 typedef struct {
     const dh_scenario *sc;
@@ -61,6 +71,16 @@ typedef struct {
 
 dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
                     const dh_attempt *a);
+/* A scenario across time and messages (verdict_steps.c): each step
+ * (message m at attempt k) judged by dh_judge() on the connections of
+ * that attempt and the messages they carried, tokens[m] being message
+ * m's X-DH-Token; the first failing step (a security FAIL first) is the
+ * verdict, named "attempt K, message M: ...". */
+dh_verdict dh_judge_steps(const dh_judge_in *in, const dh_obs *o,
+                          const dh_attempts *x, const char *const *tokens);
+/* The resolver-log and connection expectations of a scenario: a FAIL,
+ * or kind PASS when all hold. */
+dh_verdict dh_judge_qexpects(const dh_scenario *sc, const dh_obs *o);
 void dh_verdict_free(dh_verdict *v);
 
 /* A client's known failures: "SCENARIO xfail REASON..." lines. */

@@ -119,7 +119,7 @@ static const char *nth_addr(dh_world_host *h, int v6, int k)
     return NULL;
 }
 
-/* tlsa_placeholder - {tlsa HOST [rsa]} or {tlsa ta:CA}: the association
+/* tlsa_placeholder - {tlsa HOST [rsa|next]} or {tlsa ta:CA}: the association
  * data (new hex string) for the TLSA record of the line, or NULL + err */
 static char *tlsa_placeholder(dh_world *w, dh_world_host *h, const char *line,
                               const char *arg, const char *num, char *err,
@@ -141,7 +141,9 @@ static char *tlsa_placeholder(dh_world *w, dh_world_host *h, const char *line,
     else
         cert = dh_hostcerts_chain(
                    w, h,
-                   dh_chain_find(strcmp(num, "rsa") == 0 ? "own-rsa" : "own"))
+                   dh_chain_find(strcmp(num, "rsa") == 0    ? "own-rsa"
+                                 : strcmp(num, "next") == 0 ? "own-next"
+                                                            : "own"))
                    ->cert->leaf;
     return dh_tlsa_data(cert, sel, mt);
 }
@@ -198,11 +200,12 @@ static char *expand(dh_world *w, dh_world_scn *ws, const char *line, char *err,
     return out.data;
 }
 
-/* uses_rsa - does any zone line ask {tlsa LABEL rsa}? */
-static int uses_rsa(const dh_scenario *sc, const char *label)
+/* uses_variant - does any zone line ask {tlsa LABEL VARIANT}? */
+static int uses_variant(const dh_scenario *sc, const char *label,
+                        const char *variant)
 {
     size_t i, j;
-    char *pat = dh_asprintf("{tlsa %s rsa}", label);
+    char *pat = dh_asprintf("{tlsa %s %s}", label, variant);
     int hit = 0;
 
     for (i = 0; i < sc->nzones && !hit; i++)
@@ -210,6 +213,29 @@ static int uses_rsa(const dh_scenario *sc, const char *label)
             hit = strstr(sc->zones[i].lines[j].text, pat) != NULL;
     free(pat);
     return hit;
+}
+
+/* plan_messages - each message's recipient domain and token (the first
+ * message's is the scenario's) */
+static void plan_messages(const dh_world *w, dh_world_scn *ws)
+{
+    const dh_scenario *sc = ws->sc;
+    size_t i;
+
+    ws->msgs = dh_calloc(sc->nmessages, sizeof(*ws->msgs));
+    for (i = 0; i < sc->nmessages; i++) {
+        const dh_message *m = &sc->messages[i];
+        const char *rc = m->recipient    ? m->recipient
+                         : sc->recipient ? sc->recipient
+                                         : "@";
+        char *r = dh_name_abs(rc, sc->id);
+
+        ws->msgs[i].domain = dh_strndup(r, strlen(r) - 1);
+        ws->msgs[i].token =
+            i == 0 ? dh_strdup(ws->token)
+                   : dh_asprintf("%s-%s.%s", sc->id, m->name, w->runid);
+        free(r);
+    }
 }
 
 /* plan_scenario - names, addresses, certificates of one scenario */
@@ -231,6 +257,7 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
         free(r);
     }
     ws->token = dh_asprintf("%s.%s", sc->id, w->runid);
+    plan_messages(w, ws);
     ws->nhosts = sc->nhosts;
     ws->hosts = dh_calloc(sc->nhosts, sizeof(*ws->hosts));
     if (dh_mkdir_p(pkidir, 0755) < 0)
@@ -257,8 +284,14 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
             ad->persona = h->host->persona6;
         }
         dh_hostcerts_make(w, h, pkidir, ws->domain);
-        if (uses_rsa(sc, h->host->label))
+        for (k = 0; k < (int)sc->nchanges; k++)
+            if (sc->changes[k].kind == DH_CHANGE_PERSONA &&
+                strcmp(sc->changes[k].host, h->host->label) == 0)
+                dh_hostcerts_persona(w, h, sc->changes[k].persona);
+        if (uses_variant(sc, h->host->label, "rsa"))
             dh_hostcerts_chain(w, h, dh_chain_find("own-rsa"));
+        if (uses_variant(sc, h->host->label, "next"))
+            dh_hostcerts_chain(w, h, dh_chain_find("own-next"));
     }
     free(pkidir);
 }
@@ -351,12 +384,61 @@ static int has_fault(const dh_scenario *sc, const char *owner_abs,
     return 0;
 }
 
-/* build_scenario_zones - the scenario's zones and their delegations */
+/* fill_zone - the records of a scenario's zone served at attempt k */
+static void fill_zone(dh_world *w, dh_world_scn *ws, dh_zone *z,
+                      const dh_zone_decl *d, int k)
+{
+    char err[512];
+    size_t j;
+
+    for (j = 0; j < d->nlines && !ws->error; j++) {
+        char *line, *src;
+
+        if (!dh_span_has(d->lines[j].span, k))
+            continue;
+        line = expand(w, ws, d->lines[j].text, err, sizeof(err));
+        src = dh_asprintf("%s:%d", ws->sc->file, d->lines[j].line);
+        if (line == NULL || dh_zone_add(z, line, src, err, sizeof(err)) < 0)
+            scn_fail(ws, "%s: %s", src, err);
+        free(src);
+        free(line);
+    }
+}
+
+/* delegate - zone i's NS and DS in its parent; a parent of the whole
+ * run (a TLD) only when global is set (it does not change afterwards) */
+static void delegate(zone_set *zs, dh_world_scn *ws, size_t i, int global)
+{
+    dh_zone *z = zs->v[i].zone;
+    const dh_zone_decl *d = zs->v[i].decl;
+    dh_zone *parent = deepest(zs, ws, z->origin, 1);
+    const char *mangle = NULL;
+    char *rr, *ds;
+    size_t j;
+
+    for (j = 0; j < zs->n && zs->v[j].zone != parent; j++)
+        ;
+    if (j < zs->n && zs->v[j].ws == NULL && !global)
+        return;
+    rr = dh_asprintf("%s NS %s", z->origin, ns_for(d->server));
+    add_or_die(parent, rr);
+    free(rr);
+    if (d->dnssec == DH_ZONE_UNSUPPORTED_ALG)
+        mangle = "algorithm";
+    else if (has_fault(ws->sc, z->origin, "DS", 1))
+        mangle = "digest";
+    if ((ds = dh_zone_ds_text(z, mangle)) != NULL) {
+        add_or_die(parent, ds);
+        free(ds);
+    }
+}
+
+/* build_scenario_zones - the scenario's zones as served at its first
+ * attempt, and their delegations */
 static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
 {
     dh_scenario *sc = ws->sc;
-    size_t first = zs->n, i, j;
-    char err[512];
+    size_t first = zs->n, i;
 
     for (i = 0; i < sc->nzones && !ws->error; i++) {
         const dh_zone_decl *d = &sc->zones[i];
@@ -367,38 +449,12 @@ static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
                              ws, d);
 
         free(origin);
-        for (j = 0; j < d->nlines; j++) {
-            char *line = expand(w, ws, d->lines[j].text, err, sizeof(err));
-            char *src = dh_asprintf("%s:%d", sc->file, d->lines[j].line);
-
-            if (line == NULL || dh_zone_add(z, line, src, err, sizeof(err)) < 0)
-                scn_fail(ws, "%s: %s", src, err);
-            free(src);
-            free(line);
-            if (ws->error)
-                break;
-        }
+        if (sc->ttl != DH_TTL)
+            dh_zone_set_ttl(z, sc->ttl);
+        fill_zone(w, ws, z, d, 1);
     }
-    /* delegations, in the parents (the TLDs or the scenario's zones) */
-    for (i = first; i < zs->n && !ws->error; i++) {
-        dh_zone *z = zs->v[i].zone;
-        const dh_zone_decl *d = zs->v[i].decl;
-        dh_zone *parent = deepest(zs, ws, z->origin, 1);
-        char *rr, *ds;
-        const char *mangle = NULL;
-
-        rr = dh_asprintf("%s NS %s", z->origin, ns_for(d->server));
-        add_or_die(parent, rr);
-        free(rr);
-        if (d->dnssec == DH_ZONE_UNSUPPORTED_ALG)
-            mangle = "algorithm";
-        else if (has_fault(sc, z->origin, "DS", 1))
-            mangle = "digest";
-        if ((ds = dh_zone_ds_text(z, mangle)) != NULL) {
-            add_or_die(parent, ds);
-            free(ds);
-        }
-    }
+    for (i = first; i < zs->n && !ws->error; i++)
+        delegate(zs, ws, i, 1);
     if (ws->error) {
         /* drop the half-built zones of a broken scenario */
         for (i = first; i < zs->n; i++)
@@ -407,17 +463,21 @@ static void build_scenario_zones(dh_world *w, zone_set *zs, dh_world_scn *ws)
     }
 }
 
-/* apply_faults - the scenario's post-signing faults */
-static void apply_faults(zone_set *zs, dh_world_scn *ws)
+/* apply_faults - the scenario's post-signing faults in place at k */
+static void apply_faults(zone_set *zs, dh_world_scn *ws, int k)
 {
     dh_scenario *sc = ws->sc;
     size_t i;
 
     for (i = 0; i < sc->nfaults && !ws->error; i++) {
         dh_fault *f = &sc->faults[i];
-        char *owner = dh_name_abs(f->owner, sc->id), err[512] = "";
-        dh_zone *z = deepest(zs, ws, owner, strcasecmp(f->type, "DS") == 0);
+        char *owner, err[512] = "";
+        dh_zone *z;
 
+        if (!dh_span_has(f->span, k))
+            continue;
+        owner = dh_name_abs(f->owner, sc->id);
+        z = deepest(zs, ws, owner, strcasecmp(f->type, "DS") == 0);
         if (!f->def->in_parent &&
             (z == NULL ||
              dh_zone_fault(z, owner, f->type, f->def, err, sizeof(err)) < 0))
@@ -425,6 +485,41 @@ static void apply_faults(zone_set *zs, dh_world_scn *ws)
                      z ? err : "no zone holds that name");
         free(owner);
     }
+}
+
+/* dh_world_rebuild - see world.h */
+size_t dh_world_rebuild(dh_world *w, dh_world_scn *ws, int k, char **why)
+{
+    zone_set zs = {w->zones, w->nzones};
+    size_t i, n = 0;
+    char err[512];
+
+    for (i = 0; i < zs.n; i++)
+        if (zs.v[i].ws == ws) {
+            dh_zone_reset(zs.v[i].zone, (unsigned)k);
+            fill_zone(w, ws, zs.v[i].zone, zs.v[i].decl, k);
+        }
+    for (i = 0; i < zs.n && !ws->error; i++)
+        if (zs.v[i].ws == ws)
+            delegate(&zs, ws, i, 0);
+    for (i = 0; i < zs.n && !ws->error; i++)
+        if (zs.v[i].ws == ws &&
+            dh_zone_sign(zs.v[i].zone, err, sizeof(err)) < 0)
+            scn_fail(ws, "%s", err);
+    apply_faults(&zs, ws, k);
+    for (i = 0; i < zs.n && !ws->error; i++) {
+        if (zs.v[i].ws != ws || zs.v[i].path == NULL)
+            continue;
+        if (dh_zone_write(zs.v[i].zone, zs.v[i].path) < 0)
+            scn_fail(ws, "cannot write %s", zs.v[i].path);
+        n++;
+    }
+    if (ws->error) {
+        *why = ws->error; /* the fixture of a later attempt: a fault */
+        ws->error = NULL;
+        return 0;
+    }
+    return n;
 }
 
 /* replace_all - s with every `from' replaced by `to' (s is freed; new
@@ -567,7 +662,7 @@ void dh_world_zones(dh_world *w)
             scn_fail(zs.v[i].ws, "%s", err);
         }
     for (i = 0; i < w->nscn; i++)
-        apply_faults(&zs, &w->scn[i]);
+        apply_faults(&zs, &w->scn[i], 1);
     dh_debug("world: signed %zu zones: %.3f s", zs.n, dh_now() - w->t0);
 
     dh_buf_init(&nsdconf);
@@ -618,6 +713,11 @@ void dh_world_free(dh_world *w)
         free(ws->origin2);
         free(ws->domain);
         free(ws->token);
+        for (j = 0; j < ws->sc->nmessages; j++) {
+            free(ws->msgs[j].token);
+            free(ws->msgs[j].domain);
+        }
+        free(ws->msgs);
         free(ws->error);
         free(ws->fault);
     }

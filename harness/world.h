@@ -43,8 +43,9 @@ typedef struct {
     char *fqdn;              /* mx1.<id>.danelab. */
     dh_world_addr addrs[16]; /* IPv4 first, then IPv6 */
     size_t naddrs;
-    EVP_PKEY *key;     /* the host's own ECDSA key */
-    EVP_PKEY *rsa_key; /* its RSA key, made when a chain needs it */
+    EVP_PKEY *key;      /* the host's own ECDSA key */
+    EVP_PKEY *rsa_key;  /* its RSA key, made when a chain needs it */
+    EVP_PKEY *next_key; /* its next ECDSA key (rollovers), likewise */
     /* By dh_chain_at() index: the chains its personas and placeholders
      * use (cert NULL for the others); chains[own] always exists, it is
      * what {tlsa HOST} describes (hostcerts.c) */
@@ -53,13 +54,20 @@ typedef struct {
     char *domain;     /* the scenario's recipient domain (cn=domain) */
 } dh_world_host;
 
+/* One message of a scenario, as the run sends it. */
+typedef struct {
+    char *token;  /* its X-DH-Token */
+    char *domain; /* its recipient domain (postmaster@ it), no final dot */
+} dh_world_msg;
+
 typedef struct {
     dh_scenario *sc;
-    int index;     /* 1-based */
-    char *origin;  /* <id>.danelab. */
-    char *origin2; /* <id>.mxlab. */
-    char *domain;  /* <id>.danelab (recipient domain) */
-    char *token;   /* X-DH-Token of this scenario's message */
+    int index;          /* 1-based */
+    char *origin;       /* <id>.danelab. */
+    char *origin2;      /* <id>.mxlab. */
+    char *domain;       /* <id>.danelab (recipient domain) */
+    char *token;        /* X-DH-Token of its first message (msgs[0].token) */
+    dh_world_msg *msgs; /* one per sc->messages[] */
     dh_world_host *hosts;
     size_t nhosts;
     char *error; /* broken fixture (found before the sends): verdict ERROR
@@ -68,8 +76,9 @@ typedef struct {
                   * oracle after the sends): verdict ERROR */
 } dh_world_scn;
 
-/* A zone of the world.  Kept after its file is written, until NSD has
- * been seen to serve it exactly as built (dh_world_check_served()). */
+/* A zone of the world.  Kept after its file is written, for the
+ * served check (dh_world_check_served()) and for the attempts that
+ * follow (dh_world_rebuild()), until dh_world_free(). */
 typedef struct {
     struct dh_zone *zone;
     dh_world_scn *ws;         /* NULL for the root and the TLDs */
@@ -83,7 +92,7 @@ typedef struct {
     dh_pki *pki;
     dh_world_scn *scn;
     size_t nscn;
-    dh_world_zone *zones; /* until dh_world_check_served() */
+    dh_world_zone *zones; /* every zone, until dh_world_free() */
     size_t nzones;
     char *ta_path;      /* DS of the fake root */
     char *pkix_ca_path; /* the attacker's "public" CA, for PKIX stores */
@@ -93,10 +102,11 @@ typedef struct {
     char *libexec;      /* folder of dane-fakemx */
     char *datadir;      /* folder of certs/ and zones/ */
     pid_t nsd, unbound, fakemx, lamedns;
-    int fakemx_ready; /* read end of the fake MX daemon's ready pipe */
-    double t0;        /* when planning began */
-    double t_build;   /* planning and zones, seconds */
-    double t_start;   /* from then until everything answered */
+    long fakemx_reloads; /* SIGHUPs sent to the fake MX so far */
+    int fakemx_ready;    /* read end of the fake MX daemon's ready pipe */
+    double t0;           /* when planning began */
+    double t_build;      /* planning and zones, seconds */
+    double t_start;      /* from then until everything answered */
 } dh_world;
 
 /* The scenarios v are borrowed: they must outlive the world. */
@@ -127,14 +137,34 @@ void dh_world_free(dh_world *w);
 /* Transfer every zone from NSD (AXFR) and compare it, record by record,
  * with what the harness built; a scenario zone NSD does not serve as
  * built sets that scenario's error, quoting what NSD logged about the
- * scenario's line.  Frees the kept zones. */
+ * scenario's line. */
 void dh_world_check_served(dh_world *w);
+/* The same for one zone: NULL, or what is wrong (new string). */
+char *dh_world_check_zone(const dh_world *w, const dh_world_zone *z);
+
+/* Rebuild scenario ws's zones as served at attempt k (same keys, SOA
+ * serial k), sign them, break them where its faults say, and write the
+ * zone files NSD serves: the number written, for dh_world_reload().  A
+ * zone that cannot be built: 0, and why (new string) in *why. */
+size_t dh_world_rebuild(dh_world *w, dh_world_scn *ws, int k, char **why);
+
+/* Put scenario ws's world in the state of its attempt k (steps.c): its
+ * zones rebuilt, reloaded by NSD and seen served as built; its hosts
+ * that switch persona reloaded by the fake MX.  NULL, or what went
+ * wrong (a new string: the scenario's fault).  The caller then waits
+ * past the TTLs (dh_scenario_wait_before()) and self-checks the attempt
+ * (dh_world_selfcheck_one()). */
+char *dh_world_step(dh_world *w, dh_world_scn *ws, int k);
 
 /* Check each scenario's declared DNS states with libunbound, through the
  * resolver; mismatches set the scenario's error. */
 void dh_world_selfcheck(dh_world *w);
-/* The same checks after the sends: a mismatch for scenario i becomes a
- * new string in faults[i] (left alone when already set). */
+/* The checks of scenario ws's attempt k (check ... attempt=k), once the
+ * world is in that attempt's state: NULL, or the mismatch (new string). */
+char *dh_world_selfcheck_one(dh_world *w, dh_world_scn *ws, int k);
+/* The checks of each scenario's last attempt, after the sends: a
+ * mismatch for scenario i becomes a new string in faults[i] (left alone
+ * when already set). */
 void dh_world_selfcheck_after(dh_world *w, char **faults);
 
 #endif

@@ -81,7 +81,58 @@ dh_zone *dh_zone_new(const char *origin, int signed_zone, dh_denial denial,
         ldns_rr_set_ttl(kr, DH_TTL);
         ldns_zone_push_rr(z->zone, kr);
     }
+    z->ttl = DH_TTL;
+    z->nbase = ldns_rr_list_rr_count(ldns_zone_rrs(z->zone));
     return z;
+}
+
+/* dh_zone_set_ttl - see zone.h */
+void dh_zone_set_ttl(dh_zone *z, int ttl)
+{
+    ldns_rr *soa = ldns_zone_soa(z->zone);
+    ldns_rr_list *rrs = ldns_zone_rrs(z->zone);
+    size_t i;
+
+    z->ttl = ttl;
+    ldns_rr_set_ttl(soa, (uint32_t)ttl);
+    ldns_rdf_deep_free(ldns_rr_set_rdf(
+        soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD, (uint32_t)ttl), 6));
+    for (i = 0; i < ldns_rr_list_rr_count(rrs); i++)
+        ldns_rr_set_ttl(ldns_rr_list_rr(rrs, i), (uint32_t)ttl);
+}
+
+/* forget_sources - drop the records' "FILE:LINE" bookkeeping */
+static void forget_sources(dh_zone *z)
+{
+    size_t i;
+
+    if (z->sourced == NULL)
+        return;
+    for (i = 0; i < ldns_rr_list_rr_count(z->sourced); i++)
+        free(z->src[i]);
+    ldns_rr_list_deep_free(z->sourced);
+    free(z->src);
+    z->sourced = NULL;
+    z->src = NULL;
+}
+
+/* dh_zone_reset - see zone.h */
+void dh_zone_reset(dh_zone *z, unsigned serial)
+{
+    ldns_rr_list *rrs = ldns_zone_rrs(z->zone);
+    ldns_rr *soa = ldns_zone_soa(z->zone);
+
+    while (ldns_rr_list_rr_count(rrs) > z->nbase)
+        ldns_rr_free(ldns_rr_list_pop_rr(rrs));
+    ldns_rdf_deep_free(ldns_rr_set_rdf(
+        soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial), 2));
+    if (z->signed_copy)
+        ldns_zone_deep_free(z->signed_copy);
+    z->signed_copy = NULL;
+    if (z->prev_owner)
+        ldns_rdf_deep_free(z->prev_owner);
+    z->prev_owner = NULL;
+    forget_sources(z);
 }
 
 /* dh_zone_free - release a zone, its keys and records */
@@ -96,14 +147,7 @@ void dh_zone_free(dh_zone *z)
         ldns_key_list_free(z->keys);
     if (z->prev_owner)
         ldns_rdf_deep_free(z->prev_owner);
-    if (z->sourced) {
-        size_t i;
-
-        for (i = 0; i < ldns_rr_list_rr_count(z->sourced); i++)
-            free(z->src[i]);
-        ldns_rr_list_deep_free(z->sourced);
-        free(z->src);
-    }
+    forget_sources(z);
     free(z->origin);
     free(z);
 }
@@ -132,7 +176,8 @@ int dh_zone_add(dh_zone *z, const char *text, const char *src, char *err,
     ldns_status st;
     ldns_rdf *apex;
 
-    st = ldns_rr_new_frm_str(&rr, text, DH_TTL, origin, &z->prev_owner);
+    st = ldns_rr_new_frm_str(&rr, text, (uint32_t)z->ttl, origin,
+                             &z->prev_owner);
     ldns_rdf_deep_free(origin);
     if (st != LDNS_STATUS_OK) {
         snprintf(err, errlen, "bad record: %s", ldns_get_errorstr_by_id(st));

@@ -31,11 +31,19 @@ typedef struct dh_zone {
     ldns_rdf *prev_owner;  /* owner of the last record added */
     ldns_rr_list *sourced; /* clones of the records a scenario wrote */
     char **src;            /* ... and where: "FILE:LINE" */
+    int ttl;               /* default TTL, and SOA minimum (negative TTL) */
+    size_t nbase;          /* records dh_zone_new() made: NS, DNSKEYs */
 } dh_zone;
 
 dh_zone *dh_zone_new(const char *origin, int signed_zone, dh_denial denial,
                      const char *ns_name);
 void dh_zone_free(dh_zone *z);
+/* Set the default TTL of the records added from now on, and the TTL of
+ * those made so far, the SOA's and its minimum (the negative TTL). */
+void dh_zone_set_ttl(dh_zone *z, int ttl);
+/* Back to what dh_zone_new() made (same keys), with SOA serial: the
+ * zone of the next attempt is then added, signed and broken again. */
+void dh_zone_reset(dh_zone *z, unsigned serial);
 
 /* Add one record in master-file syntax (relative names are relative to
  * the origin); src ("FILE:LINE") says where a scenario wrote it, NULL for

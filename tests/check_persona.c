@@ -128,7 +128,7 @@ START_TEST(test_mistakes)
     refused(BASE "chain c key=host issuer=nobody cn=host\n",
             "issuer 'nobody' is no CA defined above");
     refused(BASE "chain c key=house issuer=self cn=host\n",
-            "key= takes host, host-rsa, attacker or new");
+            "key= takes host, host-rsa, host-next, attacker or new");
     refused(BASE "chain c key=host issuer=self cn=host from=yesterday\n",
             "from= and until= take");
     refused(BASE "chain c key=host issuer=self cn=host send=root,mars\n",

@@ -23,6 +23,7 @@
 #include "refclient/rc_dns.h"
 #include "common/diag.h"
 #include "refclient/rc_mutant.h"
+#include "refclient/rc_cache.h"
 
 struct rc_dns {
     struct ub_ctx *ctx; /* validating */
@@ -31,6 +32,7 @@ struct rc_dns {
     char *ta_file;      /* NULL: no trust anchor */
     int timeout;
     int no_dnssec; /* mutant: nothing is secure */
+    char *cache;   /* mutant stale-tlsa-cache: the state folder */
 };
 
 typedef struct {
@@ -149,6 +151,7 @@ rc_dns *rc_dns_create(const char *resolver, const char *ta_file, int timeout,
 fail:
     free(dns->resolver);
     free(dns->ta_file);
+    free(dns->cache);
     free(dns);
     return (0);
 }
@@ -164,6 +167,7 @@ void rc_dns_free(rc_dns *dns)
         ub_ctx_delete(dns->raw);
     free(dns->resolver);
     free(dns->ta_file);
+    free(dns->cache);
     free(dns);
 }
 
@@ -307,9 +311,28 @@ static void rc_dns_resolve(struct ub_ctx *ctx, int timeout, const char *name,
 void rc_dns_lookup(rc_dns *dns, const char *name, int rrtype,
                    rc_dns_answer *answer)
 {
+    int cached = dns->cache && rrtype == RC_DNS_T_TLSA;
+
+    if (cached && rc_cache_load(dns->cache, name, answer)) {
+        dh_info("%s TLSA: the answer of an earlier attempt, from %s (mutant "
+                "stale-tlsa-cache)",
+                name, dns->cache);
+        return;
+    }
     rc_dns_resolve(dns->ctx, dns->timeout, name, rrtype, answer);
     if (dns->no_dnssec && answer->sec == RC_SEC_SECURE)
         answer->sec = RC_SEC_INSECURE;
+    if (cached && rc_cache_save(dns->cache, name, answer) < 0)
+        dh_warn("cannot keep the TLSA answer of %s in %s", name, dns->cache);
+}
+
+/* rc_dns_keep_tlsa - see rc_dns.h */
+
+int rc_dns_keep_tlsa(rc_dns *dns, const char *dir)
+{
+    free(dns->cache);
+    dns->cache = strdup(dir);
+    return (dns->cache ? 0 : -1);
 }
 
 /* rc_dns_lookup_unvalidated - permissive lookup: bogus data as insecure */

@@ -117,6 +117,9 @@ extern void rc_dns_lookup_unvalidated(rc_dns *, const char *name, int rrtype,
  *	caller's. Calling it twice is harmless.
  */
 extern void rc_dns_answer_free(rc_dns_answer *);
+/* rc_dns_keep_tlsa - the stale-tlsa-cache defect: TLSA answers are kept
+ * in DIR and reused on later attempts, past their TTL; 0 or -1 */
+extern int rc_dns_keep_tlsa(rc_dns *, const char *dir);
 
 /*
  * rc_dns_name_str - one uncompressed wire-format name to text, absolute

@@ -93,6 +93,12 @@ static const rc_mutant_row rc_mutant_table[] = {
     {"ta-base-name-only", RC_MUT_TA_BASE_NAME_ONLY,
      "DANE-TA name checks accept only the TLSA base domain, not the next-hop "
      "domain or the MX name (RFC 7672 3.2.2)"},
+    {"retry-downgrade", RC_MUT_RETRY_DOWNGRADE,
+     "on a retry (--attempt 2 or later) gives up authentication: no TLSA "
+     "lookup, opportunistic TLS, cleartext when STARTTLS fails"},
+    {"stale-tlsa-cache", RC_MUT_STALE_TLSA_CACHE,
+     "keeps TLSA answers and their DNSSEC status in --state DIR and reuses "
+     "them on later attempts, past their TTL"},
 };
 
 #define RC_MUTANT_COUNT (sizeof(rc_mutant_table) / sizeof(rc_mutant_table[0]))

@@ -46,6 +46,8 @@
 #define RC_MUT_NODATA_AS_FAILURE (1U << 23)
 #define RC_MUT_DANE_ONLY (1U << 24)
 #define RC_MUT_TA_BASE_NAME_ONLY (1U << 25)
+#define RC_MUT_RETRY_DOWNGRADE (1U << 26)
+#define RC_MUT_STALE_TLSA_CACHE (1U << 27)
 
 /*
  * rc_mutant_parse - the flag of a mutant name

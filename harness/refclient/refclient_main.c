@@ -42,7 +42,7 @@
 #define RC_EXIT_USAGE 2
 #define RC_VERSION "dane-smtp-send 0.1 (dane-harness reference client)"
 
-/* rc_main_usage - help text */
+/* rc_main_usage - help text (long: one text, one fprintf) */
 
 static void rc_main_usage(FILE *fp)
 {
@@ -93,6 +93,14 @@ static void rc_main_usage(FILE *fp)
         "  --helo NAME           EHLO name (default: this host's name)\n"
         "  --timeout SECS        per DNS lookup, connect and SMTP reply "
         "(default 30)\n"
+        "  --attempt N           this is delivery attempt N of the message "
+        "(default 1;\n"
+        "                        the correct client behaves the same at "
+        "every attempt)\n"
+        "  --state DIR           a folder kept across attempts (the correct "
+        "client\n"
+        "                        keeps nothing there; stale-tlsa-cache "
+        "does)\n"
         "  --verbose             log the SMTP dialogue and DNS queries too "
         "(with\n"
         "                        --check: log every decision on stderr)\n"
@@ -150,8 +158,23 @@ typedef struct {
     int connect;
     int port;
     int timeout;
+    int attempt;       /* --attempt: which delivery attempt this is */
+    const char *state; /* --state: the folder kept across attempts */
     unsigned mutants;
 } rc_main_opts;
+
+/* rc_main_option_attempt - --attempt and --state; 1 if CH was one */
+
+static int rc_main_option_attempt(int ch, const char *arg, rc_main_opts *o)
+{
+    if (ch == 'a')
+        o->attempt = rc_main_number("--attempt", arg, 1000);
+    else if (ch == 'S')
+        o->state = arg;
+    else
+        return (0);
+    return (1);
+}
 
 /* rc_main_option - one option from getopt_long(); exits on -h, -V, errors */
 
@@ -159,6 +182,8 @@ static void rc_main_option(int ch, const char *arg, rc_main_opts *o)
 {
     unsigned flag;
 
+    if (rc_main_option_attempt(ch, arg, o))
+        return;
     switch (ch) {
     case 'f':
         o->from = arg;
@@ -257,6 +282,8 @@ static void rc_main_options(int argc, char **argv, rc_main_opts *o)
         {"check", required_argument, 0, 'C'},
         {"no-connect", no_argument, 0, 'N'},
         {"ca-file", required_argument, 0, 'A'},
+        {"attempt", required_argument, 0, 'a'},
+        {"state", required_argument, 0, 'S'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
@@ -268,6 +295,7 @@ static void rc_main_options(int argc, char **argv, rc_main_opts *o)
     o->connect = 1;
     o->port = 25;
     o->timeout = 30;
+    o->attempt = 1;
     while ((ch = getopt_long(argc, argv, "", opts, 0)) != -1)
         rc_main_option(ch, optarg, o);
     if (optind < argc)
@@ -311,6 +339,12 @@ static char *rc_main_job(const rc_main_opts *o, rc_job *job)
     }
     job->helo = o->helo;
     job->probe = (o->check != 0);
+    if ((job->mutants & RC_MUT_RETRY_DOWNGRADE) && o->attempt > 1) {
+        job->mutants |= RC_MUT_NO_DANE | RC_MUT_CLEARTEXT_FALLBACK;
+        dh_info("attempt %d: retrying without authentication, cleartext "
+                "allowed (mutant retry-downgrade)",
+                o->attempt);
+    }
     return (data);
 }
 
@@ -336,6 +370,12 @@ static rc_dns *rc_main_setup(const rc_main_opts *o, rc_job *job)
     if ((dns = rc_dns_create(o->resolver, o->ta_file, job->timeout,
                              job->mutants, err, sizeof(err))) == 0) {
         fprintf(stderr, "dane-smtp-send: DNS setup: %s\n", err);
+        return (0);
+    }
+    if ((job->mutants & RC_MUT_STALE_TLSA_CACHE) && o->state &&
+        rc_dns_keep_tlsa(dns, o->state) < 0) {
+        fprintf(stderr, "dane-smtp-send: out of memory\n");
+        rc_dns_free(dns);
         return (0);
     }
     return (dns);
