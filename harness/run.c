@@ -224,6 +224,9 @@ static void prepare(const dh_options *o, run_ctx *r)
     r->client.timeout = o->timeout;
 }
 
+/* The shortest time between two attempts of a scenario (seconds). */
+#define DH_RETRY_GAP 0.75
+
 /* between - scenario i's world for attempt k (client.h's hooks): the
  * wait past the TTLs before it, or -1 with its fault set */
 static double between(void *ctx, size_t i, int k)
@@ -240,7 +243,11 @@ static double between(void *ctx, size_t i, int k)
         ws->fault = why;
         return -1;
     }
-    return dh_scenario_wait_before(ws->sc, k);
+    /* at least a short gap: each connection is then seen to belong to
+     * one attempt (verdict_steps.c's window slack is smaller) */
+    return dh_scenario_wait_before(ws->sc, k) > DH_RETRY_GAP
+               ? dh_scenario_wait_before(ws->sc, k)
+               : DH_RETRY_GAP;
 }
 
 /* ready - after the wait: scenario i's self-check of attempt k; 0, or

@@ -209,7 +209,7 @@ void dh_world_selfcheck_after(dh_world *w, char **faults)
 
         if (w->scn[i].error || faults[i])
             continue;
-        check_scenario(ctx, &w->scn[i], w->scn[i].sc->nattempts, &why);
+        check_scenario(ctx, &w->scn[i], w->scn[i].attempt, &why);
         if (why) {
             faults[i] = dh_asprintf("after the sends, %s", why);
             free(why);

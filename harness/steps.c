@@ -170,6 +170,7 @@ char *dh_world_step(dh_world *w, dh_world_scn *ws, int k)
     double t0 = dh_now();
     char *why = NULL, *s;
 
+    ws->attempt = k;
     if (dh_scenario_dns_changes(ws->sc, k))
         why = step_dns(w, ws, k);
     if (why == NULL)

@@ -248,6 +248,7 @@ static void plan_scenario(dh_world *w, dh_world_scn *ws, dh_scenario *sc,
 
     ws->sc = sc;
     ws->index = index;
+    ws->attempt = 1;
     ws->origin = dh_name_abs("@", sc->id);
     ws->origin2 = dh_name_abs("@" DH_TLD2_KEY, sc->id);
     {

@@ -68,6 +68,7 @@ typedef struct {
     char *domain;       /* <id>.danelab (recipient domain) */
     char *token;        /* X-DH-Token of its first message (msgs[0].token) */
     dh_world_msg *msgs; /* one per sc->messages[] */
+    int attempt;        /* the attempt its world is in now (from 1) */
     dh_world_host *hosts;
     size_t nhosts;
     char *error; /* broken fixture (found before the sends): verdict ERROR
@@ -162,9 +163,10 @@ void dh_world_selfcheck(dh_world *w);
 /* The checks of scenario ws's attempt k (check ... attempt=k), once the
  * world is in that attempt's state: NULL, or the mismatch (new string). */
 char *dh_world_selfcheck_one(dh_world *w, dh_world_scn *ws, int k);
-/* The checks of each scenario's last attempt, after the sends: a
- * mismatch for scenario i becomes a new string in faults[i] (left alone
- * when already set). */
+/* The checks of the attempt each scenario's world is in (its last one,
+ * unless it stopped or was not run), after the sends: a mismatch for
+ * scenario i becomes a new string in faults[i] (left alone when already
+ * set). */
 void dh_world_selfcheck_after(dh_world *w, char **faults);
 
 #endif

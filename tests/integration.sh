@@ -97,6 +97,37 @@ grep -q "^not ok [0-9]* - starttls-stripped # TODO expected failure" "$T/xfail.t
     bad "xfail: $(grep starttls-stripped "$T/xfail.tap")"
 run xpass 1 refclient --expectations "$T/xfail.txt" --only starttls-stripped
 
+# 2c. A contract version 1 adapter still runs the whole catalog: the
+# scenarios that need "retry" or "batch" are SKIP, naming the capability.
+run v1-minimal 0 "$PWD/tests/adapters/v1-minimal"
+if python3 - "$T/v1-minimal.json" scenarios <<'PY'; then
+import json, os, re, sys
+rep = json.load(open(sys.argv[1]))
+bad = []
+for r in rep["results"]:
+    text = open(os.path.join(sys.argv[2], r["scenario"] + ".scn")).read()
+    at = {m: int(k) for m, k in re.findall(r"^message\s+(\S+).*?\bat=(\d+)", text, re.M)}
+    steps = re.findall(r"^expect-at\s+(\d+)\s+(\S+)", text, re.M)
+    msgs = re.findall(r"^message\s+(\S+)(.*)$", text, re.M)
+    firsts = [int(re.search(r"\bat=(\d+)", rest).group(1)) if "at=" in rest else 1
+              for _, rest in msgs]
+    retry = any(int(k) > at.get(m, 1) for k, m in steps)
+    batch = len(firsts) != len(set(firsts))
+    if retry or batch:
+        cap = "retry" if retry else "batch"
+        if r["verdict"] != "SKIP" or cap + " capability" not in r["reason"]:
+            bad.append("%s: %s (%s), expected SKIP naming %s" % (r["scenario"], r["verdict"], r["reason"], cap))
+    elif r["verdict"] != "PASS":
+        bad.append("%s: %s (%s)" % (r["scenario"], r["verdict"], r["reason"]))
+for b in bad:
+    print("    " + b)
+sys.exit(1 if bad else 0)
+PY
+    ok "v1-minimal: the scenarios needing retry or batch are SKIP (capability named), the rest PASS"
+else
+    bad "v1-minimal: verdicts of a contract version 1 adapter"
+fi
+
 # 3. Postfix, DANE level, passes everything but its known deviations
 # (harness/adapters/postfix.expectations, docs/results/postfix-3.7.11.md),
 # which are XFAIL.

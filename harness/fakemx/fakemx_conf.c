@@ -350,6 +350,36 @@ static int fakemx_conf_same_address(const fakemx_entry *a,
     return memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
 }
 
+/* The configuration being replaced, during fakemx_conf_reload(). */
+static const fakemx_conf *fakemx_conf_old;
+
+/* same - equal strings, or both NULL */
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* fakemx_conf_reused - the credential of an entry of the old
+ * configuration made from the same files and versions (one more owner),
+ * or NULL: loading certificates and keys again would stall the event
+ * loop for nothing */
+static fakemx_tls_cred *fakemx_conf_reused(const fakemx_entry *e)
+{
+    size_t i;
+
+    for (i = 0; fakemx_conf_old && i < fakemx_conf_old->nentries; i++) {
+        const fakemx_entry *o = &fakemx_conf_old->entries[i];
+
+        if (o->cred && same(o->cert, e->cert) && same(o->key, e->key) &&
+            same(o->cert2, e->cert2) && same(o->key2, e->key2) &&
+            same(o->sni_name, e->sni_name) && same(o->sni_cert, e->sni_cert) &&
+            same(o->sni_key, e->sni_key) && o->beh.tls_min == e->beh.tls_min &&
+            o->beh.tls_max == e->beh.tls_max)
+            return fakemx_tls_cred_ref(o->cred);
+    }
+    return 0;
+}
+
 /* fakemx_conf_check_entry - constraints between keys, then load TLS */
 static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
                                    char *why, size_t whylen)
@@ -406,6 +436,8 @@ static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
             .max_version = e->beh.tls_max,
         };
 
+        if ((e->cred = fakemx_conf_reused(e)) != 0)
+            return 0;
         if ((e->cred = fakemx_tls_cred_load(&o, why, whylen)) == 0)
             return -1;
     }
@@ -565,6 +597,18 @@ int fakemx_conf_load(const char *path, fakemx_conf **confp, char *err,
     }
     rc = fakemx_conf_load_stream(fp, path, confp, err, errlen);
     fclose(fp);
+    return rc;
+}
+
+/* fakemx_conf_reload - see fakemx_conf.h */
+int fakemx_conf_reload(const char *path, const fakemx_conf *old,
+                       fakemx_conf **confp, char *err, size_t errlen)
+{
+    int rc;
+
+    fakemx_conf_old = old;
+    rc = fakemx_conf_load(path, confp, err, errlen);
+    fakemx_conf_old = 0;
     return rc;
 }
 

@@ -97,6 +97,12 @@ int fakemx_conf_load(const char *path, fakemx_conf **confp, char *err,
 int fakemx_conf_load_stream(FILE *fp, const char *name, fakemx_conf **confp,
                             char *err, size_t errlen);
 
+/* fakemx_conf_reload - load PATH as fakemx_conf_load() does, sharing the
+ * TLS credentials of OLD's entries made from the same files (OLD stays
+ * valid and owns its references) */
+int fakemx_conf_reload(const char *path, const fakemx_conf *old,
+                       fakemx_conf **confp, char *err, size_t errlen);
+
 /* fakemx_conf_lookup - the entry for local address SA, or NULL */
 fakemx_entry *fakemx_conf_lookup(const fakemx_conf *conf,
                                  const struct sockaddr *sa);

@@ -154,7 +154,7 @@ int fakemx_server_reload(fakemx_server *srv, const char *path, char *err,
     fakemx_conf *conf;
 
     srv->reloads++;
-    if (fakemx_conf_load(path, &conf, err, errlen) != 0)
+    if (fakemx_conf_reload(path, srv->conf, &conf, err, errlen) != 0)
         return -1;
     for (size_t i = 0; i < conf->nentries; i++) {
         fakemx_entry *e = &conf->entries[i];

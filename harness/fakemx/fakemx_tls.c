@@ -338,6 +338,7 @@ fakemx_tls_cred *fakemx_tls_cred_load(const fakemx_tls_opts *o, char *err,
         snprintf(err, errlen, "out of memory");
         return 0;
     }
+    cred->refs = 1;
     if ((cred->ctx = fakemx_tls_ctx_new(o, o->cert, o->key, err, errlen)) == 0)
         goto fail;
     if (o->cert2 != 0 && fakemx_tls_add_cert2(cred, o, err, errlen) != 0)
@@ -371,13 +372,20 @@ fail:
 /* fakemx_tls_cred_free - free a credential; NULL is fine */
 void fakemx_tls_cred_free(fakemx_tls_cred *cred)
 {
-    if (cred == 0)
+    if (cred == 0 || --cred->refs > 0)
         return;
     SSL_CTX_free(cred->ctx);
     SSL_CTX_free(cred->sni_ctx);
     free(cred->sni_name);
     free(cred->chain_sha256);
     free(cred);
+}
+
+/* fakemx_tls_cred_ref - see fakemx_tls.h */
+fakemx_tls_cred *fakemx_tls_cred_ref(fakemx_tls_cred *cred)
+{
+    cred->refs++;
+    return cred;
 }
 
 /* fakemx_tls_ssl_new - a new server SSL for CRED reporting into ST */

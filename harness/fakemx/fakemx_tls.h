@@ -57,6 +57,7 @@ typedef struct fakemx_tls_cred {
     char *sni_name;                          /* lower case, no final dot */
     size_t nchain;                           /* certificates of cert= */
     char (*chain_sha256)[FAKEMX_SHA256_HEX]; /* leaf first */
+    int refs; /* entries sharing it (a reload keeps what did not change) */
 } fakemx_tls_cred;
 
 typedef struct fakemx_tls_state {
@@ -81,7 +82,11 @@ typedef struct fakemx_tls_state {
 fakemx_tls_cred *fakemx_tls_cred_load(const fakemx_tls_opts *o, char *err,
                                       size_t errlen);
 
-/* fakemx_tls_cred_free - free a credential; NULL is fine */
+/* fakemx_tls_cred_ref - one more owner of CRED; returns it */
+fakemx_tls_cred *fakemx_tls_cred_ref(fakemx_tls_cred *cred);
+
+/* fakemx_tls_cred_free - drop one owner; the last frees it; NULL is
+ * fine */
 void fakemx_tls_cred_free(fakemx_tls_cred *cred);
 
 /* fakemx_tls_ssl_new - a new server SSL for CRED reporting into ST */
