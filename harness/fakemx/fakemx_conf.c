@@ -380,6 +380,27 @@ static fakemx_tls_cred *fakemx_conf_reused(const fakemx_entry *e)
     return 0;
 }
 
+/* fakemx_conf_load_cred - the entry's TLS credential: shared with the
+ * configuration it replaces when nothing changed, else loaded */
+static int fakemx_conf_load_cred(fakemx_entry *e, char *why, size_t whylen)
+{
+    fakemx_tls_opts o = {
+        .cert = e->cert,
+        .key = e->key,
+        .cert2 = e->cert2,
+        .key2 = e->key2,
+        .sni_name = e->sni_name,
+        .sni_cert = e->sni_cert,
+        .sni_key = e->sni_key,
+        .min_version = e->beh.tls_min,
+        .max_version = e->beh.tls_max,
+    };
+
+    if ((e->cred = fakemx_conf_reused(e)) != 0)
+        return 0;
+    return (e->cred = fakemx_tls_cred_load(&o, why, whylen)) ? 0 : -1;
+}
+
 /* fakemx_conf_check_entry - constraints between keys, then load TLS */
 static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
                                    char *why, size_t whylen)
@@ -423,25 +444,7 @@ static int fakemx_conf_check_entry(fakemx_entry *e, const unsigned char *seen,
         snprintf(why, whylen, "tls-min= is above tls-max=");
         return -1;
     }
-    if (e->cert != 0) {
-        fakemx_tls_opts o = {
-            .cert = e->cert,
-            .key = e->key,
-            .cert2 = e->cert2,
-            .key2 = e->key2,
-            .sni_name = e->sni_name,
-            .sni_cert = e->sni_cert,
-            .sni_key = e->sni_key,
-            .min_version = e->beh.tls_min,
-            .max_version = e->beh.tls_max,
-        };
-
-        if ((e->cred = fakemx_conf_reused(e)) != 0)
-            return 0;
-        if ((e->cred = fakemx_tls_cred_load(&o, why, whylen)) == 0)
-            return -1;
-    }
-    return 0;
+    return e->cert != 0 ? fakemx_conf_load_cred(e, why, whylen) : 0;
 }
 
 /* fakemx_conf_key_value - apply one "key=value" word to E */
