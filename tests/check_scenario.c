@@ -164,6 +164,173 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* A scenario across time and messages (format version 3). */
+static const char *timed =
+    "id          t-ok\n"                                       /* 1 */
+    "title       Rollover\n"                                   /* 2 */
+    "rfc         7672 §4\n"                                    /* 3 */
+    "requirement R7672-4-a\n"                                  /* 4 */
+    "severity    security\n"                                   /* 5 */
+    "ttl         1\n"                                          /* 6 */
+    "dnssec      signed\n"                                     /* 7 */
+    "host        mx1 persona=honest\n"                         /* 8 */
+    "at          2 persona mx1 honest-next\n"                  /* 9 */
+    "at          3 wait 1.5\n"                                 /* 10 */
+    "message     a\n"                                          /* 11 */
+    "message     b recipient=@mxlab at=2\n"                    /* 12 */
+    "expect-at   1 a no-delivery\n"                            /* 13 */
+    "expect-at   3 a deliver via mx1 severity=interop\n"       /* 14 */
+    "expect-at   2 b deliver-or-defer\n"                       /* 15 */
+    "fault       _25._tcp.mx1 TLSA rrsig-corrupt attempts=1\n" /* 16 */
+    "check       _25._tcp.mx1 TLSA bogus\n"                    /* 17 */
+    "check       _25._tcp.mx1 TLSA secure attempt=2\n"         /* 18 */
+    "%zone\n"                                                  /* 19 */
+    "@             MX   10 mx1\n"                              /* 20 */
+    "mx1           A    {addr mx1}\n"                          /* 21 */
+    "[-2] _25._tcp.mx1  TLSA 3 1 1 {tlsa mx1}\n"               /* 22 */
+    "[2-] _25._tcp.mx1  TLSA 3 1 1 {tlsa mx1 next}\n";         /* 23 */
+
+START_TEST(test_timed)
+{
+    char err[512] = "";
+    dh_scenario *sc = parse("x/t-ok.scn", timed, err);
+    const dh_host *h;
+
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_int_eq(sc->ttl, 1);
+    ck_assert_int_eq(sc->nattempts, 3);
+    ck_assert_uint_eq(sc->nmessages, 2);
+    ck_assert_str_eq(sc->messages[1].recipient, "@mxlab");
+    ck_assert_int_eq(sc->messages[1].at, 2);
+    ck_assert_uint_eq(sc->nsteps, 3);
+    /* sorted by attempt, then message */
+    ck_assert_int_eq(sc->steps[0].attempt, 1);
+    ck_assert_int_eq(sc->steps[1].attempt, 2);
+    ck_assert_uint_eq(sc->steps[1].message, 1);
+    ck_assert_int_eq(sc->steps[1].expect, DH_EXPECT_DELIVER_OR_DEFER);
+    ck_assert_int_eq(sc->steps[2].has_severity, 1);
+    ck_assert_int_eq(sc->steps[2].severity, DH_SEV_INTEROP);
+    ck_assert_uint_eq(sc->steps[2].nvia, 1);
+    ck_assert_int_eq(sc->needs_retry, 1);
+    ck_assert_int_eq(sc->needs_batch, 0);
+    ck_assert_int_eq(sc->faults[0].span.from, 1);
+    ck_assert_int_eq(sc->faults[0].span.to, 1);
+    ck_assert_int_eq(sc->checks[1].attempt, 2);
+    ck_assert_int_eq(sc->zones[0].lines[2].span.to, 2);
+    ck_assert_int_eq(sc->zones[0].lines[3].span.from, 2);
+    ck_assert_int_eq(sc->zones[0].lines[3].span.to, DH_ATTEMPT_LAST);
+    ck_assert_ptr_null(strchr(sc->zones[0].lines[3].text, '['));
+    h = dh_scenario_host(sc, "mx1");
+    ck_assert_str_eq(dh_scenario_persona_at(sc, h, 0, 1)->name, "honest");
+    ck_assert_str_eq(dh_scenario_persona_at(sc, h, 0, 2)->name, "honest-next");
+    ck_assert_str_eq(dh_scenario_persona_at(sc, h, 0, 3)->name, "honest-next");
+    /* attempt 2: the fault goes and both lines change; 3: one line */
+    ck_assert_int_eq(dh_scenario_dns_changes(sc, 2), 1);
+    ck_assert_int_eq(dh_scenario_dns_changes(sc, 3), 1);
+    ck_assert_double_eq(dh_scenario_wait_before(sc, 2), 2.0);
+    ck_assert_double_eq(dh_scenario_wait_before(sc, 3), 3.5);
+    dh_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_version2_is_one_step)
+{
+    char err[512] = "";
+    dh_scenario *sc = parse("dir/ee-ok.scn", good, err);
+
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_int_eq(sc->nattempts, 1);
+    ck_assert_uint_eq(sc->nmessages, 1);
+    ck_assert_str_eq(sc->messages[0].name, "m");
+    ck_assert_uint_eq(sc->nsteps, 1);
+    ck_assert_int_eq(sc->steps[0].expect, DH_EXPECT_DELIVER);
+    ck_assert_int_eq(sc->steps[0].line, 9);
+    ck_assert_int_eq(sc->needs_retry + sc->needs_batch, 0);
+    ck_assert_int_eq(dh_scenario_dns_changes(sc, 2), 0);
+    dh_scenario_free(sc);
+}
+END_TEST
+
+/* timed_line - the timed text with line N replaced */
+static char *timed_line(int n, const char *repl)
+{
+    dh_buf b;
+    const char *s = timed;
+    int line = 1;
+
+    dh_buf_init(&b);
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+
+        dh_buf_add(&b, line == n ? repl : s, line == n ? strlen(repl) : len);
+        dh_buf_puts(&b, "\n");
+        s += len + (nl ? 1 : 0);
+        line++;
+    }
+    return b.data;
+}
+
+static const struct {
+    int line;
+    const char *text;
+    const char *where;
+    const char *what;
+} bad_timed[] = {
+    {6, "ttl 0", "t-ok.scn:6:", "from 1 to 86400"},
+    {6, "ttl 300", "t-ok.scn:", "short 'ttl'"},
+    {9, "at 1 persona mx1 honest", "t-ok.scn:9:", "from 2"},
+    {9, "at 2 persona mx9 honest", "t-ok.scn:9:", "no host 'mx9'"},
+    {9, "at 2 persona mx1 grumpy", "t-ok.scn:9:", "unknown persona"},
+    {10, "at 3 wait forever", "t-ok.scn:10:", "seconds"},
+    {10, "at 3 dance", "t-ok.scn:10:", "persona HOST PERSONA"},
+    {11, "message A", "t-ok.scn:11:", "lower-case"},
+    {11, "message b", "t-ok.scn:12:", "declared twice"},
+    {12, "message b colour=red", "t-ok.scn:12:", "unknown message attribute"},
+    {13, "expect-at 1 z no-delivery", "t-ok.scn:13:", "no message 'z'"},
+    {13, "expect-at 0 a no-delivery", "t-ok.scn:13:", "expect-at takes"},
+    {13, "expect-at 1 a perhaps", "t-ok.scn:13:", "unknown expectation"},
+    {13, "expect-at 1 a no-delivery via mx1", "t-ok.scn:13:", "via"},
+    {13, "expect-at 1 a no-delivery severity=loud",
+     "t-ok.scn:13:", "severity="},
+    {15, "expect-at 1 b deliver", "t-ok.scn:15:", "submitted at attempt 2"},
+    {15, "expect-at 3 a deliver", "t-ok.scn:", "two expectations"},
+    {14, "expect-at 3 a deliver via mx9", "t-ok.scn:14:", "no such host"},
+    {16, "fault _25._tcp.mx1 TLSA rrsig-corrupt attempts=x",
+     "t-ok.scn:16:", "bad attempts="},
+    {16, "fault _25._tcp.mx1 TLSA rrsig-corrupt attempts=5-",
+     "t-ok.scn:16:", "scenario has 3 attempt(s)"},
+    {16, "fault @ DS ds-mismatch attempts=2", "t-ok.scn:16:", "parent zone"},
+    {18, "check _25._tcp.mx1 TLSA secure attempt=2-3",
+     "t-ok.scn:18:", "attempt=K"},
+    {18, "check _25._tcp.mx1 TLSA secure attempt=9",
+     "t-ok.scn:18:", "scenario has 3"},
+    {22, "[2-1] _25._tcp.mx1 TLSA 3 1 1 {tlsa mx1}",
+     "t-ok.scn:22:", "bad attempts prefix"},
+    {22, "[4-] _25._tcp.mx1 TLSA 3 1 1 {tlsa mx1}",
+     "t-ok.scn:22:", "served from attempt 4"},
+    {23, "      TLSA 3 1 1 {tlsa mx1 next}", "t-ok.scn:23:", "name its owner"},
+    {23, "[2-]", "t-ok.scn:23:", "needs a record"},
+    {23, "[2-] _25._tcp.mx1 TLSA 3 1 1 {tlsa mx1 old}",
+     "t-ok.scn:23:", "variants are rsa"},
+    {13, "expect      deliver", "t-ok.scn:13:", "exclude each other"},
+};
+
+START_TEST(test_bad_timed)
+{
+    char err[512] = "";
+    char *text = timed_line(bad_timed[_i].line, bad_timed[_i].text);
+    dh_scenario *sc = parse("x/t-ok.scn", text, err);
+
+    ck_assert_msg(sc == NULL, "row %d parsed", _i);
+    ck_assert_msg(strstr(err, bad_timed[_i].where) != NULL, "row %d: %s", _i,
+                  err);
+    ck_assert_msg(strstr(err, bad_timed[_i].what) != NULL, "row %d: %s", _i,
+                  err);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_missing_keys)
 {
     static const struct {
@@ -285,6 +452,10 @@ static Suite *scenario_suite(void)
 
     tcase_add_test(tc, test_good);
     tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
+    tcase_add_test(tc, test_timed);
+    tcase_add_test(tc, test_version2_is_one_step);
+    tcase_add_loop_test(tc, test_bad_timed, 0,
+                        sizeof(bad_timed) / sizeof(bad_timed[0]));
     tcase_add_test(tc, test_missing_keys);
     tcase_add_test(tc, test_file_name_must_match_id);
     tcase_add_test(tc, test_zones_and_names);

@@ -305,6 +305,164 @@ START_TEST(test_query_expectations)
 }
 END_TEST
 
+/* Steps across time and messages: two messages, two attempts. */
+static dh_message st_msgs[2];
+static dh_step st_steps[3];
+static dh_attempt st_att[4]; /* [attempt-1][message] */
+static dh_attempts st_x;
+static const char *st_tokens[2] = {"tok-a", "tok-b"};
+static char *tok_a = "tok-a", *tok_b = "tok-b";
+static int tls_yes = 1;
+
+/* steps_setup - a then b: a deferred at 1, delivered at 2; b new at 2 */
+static void steps_setup(void)
+{
+    setup();
+    memset(st_msgs, 0, sizeof(st_msgs));
+    st_msgs[0] = (dh_message){"a", NULL, 1, 1};
+    st_msgs[1] = (dh_message){"b", NULL, 2, 2};
+    memset(st_steps, 0, sizeof(st_steps));
+    st_steps[0] = (dh_step){1, 0, DH_EXPECT_NO_DELIVERY, NULL, 0, 0, 0, 3};
+    st_steps[1] = (dh_step){2, 0, DH_EXPECT_DELIVER, NULL, 0, 0, 0, 4};
+    st_steps[2] =
+        (dh_step){2, 1, DH_EXPECT_NO_DELIVERY, NULL, 0, 1, DH_SEV_SECURITY, 5};
+    sc.messages = st_msgs;
+    sc.nmessages = 2;
+    sc.steps = st_steps;
+    sc.nsteps = 3;
+    sc.nattempts = 2;
+    sc.expect_sni = NULL;
+    memset(st_att, 0, sizeof(st_att));
+    st_att[0] =
+        (dh_attempt){1, 0, 0, 0, DH_OUT_DEFERRED, "deferred x", 1, 10, 11};
+    st_att[2] =
+        (dh_attempt){1, 0, 0, 0, DH_OUT_DELIVERED, "delivered", 1, 20, 21};
+    st_att[3] =
+        (dh_attempt){1, 0, 0, 0, DH_OUT_DEFERRED, "deferred y", 1, 20, 21};
+    st_x.a = st_att;
+    st_x.nmsg = 2;
+    st_x.natt = 2;
+}
+
+/* carry - connection c carried token (over TLS), beginning at t */
+static void carry(dh_conn_obs *c, char **token, double t)
+{
+    c->tokens = token;
+    c->token_tls = &tls_yes;
+    c->ntokens = 1;
+    c->t_first = c->t_last = t;
+}
+
+/* steps_teardown - the connections borrow static tokens */
+static void steps_teardown(void)
+{
+    size_t i;
+
+    for (i = 0; i < obs.nconns; i++)
+        obs.conns[i].tokens = NULL;
+    teardown();
+}
+
+/* judge_steps - the kind, keep the severity and reason */
+static dh_verdict_kind judge_steps(dh_severity *sev, char *why, size_t len)
+{
+    dh_verdict v = dh_judge_steps(&in, &obs, &st_x, st_tokens);
+    dh_verdict_kind k = v.kind;
+
+    ck_assert_ptr_nonnull(v.reason);
+    if (sev)
+        *sev = v.severity;
+    snprintf(why, len, "%s", v.reason);
+    dh_verdict_free(&v);
+    return k;
+}
+
+START_TEST(test_steps_pass)
+{
+    char why[1024];
+
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_a, 20.5);
+    ck_assert_int_eq(judge_steps(NULL, why, sizeof(why)), DH_V_PASS);
+    ck_assert_msg(strstr(why, "attempt 1, message a: not delivered") &&
+                      strstr(why, "attempt 2, message a: delivered") &&
+                      strstr(why, "attempt 2, message b: not delivered"),
+                  "%s", why);
+}
+END_TEST
+
+START_TEST(test_steps_judged_by_their_attempt)
+{
+    dh_severity sev;
+    char why[1024];
+
+    /* a delivered at attempt 1, where it must wait */
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_a, 10.5);
+    ck_assert_int_eq(judge_steps(&sev, why, sizeof(why)), DH_V_FAIL);
+    ck_assert_msg(strstr(why, "attempt 1, message a: message delivered"), "%s",
+                  why);
+    ck_assert_int_eq(sev, DH_SEV_INTEROP);
+}
+END_TEST
+
+START_TEST(test_steps_message_on_its_connection)
+{
+    dh_severity sev;
+    char why[1024];
+
+    /* a delivered right at 2, but b too, on another connection: the
+     * security step wins, whatever came first */
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_a, 20.2);
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_b, 20.4);
+    ck_assert_int_eq(judge_steps(&sev, why, sizeof(why)), DH_V_FAIL);
+    ck_assert_msg(strstr(why, "attempt 2, message b"), "%s", why);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+}
+END_TEST
+
+START_TEST(test_steps_stray_delivery)
+{
+    dh_severity sev;
+    char why[1024];
+
+    /* a reached an attacker between the attempts (the client's own
+     * schedule): a security FAIL even though every step passes */
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_a, 20.5);
+    carry(add_conn("evil", 1, 0, 1, NULL), &tok_a, 15.0);
+    ck_assert_int_eq(judge_steps(&sev, why, sizeof(why)), DH_V_FAIL);
+    ck_assert_msg(strstr(why, "outside every delivery attempt"), "%s", why);
+    ck_assert_int_eq(sev, DH_SEV_SECURITY);
+}
+END_TEST
+
+START_TEST(test_steps_gone_message)
+{
+    char why[1024];
+
+    /* a delivered at 1 where deliver-or-defer was fine: its step 2
+     * (deliver) passes without a new attempt */
+    st_steps[0].expect = DH_EXPECT_DELIVER_OR_DEFER;
+    st_att[0].outcome = DH_OUT_DELIVERED;
+    memset(&st_att[2], 0, sizeof(st_att[2]));
+    carry(add_conn("honest", 0, 0, 1, NULL), &tok_a, 10.5);
+    ck_assert_int_eq(judge_steps(NULL, why, sizeof(why)), DH_V_PASS);
+    ck_assert_msg(strstr(why, "delivered at attempt 1 already"), "%s", why);
+    /* ... but if step 2 wanted no delivery, it fails */
+    st_steps[1].expect = DH_EXPECT_NO_DELIVERY;
+    ck_assert_int_eq(judge_steps(NULL, why, sizeof(why)), DH_V_FAIL);
+}
+END_TEST
+
+START_TEST(test_steps_fixture_error_first)
+{
+    char why[1024];
+
+    in.fixture_error = "before attempt 2: NSD did not reload";
+    carry(add_conn("evil", 1, 0, 1, NULL), &tok_a, 20.5);
+    ck_assert_int_eq(judge_steps(NULL, why, sizeof(why)), DH_V_ERROR);
+    ck_assert_str_eq(why, "before attempt 2: NSD did not reload");
+}
+END_TEST
+
 START_TEST(test_outcome_parse)
 {
     ck_assert_int_eq(dh_outcome_parse("delivered mx1"), DH_OUT_DELIVERED);
@@ -388,6 +546,18 @@ static Suite *verdict_suite(void)
     tcase_add_test(j, test_bounce);
     tcase_add_test(j, test_skip);
     tcase_add_test(j, test_query_expectations);
+    {
+        TCase *t = tcase_create("steps");
+
+        tcase_add_checked_fixture(t, steps_setup, steps_teardown);
+        tcase_add_test(t, test_steps_pass);
+        tcase_add_test(t, test_steps_judged_by_their_attempt);
+        tcase_add_test(t, test_steps_message_on_its_connection);
+        tcase_add_test(t, test_steps_stray_delivery);
+        tcase_add_test(t, test_steps_gone_message);
+        tcase_add_test(t, test_steps_fixture_error_first);
+        suite_add_tcase(s, t);
+    }
     tcase_add_test(e, test_xfail_file);
     suite_add_tcase(s, j);
     suite_add_tcase(s, e);
