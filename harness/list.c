@@ -122,12 +122,15 @@ int dh_cmd_list(const dh_options *o)
     }
 
     for (i = 0; i < n; i++) {
+        char *ex = dh_scenario_expect_text(v[i]);
+
         if (o->longlist)
             printf("%-34s %-9s %-16s %s  [%s]\n", v[i]->id,
-                   dh_severity_name(v[i]->severity),
-                   dh_expect_name(v[i]->expect), v[i]->title, v[i]->rfc);
+                   dh_severity_name(v[i]->severity), ex, v[i]->title,
+                   v[i]->rfc);
         else
             printf("%s\n", v[i]->id);
+        free(ex);
     }
     dh_scenario_free_all(v, n);
     return 0;

@@ -131,10 +131,52 @@ static json_t *fixture_json(const dh_run_obs *run)
     return o;
 }
 
-/* conn_json - evidence of one connection */
-static json_t *conn_json(const dh_conn_obs *c)
+/* conn_attempt - the attempt of res during which connection c began,
+ * or 0 (verdict_steps.c judges with the same windows, and a slack) */
+static int conn_attempt(const dh_result *res, const dh_conn_obs *c)
+{
+    const dh_attempts *x = &res->atts;
+    int k;
+    size_t m;
+
+    for (k = 1; x->a && k <= x->natt; k++)
+        for (m = 0; m < x->nmsg; m++) {
+            const dh_attempt *a = DH_ATT(x, k, m);
+
+            if (a->ran && c->t_first >= a->t_start - 0.25 &&
+                c->t_first <= a->t_end + 0.25)
+                return k;
+        }
+    return 0;
+}
+
+/* conn_messages - the names of the scenario's messages connection c
+ * carried (a token of no message of the scenario is shown as is) */
+static json_t *conn_messages(const dh_result *res, const dh_conn_obs *c)
+{
+    json_t *arr = json_array();
+    size_t i, m;
+
+    for (i = 0; i < c->ntokens; i++) {
+        const char *name = c->tokens[i];
+
+        for (m = 0; m < res->ws->sc->nmessages; m++)
+            if (strcmp(res->ws->msgs[m].token, c->tokens[i]) == 0)
+                name = res->ws->sc->messages[m].name;
+        json_array_append_new(arr, json_string(name));
+    }
+    return arr;
+}
+
+/* conn_json - evidence of one connection of res */
+static json_t *conn_json(const dh_result *res, const dh_conn_obs *c)
 {
     json_t *o = json_object();
+    int k = conn_attempt(res, c);
+
+    json_object_set_new(o, "attempt", k ? json_integer(k) : json_null());
+    json_object_set_new(o, "messages", conn_messages(res, c));
+    json_object_set_new(o, "tls_resumed", json_boolean(c->tls_resumed));
 
     json_object_set_new(o, "host", json_string(c->host ? c->host : ""));
     json_object_set_new(o, "address", json_string(c->addr ? c->addr : ""));
@@ -183,11 +225,47 @@ static json_t *query_json(const dh_query_obs *q)
     return o;
 }
 
+/* attempts_json - every message's every attempt: what the adapter did
+ * and said, and what the step expected */
+static json_t *attempts_json(const dh_result *res)
+{
+    const dh_scenario *sc = res->ws->sc;
+    const dh_attempts *x = &res->atts;
+    json_t *arr = json_array();
+    size_t i;
+
+    for (i = 0; x->a && i < sc->nsteps; i++) {
+        const dh_step *st = &sc->steps[i];
+        const dh_attempt *a = DH_ATT(x, st->attempt, st->message);
+        json_t *o = json_object();
+
+        json_object_set_new(o, "attempt", json_integer(st->attempt));
+        json_object_set_new(o, "message",
+                            json_string(sc->messages[st->message].name));
+        json_object_set_new(o, "token",
+                            json_string(res->ws->msgs[st->message].token));
+        json_object_set_new(o, "expect",
+                            json_string(dh_expect_name(st->expect)));
+        json_object_set_new(o, "ran", json_boolean(a->ran));
+        json_object_set_new(o, "outcome",
+                            json_string(dh_outcome_name(a->outcome)));
+        json_object_set_new(o, "client_said",
+                            a->outcome_line ? json_string(a->outcome_line)
+                                            : json_null());
+        json_object_set_new(o, "started",
+                            a->ran ? json_real(a->t_start) : json_null());
+        json_object_set_new(o, "seconds", json_real(a->seconds));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
 /* result_json - one element of results[] */
 static json_t *result_json(const dh_result *res)
 {
     const dh_scenario *sc = res->ws->sc;
     json_t *o = json_object(), *ev = json_object(), *arr;
+    char *ex;
     size_t i;
 
     json_object_set_new(o, "scenario", json_string(sc->id));
@@ -202,7 +280,10 @@ static json_t *result_json(const dh_result *res)
     json_object_set_new(o, "reason", json_string(res->verdict.reason));
     json_object_set_new(o, "rfc", json_string(sc->rfc));
     json_object_set_new(o, "requirement", json_string(sc->requirement));
-    json_object_set_new(o, "expect", json_string(dh_expect_name(sc->expect)));
+    ex = dh_scenario_expect_text(sc);
+    json_object_set_new(o, "expect", json_string(ex));
+    free(ex);
+    json_object_set_new(o, "attempts", json_integer(sc->nattempts));
     json_object_set_new(o, "domain", json_string(res->ws->domain));
     json_object_set_new(o, "file", json_string(sc->file));
     json_object_set_new(ev, "outcome",
@@ -214,7 +295,7 @@ static json_t *result_json(const dh_result *res)
     json_object_set_new(ev, "seconds", json_real(res->attempt.seconds));
     arr = json_array();
     for (i = 0; i < res->obs.nconns; i++)
-        json_array_append_new(arr, conn_json(&res->obs.conns[i]));
+        json_array_append_new(arr, conn_json(res, &res->obs.conns[i]));
     json_object_set_new(ev, "connections", arr);
     arr = json_array();
     for (i = 0; i < res->obs.nqueries; i++) {
@@ -229,6 +310,7 @@ static json_t *result_json(const dh_result *res)
     for (i = 0; i < res->obs.nqueries; i++)
         json_array_append_new(arr, query_json(&res->obs.queries[i]));
     json_object_set_new(ev, "dns", arr);
+    json_object_set_new(ev, "attempts", attempts_json(res));
     json_object_set_new(o, "evidence", ev);
     return o;
 }
@@ -491,7 +573,7 @@ static void html_evidence(FILE *f, const dh_result *res)
 static void html_row(FILE *f, const dh_result *res)
 {
     const dh_scenario *sc = res->ws->sc;
-    char label[32];
+    char label[32], *ex;
 
     verdict_label(&res->verdict, label, sizeof(label));
     fprintf(f, "<tr><td><code>%s</code></td><td class=\"%s\">%s</td><td>",
@@ -505,8 +587,10 @@ static void html_row(FILE *f, const dh_result *res)
     html(f, sc->description ? sc->description : "");
     fputs("</p><p>Requirements: ", f);
     html(f, sc->requirement);
-    fprintf(f, "; expected: %s; severity if failed: %s.</p>",
-            dh_expect_name(sc->expect), dh_severity_name(sc->severity));
+    ex = dh_scenario_expect_text(sc);
+    fprintf(f, "; expected: %s; severity if failed: %s.</p>", ex,
+            dh_severity_name(sc->severity));
+    free(ex);
     fputs("<p>The client said: <code>", f);
     html(f,
          res->attempt.outcome_line ? res->attempt.outcome_line : "(nothing)");

@@ -249,6 +249,11 @@ void dh_scenario_free_all(dh_scenario **v, size_t n);
 
 const dh_host *dh_scenario_host(const dh_scenario *sc, const char *label);
 
+/* What the scenario expects, in a few words (new string): the expected
+ * outcome of a one-attempt scenario ("no-delivery"), else its steps
+ * ("1:no-delivery 2:deliver", "1:a=no-delivery,b=deliver-or-defer"). */
+char *dh_scenario_expect_text(const dh_scenario *sc);
+
 /* Is attempt k in span s? */
 int dh_span_has(dh_span s, int k);
 /* The persona of host h's IPv4 (v6 = 0) or IPv6 servers at attempt k. */

@@ -481,6 +481,29 @@ int dh_sp_finish_time(parse_ctx *pc, dh_scenario *sc)
     return check_spans(pc, sc);
 }
 
+/* dh_scenario_expect_text - see scenario.h */
+char *dh_scenario_expect_text(const dh_scenario *sc)
+{
+    dh_buf b;
+    size_t i;
+
+    if (sc->nattempts == 1 && sc->nmessages == 1)
+        return dh_strdup(dh_expect_name(sc->steps[0].expect));
+    dh_buf_init(&b);
+    for (i = 0; i < sc->nsteps; i++) {
+        const dh_step *st = &sc->steps[i];
+        int first = i == 0 || st[-1].attempt != st->attempt;
+
+        dh_buf_printf(&b, "%s", first ? (i ? " " : "") : ",");
+        if (first)
+            dh_buf_printf(&b, "%d:", st->attempt);
+        if (sc->nmessages > 1)
+            dh_buf_printf(&b, "%s=", sc->messages[st->message].name);
+        dh_buf_puts(&b, dh_expect_name(st->expect));
+    }
+    return b.data;
+}
+
 /* dh_span_has - see scenario.h */
 int dh_span_has(dh_span s, int k)
 {
