@@ -18,6 +18,7 @@ static struct {
     int resolver_flush;
     double fakemx_stop;  /* seconds, 0: not */
     char *events_full;   /* scenario id, or NULL */
+    char *step_nsd_stop; /* scenario id, or NULL */
     double fakemx_until; /* when to continue the fake MX, 0: running */
 } inj;
 
@@ -42,13 +43,17 @@ int dh_inject_parse(const char *spec, char *err, size_t errlen)
         } else if (strncmp(w, "events-full=", 12) == 0 && w[12]) {
             free(inj.events_full);
             inj.events_full = dh_strdup(w + 12);
+        } else if (strncmp(w, "step-nsd-stop=", 14) == 0 && w[14]) {
+            free(inj.step_nsd_stop);
+            inj.step_nsd_stop = dh_strdup(w + 14);
         } else {
             rc = -1;
         }
         if (rc < 0)
             snprintf(err, errlen,
                      "--inject: unknown fault '%s' (nsd-stop, "
-                     "resolver-flush, fakemx-stop=SECS, events-full=ID)",
+                     "resolver-flush, fakemx-stop=SECS, events-full=ID, "
+                     "step-nsd-stop=ID)",
                      w);
     }
     free(copy);
@@ -145,4 +150,22 @@ void dh_inject_send_end(const dh_world *w, const char *id)
     if (inj.events_full == NULL || strcmp(inj.events_full, id) != 0)
         return;
     fsize_limit(w, RLIM_INFINITY);
+}
+
+/* dh_inject_step_begin - see inject.h */
+void dh_inject_step_begin(const dh_world *w, const char *id)
+{
+    if (inj.step_nsd_stop && strcmp(inj.step_nsd_stop, id) == 0) {
+        dh_info("inject: NSD stopped while %s's world changes", id);
+        kill(-w->nsd, SIGSTOP);
+    }
+}
+
+/* dh_inject_step_end - see inject.h */
+void dh_inject_step_end(const dh_world *w, const char *id)
+{
+    if (inj.step_nsd_stop && strcmp(inj.step_nsd_stop, id) == 0) {
+        kill(-w->nsd, SIGCONT);
+        dh_info("inject: NSD continued");
+    }
 }

@@ -15,6 +15,10 @@
  *                        begin
  *   events-full=ID       the fake MX cannot write its events file while
  *                        scenario ID is sent (RLIMIT_FSIZE: EFBIG)
+ *   step-nsd-stop=ID     NSD is stopped (SIGSTOP) while the world of
+ *                        scenario ID changes between two of its attempts
+ *                        (the reload and the served check), and
+ *                        continued after
  *
  * dh_inject_parse() returns 0, or -1 with err; what it parses is kept in
  * the module for the process's life.  The hooks are called by the send
@@ -37,5 +41,8 @@ void dh_inject_poll(const dh_world *w);
 /* Around one scenario's send. */
 void dh_inject_send_begin(const dh_world *w, const char *id);
 void dh_inject_send_end(const dh_world *w, const char *id);
+/* Around one scenario's world change between two attempts (steps.c). */
+void dh_inject_step_begin(const dh_world *w, const char *id);
+void dh_inject_step_end(const dh_world *w, const char *id);
 
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "proc.h"
 #include "util.h"
 #include "world.h"
@@ -49,7 +50,7 @@ static int nsd_reload(const dh_world *w, const char *origin, char **why)
     char *argv[] = {"/usr/sbin/nsd-control", "-c", conf, "reload",
                     (char *)origin,          NULL};
     dh_spawn_req req = {"nsd-control", argv, NULL, out, NULL, -1, NULL};
-    int rc = dh_run(&req, 10.0);
+    int rc = dh_run(&req, 5.0);
 
     if (rc != 0) {
         char *text = dh_read_file(out, NULL);
@@ -171,8 +172,10 @@ char *dh_world_step(dh_world *w, dh_world_scn *ws, int k)
     char *why = NULL, *s;
 
     ws->attempt = k;
+    dh_inject_step_begin(w, ws->sc->id);
     if (dh_scenario_dns_changes(ws->sc, k))
         why = step_dns(w, ws, k);
+    dh_inject_step_end(w, ws->sc->id);
     if (why == NULL)
         why = step_personas(w, ws, k);
     dh_debug("world: %s, attempt %d set up in %.3f s", ws->sc->id, k,

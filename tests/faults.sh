@@ -150,6 +150,22 @@ nulls=$(find "$T/keep" -name '*null*')
 [ -z "$nulls" ] && ok "no '(null)' in any file name of the run folder" ||
     bad "files named (null): $nulls"
 
+# 7. Between two attempts: NSD stopped while the world of a scenario
+# across time changes (its zones cannot be reloaded and served as built):
+# that scenario is an ERROR naming the attempt, never a verdict on the
+# client; a scenario whose world does not change is still judged.
+for c in $clients; do
+    run "step-nsd-stop-$c" 2 "$c" --only rollover-current-next,dane-ee-honest \
+        --inject step-nsd-stop=rollover-current-next
+    r=$(verdicts "step-nsd-stop-$c" | awk '$1 == "rollover-current-next"')
+    echo "$r" | grep -Eq "^rollover-current-next ERROR before attempt 2: (nsd-control reload|NSD)" &&
+        ok "step-nsd-stop-$c: rollover-current-next is ERROR before attempt 2 (NSD)" ||
+        bad "step-nsd-stop-$c: $r"
+    [ "$(verdicts "step-nsd-stop-$c" | awk '$1 == "dane-ee-honest" {print $2}')" != FAIL ] &&
+        ok "step-nsd-stop-$c: dane-ee-honest is no FAIL" ||
+        bad "step-nsd-stop-$c: $(verdicts "step-nsd-stop-$c" | grep dane-ee-honest)"
+done
+
 echo
 echo "faults: $pass passed, $fail failed"
 [ "$fail" = 0 ]
