@@ -931,8 +931,7 @@ START_TEST(mutant_names)
                                   "cleartext-retry",
                                   "permfail-as-tempfail",
                                   "nodata-as-failure",
-                                  "dane-only",
-                                  "ta-base-name-only"};
+                                  "dane-only"};
     unsigned seen = 0;
     size_t i;
     char buf[512];

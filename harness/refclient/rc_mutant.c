@@ -90,9 +90,6 @@ static const rc_mutant_row rc_mutant_table[] = {
     {"dane-only", RC_MUT_DANE_ONLY,
      "DANE required for every destination: hosts without usable TLSA records "
      "are skipped"},
-    {"ta-base-name-only", RC_MUT_TA_BASE_NAME_ONLY,
-     "DANE-TA name checks accept only the TLSA base domain, not the next-hop "
-     "domain or the MX name (RFC 7672 3.2.2)"},
 };
 
 #define RC_MUTANT_COUNT (sizeof(rc_mutant_table) / sizeof(rc_mutant_table[0]))

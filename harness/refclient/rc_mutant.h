@@ -45,7 +45,6 @@
 #define RC_MUT_PERMFAIL_AS_TEMPFAIL (1U << 22)
 #define RC_MUT_NODATA_AS_FAILURE (1U << 23)
 #define RC_MUT_DANE_ONLY (1U << 24)
-#define RC_MUT_TA_BASE_NAME_ONLY (1U << 25)
 
 /*
  * rc_mutant_parse - the flag of a mutant name
