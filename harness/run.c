@@ -56,7 +56,7 @@ typedef struct {
  * harness error (new string): the run then gives no client verdict. */
 static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
 {
-    char *harness_error = dh_world_alive(w), err[1024];
+    char *harness_error = dh_world_alive(w), err[1024], *died;
     char **faults = dh_calloc(n, sizeof(*faults));
     dh_obs_sink *sinks = dh_calloc(n, sizeof(*sinks));
     dh_oracle_case *cases = dh_calloc(n, sizeof(*cases));
@@ -71,7 +71,11 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
         sinks[i].token = w->scn[i].token;
         sinks[i].obs = &res[i].obs;
     }
-    dh_world_stop_fakemx(w);
+    died = dh_world_stop_fakemx(w);
+    if (harness_error == NULL)
+        harness_error = died;
+    else
+        free(died);
     if (dh_obs_load_events(w->events_path, sinks, n, run, err, sizeof(err)) <
             0 &&
         harness_error == NULL)
