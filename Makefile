@@ -2,10 +2,10 @@
 #
 #   make            build everything into build/ (CLI: build/dane-harness)
 #   make run        install missing packages, build, run the whole catalog
-#                   against the reference client and Postfix
+#                   against the reference client, Postfix and Exim
 #   make check      install missing packages, build, run all tests
 #                   (unit + integration, then again under ASan/UBSan)
-#   make deps       install the Debian packages the project needs (as root)
+#   make deps       install the Debian packages the project needs, unpack Exim (as root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #

@@ -280,10 +280,18 @@ char *dh_world_alive(dh_world *w)
 }
 
 /* dh_world_stop_fakemx - stop the fake MX daemon: it then writes the
- * stop record of its events file */
-void dh_world_stop_fakemx(dh_world *w)
+ * stop record of its events file; NULL, or why it was dead already */
+char *dh_world_stop_fakemx(dh_world *w)
 {
-    dh_proc_stop(w->fakemx, 5.0);
+    int st;
+    int forced = dh_proc_stop(w->fakemx, 5.0);
+
+    if (!forced && w->fakemx > 0 && dh_proc_done(w->fakemx, &st) &&
+        WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM)
+        return dh_asprintf("dane-fakemx was killed by signal %d during the "
+                           "run: observations incomplete",
+                           WTERMSIG(st));
+    return NULL;
 }
 
 /* dh_world_stop_resolver - stop Unbound: it then logs its end-of-service
@@ -297,7 +305,7 @@ void dh_world_stop_resolver(dh_world *w)
  * anyway) */
 void dh_world_stop(dh_world *w)
 {
-    dh_world_stop_fakemx(w);
+    free(dh_world_stop_fakemx(w));
     dh_world_stop_resolver(w);
     dh_proc_stop(w->nsd, 2.0);
     dh_proc_stop(w->lamedns, 2.0);

@@ -184,17 +184,21 @@ void dh_proc_kill(pid_t pid)
     }
 }
 
-/* dh_proc_stop - polite stop, then force */
-void dh_proc_stop(pid_t pid, double grace)
+/* dh_proc_stop - polite stop, then force; 1 if forced */
+int dh_proc_stop(pid_t pid, double grace)
 {
+    int forced = 0;
+
     if (pid <= 0 || dh_proc_done(pid, NULL))
-        return;
+        return 0;
     kill(pid, SIGTERM);
     if (!dh_proc_wait(pid, grace, NULL)) {
         dh_proc_kill(pid);
         dh_proc_wait(pid, 5.0, NULL);
+        forced = 1;
     }
     kill(-pid, SIGKILL); /* leftovers in its group */
+    return forced;
 }
 
 /* dh_proc_stop_all - stop every process still running */

@@ -35,8 +35,9 @@ int dh_proc_done(pid_t pid, int *status);
 int dh_proc_wait(pid_t pid, double timeout, int *status);
 /* Kill a process group with SIGKILL. */
 void dh_proc_kill(pid_t pid);
-/* Stop one process: SIGTERM, grace period, SIGKILL, reap. */
-void dh_proc_stop(pid_t pid, double grace);
+/* Stop one process: SIGTERM, grace period, SIGKILL, reap.  Returns 1
+ * when it had to use SIGKILL, else 0. */
+int dh_proc_stop(pid_t pid, double grace);
 /* Stop every process still running. */
 void dh_proc_stop_all(void);
 /* Run a command to completion (or timeout): exit status, or -1. */

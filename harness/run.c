@@ -51,6 +51,27 @@ typedef struct {
     double started;
 } run_ctx;
 
+/* keep_faults - each scenario's fault: one between attempts came first;
+ * what went wrong during the attempt explains more than a state found
+ * wrong after it */
+static void keep_faults(dh_world *w, dh_oracle_case *cases, char **faults,
+                        size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (w->scn[i].fault) {
+            free(cases[i].fault);
+            free(faults[i]);
+        } else if (cases[i].fault) {
+            w->scn[i].fault = cases[i].fault;
+            free(faults[i]);
+        } else {
+            w->scn[i].fault = faults[i];
+        }
+    }
+}
+
 /* observe - after the sends: are the daemons still there, what did they
  * see, and was the world as declared for every attempt?  Stops the
  * daemons one by one so that each closes its evidence.  NULL, or the
@@ -58,7 +79,7 @@ typedef struct {
 static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run,
                      const dh_oracle_snaps *snaps)
 {
-    char *harness_error = dh_world_alive(w), err[1024];
+    char *harness_error = dh_world_alive(w), err[1024], *died;
     char **faults = dh_calloc(n, sizeof(*faults));
     dh_obs_sink *sinks = dh_calloc(n, sizeof(*sinks));
     dh_oracle_case *cases = dh_calloc(n, sizeof(*cases));
@@ -73,7 +94,11 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run,
         sinks[i].token = w->scn[i].token;
         sinks[i].obs = &res[i].obs;
     }
-    dh_world_stop_fakemx(w);
+    died = dh_world_stop_fakemx(w);
+    if (harness_error == NULL)
+        harness_error = died;
+    else
+        free(died);
     if (dh_obs_load_events(w->events_path, sinks, n, run, err, sizeof(err)) <
             0 &&
         harness_error == NULL)
@@ -91,19 +116,7 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run,
             cases[i].snaps = snaps ? &snaps[i] : NULL;
         }
         dh_oracle_judge(w, run, cases, n);
-        /* what went wrong during the attempt explains more than a state
-         * found wrong after it */
-        for (i = 0; i < n; i++) {
-            if (w->scn[i].fault) { /* between attempts: it came first */
-                free(cases[i].fault);
-                free(faults[i]);
-            } else if (cases[i].fault) {
-                w->scn[i].fault = cases[i].fault;
-                free(faults[i]);
-            } else {
-                w->scn[i].fault = faults[i];
-            }
-        }
+        keep_faults(w, cases, faults, n);
     } else {
         for (i = 0; i < n; i++)
             free(faults[i]);

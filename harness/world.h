@@ -129,7 +129,11 @@ void dh_world_stop(dh_world *w);
 /* Stop only the fake MX (it closes its events file) or only Unbound (it
  * closes its log), so that their evidence can be read while NSD still
  * answers the oracle. */
-void dh_world_stop_fakemx(dh_world *w);
+/* dh_world_stop_fakemx returns NULL, or why the fake MX had already died
+ * (new string): a signal it was not sent, e.g. a SIGKILL whose exit was
+ * still in progress when dh_world_alive looked (a sanitized daemon takes
+ * a while to die). */
+char *dh_world_stop_fakemx(dh_world *w);
 void dh_world_stop_resolver(dh_world *w);
 /* NULL while every daemon still runs, else why not (new string). */
 char *dh_world_alive(dh_world *w);

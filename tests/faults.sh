@@ -10,7 +10,8 @@
 # harness/inject.h): NSD stopped, the resolver's caches flushed, the fake
 # MX stopped, the fake MX's events file refusing writes.  Nothing tells
 # the judge about them: the run-time oracle has to notice.  Set
-# DH_SKIP_POSTFIX=1 to leave out the Postfix runs.
+# DH_SKIP_POSTFIX=1 to leave out the Postfix runs, DH_SKIP_EXIM=1 the Exim
+# runs.
 set -u
 B=${1:-build}
 H="$B/dane-harness"
@@ -69,7 +70,8 @@ all_error() {
 }
 
 clients=refclient
-[ "${DH_SKIP_POSTFIX:-0}" != 1 ] && clients="refclient postfix"
+[ "${DH_SKIP_POSTFIX:-0}" != 1 ] && clients="$clients postfix"
+[ "${DH_SKIP_EXIM:-0}" != 1 ] && clients="$clients exim"
 
 # 1. NSD stopped and the resolver's cache and infrastructure cache
 # flushed while the sends run: every lookup breaks, so every scenario is

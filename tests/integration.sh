@@ -6,7 +6,8 @@
 #
 # Prints one line per check and "N passed, M failed" at the end; exits
 # non-zero when any check failed.  Set DH_SKIP_POSTFIX=1 to leave out the
-# Postfix runs (e.g. under sanitizers, where they add nothing).
+# Postfix runs (e.g. under sanitizers, where they add nothing), and
+# DH_SKIP_EXIM=1 to leave out the Exim runs.
 set -u
 B=${1:-build}
 H="$B/dane-harness"
@@ -141,6 +142,28 @@ if [ "${DH_SKIP_POSTFIX:-0}" != 1 ]; then
             expect postfix "$id" PASS
         fi
     done
+fi
+
+# 3b. Exim, hosts_try_dane = *, likewise (harness/adapters/exim.expectations,
+# docs/results/exim-4.96.md); its report names the client's version; the
+# hosts_require_dane variant refuses a destination without DNSSEC.
+if [ "${DH_SKIP_EXIM:-0}" != 1 ]; then
+    exx=harness/adapters/exim.expectations
+    run exim 0 exim --expectations "$exx"
+    for id in $ALL; do
+        if grep -q "^$id xfail" "$exx"; then
+            expect exim "$id" TODO # XFAIL in TAP
+        else
+            expect exim "$id" PASS
+        fi
+    done
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["client"]["version"]; sys.exit(0 if c.startswith("exim 4.") else 1)' \
+        "$T/exim.json" 2>/dev/null &&
+        ok "exim: report's client reads exim 4.x" ||
+        bad "exim: report's client is not exim 4.x: $(grep -o '"version": *"exim[^"]*"' "$T/exim.json" | head -n 1)"
+    run exim-require 1 "exim hosts_require_dane" --only dane-ee-honest,insecure-no-dnssec
+    expect exim-require dane-ee-honest PASS
+    expect exim-require insecure-no-dnssec FAIL/interop
 fi
 
 # 4. A sabotaged fixture is an ERROR, never a client verdict.

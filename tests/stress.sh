@@ -5,7 +5,7 @@
 #   tests/stress.sh [-n PARALLEL] [-r ROUNDS] [-b BUILD_DIR] [-k DIR]
 #                   [-x ARGS] [CLIENT...]
 #
-# For each CLIENT (default: refclient postfix) it starts PARALLEL harness
+# For each CLIENT (default: refclient postfix exim) it starts PARALLEL harness
 # runs at once (default 2), ROUNDS times (default 3), and compares every
 # scenario's verdict across all of them.  A flip is a scenario whose
 # verdict is not the same in every run; against a client that is correct
@@ -39,7 +39,7 @@ while getopts n:r:b:k:x: opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- refclient postfix
+[ $# -gt 0 ] || set -- refclient postfix exim
 H=$B/dane-harness
 [ -x "$H" ] || { echo "stress: $H not built (run make)" >&2; exit 2; }
 if [ -n "$keep" ]; then
