@@ -2,7 +2,7 @@
  * matrix_html.c - the matrix as one self-contained HTML page (matrix.h):
  * inline CSS and script, no fetches.  A summary table (a row per
  * client), two filters ("only differences", "only failures"; also
- * chosen by the page's #only-differences / #only-failures fragment),
+ * chosen by the page's fragment: #differences, #failures, or both),
  * then the matrix: a row per scenario under its family's row, a cell
  * per client with the verdict, the reason and, folded (<details>), the
  * evidence.  Rows carry data-differs / data-fails; the filters set the
@@ -21,8 +21,9 @@ static const char css[] =
     ".v{font-weight:bold}.v-PASS{background:#e6f4e6}.v-FAIL{background:"
     "#f8d7d7}.v-ERROR,.v-HANG,.v-CRASH{background:#f3c6f3}.v-XFAIL{"
     "background:#fbeacc}.v-XPASS{background:#d7e6f8}.v-SKIP{background:"
-    "#eee}.why{font-size:12px;max-width:28em}details{font-size:12px}"
-    "code{font-size:12px}#matrix td.scn-id{white-space:nowrap}";
+    "#eee}.why{font-size:12px;max-width:24em}details{font-size:12px}"
+    "code{font-size:12px}td.scn-id code{white-space:nowrap}td.scn-id .why{"
+    "min-width:16em}";
 
 static const char script[] =
     "function dhApply(){var d=document.getElementById('only-differences')"
@@ -34,7 +35,8 @@ static const char script[] =
     "document.getElementById('shown').textContent=n+' scenarios shown';}"
     "window.addEventListener('DOMContentLoaded',function(){['only-"
     "differences','only-failures'].forEach(function(id){var b=document."
-    "getElementById(id);if(location.hash.indexOf(id)>=0)b.checked=true;b."
+    "getElementById(id);if(location.hash.indexOf(id.slice(5))>=0)b.checked="
+    "true;b."
     "addEventListener('change',dhApply);});dhApply();});";
 
 /* html - text escaped for HTML */
