@@ -135,8 +135,9 @@ static void count(dh_matrix_sum *s, const dh_rin_result *r)
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(names[i], r->verdict) == 0)
             (*slots[i])++;
-    if (strcmp(r->verdict, "FAIL") == 0) {
-        int k = dh_rin_severity_rank(r->severity);
+    if (strcmp(r->verdict, "FAIL") == 0 || strcmp(r->verdict, "XFAIL") == 0) {
+        int k =
+            dh_rin_severity_rank(r->severity ? r->severity : r->scn_severity);
 
         if (k == 3)
             s->security++;

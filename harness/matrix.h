@@ -29,7 +29,8 @@ typedef struct {
     int fails; /* some column is XFAIL, XPASS, FAIL, HANG, CRASH or ERROR */
 } dh_matrix_row;
 
-/* Counts of one column: per verdict, and the FAILs per severity. */
+/* Counts of one column: per verdict, and the FAILs and XFAILs per
+ * severity (an XFAIL's is its scenario's). */
 typedef struct {
     size_t pass, fail, error, hang, crash, skip, xfail, xpass;
     size_t security, interop, advisory;

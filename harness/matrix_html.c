@@ -73,8 +73,8 @@ static void summary(FILE *f, const dh_matrix *m)
     size_t c;
 
     fputs("<h2>Summary</h2>\n<table id=\"summary\"><tr><th>client</th>"
-          "<th>PASS</th><th>FAIL</th><th>security</th><th>interop</th>"
-          "<th>advisory</th><th>XFAIL</th><th>XPASS</th><th>ERROR</th>"
+          "<th>PASS</th><th>FAIL</th><th>security*</th><th>interop*</th>"
+          "<th>advisory*</th><th>XFAIL</th><th>XPASS</th><th>ERROR</th>"
           "<th>HANG</th><th>CRASH</th><th>SKIP</th></tr>\n",
           f);
     for (c = 0; c < m->ncols; c++) {
@@ -89,7 +89,9 @@ static void summary(FILE *f, const dh_matrix *m)
                 s->pass, s->fail, s->security, s->interop, s->advisory,
                 s->xfail, s->xpass, s->error, s->hang, s->crash, s->skip);
     }
-    fputs("</table>\n", f);
+    fputs("</table>\n<p class=\"why\">* FAIL and XFAIL by severity (an "
+          "XFAIL's is its scenario's).</p>\n",
+          f);
 }
 
 /* conn - one connection of the evidence, as a list item */

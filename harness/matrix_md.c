@@ -36,7 +36,7 @@ static void summary(FILE *f, const dh_matrix *m)
 {
     size_t c;
 
-    fputs("| client | PASS | FAIL | security | interop | advisory | XFAIL | "
+    fputs("| client | PASS | FAIL | security* | interop* | advisory* | XFAIL | "
           "XPASS | ERROR | HANG | CRASH | SKIP |\n"
           "|---|---|---|---|---|---|---|---|---|---|---|---|\n",
           f);
@@ -51,6 +51,8 @@ static void summary(FILE *f, const dh_matrix *m)
                 s->pass, s->fail, s->security, s->interop, s->advisory,
                 s->xfail, s->xpass, s->error, s->hang, s->crash, s->skip);
     }
+    fputs("\n\\* FAIL and XFAIL by severity (an XFAIL's is its scenario's).\n",
+          f);
 }
 
 /* cell - a verdict, a failure in bold */
