@@ -39,8 +39,8 @@ typedef struct {
 /* Every option, once: getopt's table and the help are made from it. */
 static const opt_def opts[] = {
     {"client", 'c', OPT_STRING, OFF(client), "CLIENT",
-     "the client under test: a bundled adapter (refclient, postfix) or an "
-     "adapter's path, with extra words passed to it"},
+     "the client under test: a bundled adapter (refclient, postfix, "
+     "mx-connect) or an adapter's path, with extra words passed to it"},
     {"json", 0, OPT_STRING, OFF(json), "FILE",
      "write the JSON report (diff: the changes as JSON)"},
     {"junit", 0, OPT_STRING, OFF(junit), "FILE", "write a JUnit XML report"},
