@@ -184,9 +184,10 @@ async function expect(r, line, what) {
 }
 
 /* issuers - the chain as mx-connect's README builds it ("Verification
- * flow"): follow leaf.issuerCertificate.  On Node 20 the first link is
- * the leaf itself, then the certificates the server sent; bounded, in
- * case a self-signed certificate names itself for ever. */
+ * flow"): follow leaf.issuerCertificate, the issuers the server sent;
+ * bounded, in case a self-signed certificate names itself for ever.
+ * (Read the leaf with getPeerX509Certificate() only: on Node 20 a
+ * getPeerCertificate(true) after it returns an empty object.) */
 function issuers(leaf) {
     const chain = [];
     for (let cert = leaf && leaf.issuerCertificate; cert && chain.length < 16; cert = cert.issuerCertificate) {
