@@ -114,7 +114,7 @@ install: all
 	install -m 755 $(B)/dane-harness $(B)/dane-smtp-send $(DESTDIR)$(BINDIR)/
 	install -m 755 $(B)/dane-fakemx $(DESTDIR)$(LIBEXEC)/
 	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
-	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(ADAPTER_DIRS:%=harness/adapters/%/%) $(DESTDIR)$(LIBEXEC)/adapters/
+	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(foreach a,$(ADAPTER_DIRS),harness/adapters/$(a)/$(a)) $(DESTDIR)$(LIBEXEC)/adapters/
 	for a in $(ADAPTER_DIRS); do rm -rf $(DESTDIR)$(LIBEXEC)/adapters/$$a.d && \
 		cp -rL harness/adapters/$$a $(DESTDIR)$(LIBEXEC)/adapters/$$a.d; done
 	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
