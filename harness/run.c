@@ -72,6 +72,8 @@ static char *observe(dh_world *w, dh_result *res, size_t n, dh_run_obs *run)
         sinks[i].obs = &res[i].obs;
     }
     dh_world_stop_fakemx(w);
+    if (harness_error == NULL)
+        harness_error = dh_world_fakemx_fate(w);
     if (dh_obs_load_events(w->events_path, sinks, n, run, err, sizeof(err)) <
             0 &&
         harness_error == NULL)
