@@ -43,7 +43,11 @@ FAKEMX_SRC      := $(wildcard harness/fakemx/*.c)
 FAKEMX_LIB_OBJ  := $(filter-out $(B)/obj/harness/fakemx/fakemx_main.o,$(FAKEMX_SRC:%.c=$(B)/obj/%.o))
 REFCLIENT_SRC   := $(wildcard harness/refclient/*.c)
 REFCLIENT_LIB_OBJ := $(filter-out $(B)/obj/harness/refclient/refclient_main.o,$(REFCLIENT_SRC:%.c=$(B)/obj/%.o))
-ADAPTERS        := $(notdir $(filter-out %.expectations,$(wildcard harness/adapters/*)))
+# An adapter is a file harness/adapters/NAME, or a folder harness/adapters/NAME/
+# holding the executable NAME and what it runs (built as adapters/NAME plus
+# adapters/NAME.d, a link to the folder; installed as a copy).
+ADAPTER_DIRS    := $(patsubst harness/adapters/%/,%,$(wildcard harness/adapters/*/))
+ADAPTERS        := $(filter-out $(ADAPTER_DIRS),$(notdir $(filter-out %.expectations,$(wildcard harness/adapters/*))))
 EXPECTATIONS    := $(wildcard harness/adapters/*.expectations)
 CHECK_SRC       := $(wildcard tests/check_*.c)
 CHECK_BIN       := $(CHECK_SRC:tests/%.c=$(B)/tests/%)
@@ -52,7 +56,7 @@ PROGRAMS := $(B)/dane-harness $(B)/dane-fakemx $(B)/dane-smtp-send
 
 .PHONY: all run check unit integration sanitize deps install clean bench
 
-all: $(PROGRAMS) $(ADAPTERS:%=$(B)/adapters/%) $(CHECK_BIN)
+all: $(PROGRAMS) $(ADAPTERS:%=$(B)/adapters/%) $(ADAPTER_DIRS:%=$(B)/adapters/%.d) $(CHECK_BIN)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -70,6 +74,14 @@ $(B)/dane-smtp-send: $(REFCLIENT_SRC:%.c=$(B)/obj/%.o) $(COMMON_OBJ)
 $(B)/adapters/%: harness/adapters/%
 	@mkdir -p $(dir $@)
 	cp $< $@ && chmod 755 $@
+
+define adapter_dir
+$(B)/adapters/$(1).d: harness/adapters/$(1)/$(1)
+	@mkdir -p $$(dir $$@)
+	ln -sfn $(CURDIR)/harness/adapters/$(1) $$@
+	cp $$< $(B)/adapters/$(1) && chmod 755 $(B)/adapters/$(1)
+endef
+$(foreach a,$(ADAPTER_DIRS),$(eval $(call adapter_dir,$(a))))
 
 # Unit tests link the module under test from whichever program owns it.
 $(B)/tests/check_%: $(B)/obj/tests/check_%.o $(HARNESS_LIB_OBJ) $(FAKEMX_LIB_OBJ) $(REFCLIENT_LIB_OBJ) $(COMMON_OBJ)
@@ -102,7 +114,9 @@ install: all
 	install -m 755 $(B)/dane-harness $(B)/dane-smtp-send $(DESTDIR)$(BINDIR)/
 	install -m 755 $(B)/dane-fakemx $(DESTDIR)$(LIBEXEC)/
 	ln -sf $(BINDIR)/dane-smtp-send $(DESTDIR)$(LIBEXEC)/dane-smtp-send
-	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(DESTDIR)$(LIBEXEC)/adapters/
+	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(foreach a,$(ADAPTER_DIRS),harness/adapters/$(a)/$(a)) $(DESTDIR)$(LIBEXEC)/adapters/
+	for a in $(ADAPTER_DIRS); do rm -rf $(DESTDIR)$(LIBEXEC)/adapters/$$a.d && \
+		cp -rL harness/adapters/$$a $(DESTDIR)$(LIBEXEC)/adapters/$$a.d; done
 	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
 	install -d $(DESTDIR)$(DATADIR)/certs $(DESTDIR)$(DATADIR)/zones
 	install -m 644 certs/personas.conf certs/README.md $(DESTDIR)$(DATADIR)/certs/

@@ -1,15 +1,38 @@
 #!/bin/sh
 # ci/deps.sh - install the Debian packages dane-harness needs, when they
-# are missing.  As root it runs apt-get; otherwise it prints the exact
-# command to run and exits 1.  Safe to run again: it does nothing when
-# everything is present.
+# are missing, then the npm packages of the mx-connect adapter (npm ci in
+# harness/adapters/mx-connect, pinned by its package-lock.json; nothing
+# when they are already installed as locked).  As root it runs apt-get;
+# otherwise it prints the exact command to run and exits 1.  Safe to run
+# again: it does nothing when everything is present.
 set -eu
+cd "$(dirname "$0")/.."
 
 PACKAGES="make gcc libc6-dev pkg-config
 nsd unbound libunbound-dev libldns-dev libssl-dev openssl
 libevent-dev libjansson-dev check libsubunit-dev
 postfix iproute2 bind9-dnsutils python3 clang-14 libclang-rt-14-dev
-clang-format"
+clang-format chromium"
+# Node.js and npm run the mx-connect adapter.  A machine may carry a
+# newer Node from another source (its npm comes with it); Debian's are
+# installed only when there is none.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+
+# npm_adapter - the mx-connect adapter's packages, as locked: npm ci when
+# a dependency of package.json is missing or at another version
+npm_adapter() {
+    dir=harness/adapters/mx-connect
+    if (cd "$dir" && node -e '
+        const deps = require("./package.json").dependencies;
+        for (const [n, v] of Object.entries(deps))
+            if (require(`./node_modules/${n}/package.json`).version !== v)
+                process.exit(1);' 2>/dev/null); then
+        return 0
+    fi
+    echo "ci/deps.sh: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 missing=""
 for p in $PACKAGES; do
@@ -97,13 +120,15 @@ exim_install() {
 }
 
 if [ -z "$missing" ]; then
-    exim_ok && exit 0
-    if [ "$(id -u)" != 0 ]; then
-        echo "dane-harness needs Exim unpacked in $EXIM_PREFIX: run ci/deps.sh as root" >&2
-        exit 1
+    if ! exim_ok; then
+        if [ "$(id -u)" != 0 ]; then
+            echo "dane-harness needs Exim unpacked in $EXIM_PREFIX: run ci/deps.sh as root" >&2
+            exit 1
+        fi
+        apt-get update -qq
+        exim_install
     fi
-    apt-get update -qq
-    exim_install
+    npm_adapter
     exit 0
 fi
 
@@ -122,4 +147,5 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 exim_ok || exim_install
+npm_adapter
 echo "ci/deps.sh: done" >&2

@@ -39,12 +39,14 @@ typedef struct {
 /* Every option, once: getopt's table and the help are made from it. */
 static const opt_def opts[] = {
     {"client", 'c', OPT_STRING, OFF(client), "CLIENT",
-     "the client under test: a bundled adapter (refclient, postfix) or an "
-     "adapter's path, with extra words passed to it"},
-    {"json", 0, OPT_STRING, OFF(json), "FILE", "write the JSON report"},
+     "the client under test: a bundled adapter (refclient, postfix, "
+     "mx-connect) or an adapter's path, with extra words passed to it"},
+    {"json", 0, OPT_STRING, OFF(json), "FILE",
+     "write the JSON report (diff: the changes as JSON)"},
     {"junit", 0, OPT_STRING, OFF(junit), "FILE", "write a JUnit XML report"},
     {"tap", 0, OPT_STRING, OFF(tap), "FILE", "write a TAP report"},
-    {"html", 0, OPT_STRING, OFF(html), "FILE", "write the HTML report"},
+    {"html", 0, OPT_STRING, OFF(html), "FILE",
+     "write the HTML report (matrix: the HTML matrix)"},
     {"expectations", 0, OPT_STRING, OFF(expectations), "FILE",
      "the client's known failures: FAIL becomes XFAIL, PASS XPASS"},
     {"scenarios", 0, OPT_STRING, OFF(scenarios), "DIR",
@@ -65,6 +67,8 @@ static const opt_def opts[] = {
     {"personas", 0, OPT_FLAG, OFF(personas), NULL, "list: the personas"},
     {"faults", 0, OPT_FLAG, OFF(faults), NULL, "list: the DNS faults"},
     {"markdown", 0, OPT_FLAG, OFF(markdown), NULL, "list: as a Markdown table"},
+    {"md", 0, OPT_STRING, OFF(md), "FILE",
+     "matrix: write the Markdown matrix (else it goes to stdout)"},
     {"verbose", 'v', OPT_VERBOSE, 0, NULL, "progress (twice: details)"},
     {"help", 'h', OPT_HELP, 0, NULL, "this text"},
 };
@@ -108,7 +112,10 @@ void dh_cli_usage(FILE *f, int status)
                "       dane-harness list [--scenarios DIR] [--long | "
                "--requirements | --personas | --faults] [--markdown]\n"
                "       dane-harness shell [--scenarios DIR] [--only ID,...] "
-               "[-- COMMAND ARGS]\n\n");
+               "[-- COMMAND ARGS]\n"
+               "       dane-harness diff BASE.json NEW.json [--json FILE]\n"
+               "       dane-harness matrix [--html FILE] [--md FILE] "
+               "REPORT.json...\n\n");
     for (i = 0; i < NOPTS; i++) {
         char lhs[64];
 
@@ -166,14 +173,20 @@ static void set(dh_options *o, const opt_def *d, const char *arg)
 void dh_cli_parse(int argc, char **argv, dh_options *o)
 {
     struct option longopts[NOPTS + 1];
-    char shortopts[2 * NOPTS + 2] = "+";
-    size_t i, ns = 1;
+    char shortopts[2 * NOPTS + 2];
+    size_t i, ns = 0;
     int ch, idx;
 
     memset(o, 0, sizeof(*o));
     memset(longopts, 0, sizeof(longopts));
     o->command = argv[1];
     o->timeout = 60;
+    /* diff and matrix take options anywhere among their reports; the
+     * others stop at the first word that is not an option (shell's
+     * command) */
+    if (!(o->command && (strcmp(o->command, "diff") == 0 ||
+                         strcmp(o->command, "matrix") == 0)))
+        shortopts[ns++] = '+';
     for (i = 0; i < NOPTS; i++) {
         longopts[i].name = opts[i].name;
         longopts[i].has_arg = opts[i].arg ? required_argument : no_argument;

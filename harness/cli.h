@@ -21,6 +21,7 @@ typedef struct {
     const char *junit;
     const char *tap;
     const char *html;
+    const char *md; /* matrix --md */
     const char *expectations;
     const char *scenarios;
     const char *only;
@@ -33,7 +34,9 @@ typedef struct {
     int personas;
     int faults;
     int markdown;
-    char **shell_argv; /* after "--", NULL-terminated; NULL if none */
+    char **shell_argv; /* the words after the options (shell: after "--";
+                          diff, matrix: the reports), NULL-terminated;
+                          NULL if none */
 } dh_options;
 
 /* Parse argv (argv[1] is the command) into o; prints usage and exits 2 on

@@ -294,6 +294,27 @@ char *dh_world_stop_fakemx(dh_world *w)
     return NULL;
 }
 
+/* dh_world_fakemx_fate - see world.h.  A signal other than our SIGTERM
+ * (or an exit status other than 0) means the daemon ended by itself; the
+ * SIGKILL that follows a 5 s grace is counted as such too: a fake MX
+ * that ignores SIGTERM is broken as well. */
+char *dh_world_fakemx_fate(dh_world *w)
+{
+    int st;
+
+    if (w->fakemx <= 0 || !dh_proc_done(w->fakemx, &st))
+        return NULL;
+    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM)
+        return dh_asprintf("dane-fakemx was killed by signal %d during the "
+                           "run: observations incomplete",
+                           WTERMSIG(st));
+    if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+        return dh_asprintf("dane-fakemx exited (status %d) during the run: "
+                           "observations incomplete",
+                           WEXITSTATUS(st));
+    return NULL;
+}
+
 /* dh_world_stop_resolver - stop Unbound: it then logs its end-of-service
  * statistics, which close its log */
 void dh_world_stop_resolver(dh_world *w)

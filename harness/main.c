@@ -4,6 +4,8 @@
  *   dane-harness run --client CLIENT [OPTIONS]       (run.c)
  *   dane-harness list [--long | --requirements | --personas | --faults]
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
+ *   dane-harness diff BASE.json NEW.json [--json FILE]  (diff.c)
+ *   dane-harness matrix [--html F] [--md F] REPORT.json...  (matrix.c)
  *
  * The options are in cli.c (dane-harness --help).  Exit status: 0 no
  * FAIL, 1 some FAIL/HANG/CRASH (or an XPASS), 2 usage or harness error
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
         return dh_cmd_list(&o);
     if (strcmp(argv[1], "shell") == 0)
         return dh_cmd_shell(&o);
+    if (strcmp(argv[1], "diff") == 0)
+        return dh_cmd_diff(&o);
+    if (strcmp(argv[1], "matrix") == 0)
+        return dh_cmd_matrix(&o);
     fprintf(stderr, "dane-harness: unknown command '%s'\n", argv[1]);
     dh_cli_usage(stderr, 2);
 }

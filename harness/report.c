@@ -277,6 +277,8 @@ static json_t *result_json(const dh_result *res)
         res->verdict.kind == DH_V_FAIL
             ? json_string(dh_severity_name(res->verdict.severity))
             : json_null());
+    json_object_set_new(o, "scenario_severity",
+                        json_string(dh_severity_name(sc->severity)));
     json_object_set_new(o, "reason", json_string(res->verdict.reason));
     json_object_set_new(o, "rfc", json_string(sc->rfc));
     json_object_set_new(o, "requirement", json_string(sc->requirement));

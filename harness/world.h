@@ -135,6 +135,10 @@ void dh_world_stop(dh_world *w);
  * a while to die). */
 char *dh_world_stop_fakemx(dh_world *w);
 void dh_world_stop_resolver(dh_world *w);
+/* After dh_world_stop_fakemx(): NULL when the fake MX ended as asked
+ * (SIGTERM), else how it ended on its own (new string): a death that
+ * dh_world_alive() was too early to see. */
+char *dh_world_fakemx_fate(dh_world *w);
 /* NULL while every daemon still runs, else why not (new string). */
 char *dh_world_alive(dh_world *w);
 void dh_world_free(dh_world *w);
