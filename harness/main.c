@@ -3,6 +3,9 @@
  *
  *   dane-harness run --client CLIENT [OPTIONS]       (run.c)
  *   dane-harness list [--long | --requirements | --personas | --faults]
+ *   dane-harness explain ID                          (explain.c)
+ *   dane-harness lint [FILE...]                       (lint.c)
+ *   dane-harness merge REPORT.json... [--json F] [--junit F]  (merge.c)
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
  *
  * The options are in cli.c (dane-harness --help).  Exit status: 0 no
@@ -43,6 +46,12 @@ int main(int argc, char **argv)
         return dh_cmd_list(&o);
     if (strcmp(argv[1], "shell") == 0)
         return dh_cmd_shell(&o);
+    if (strcmp(argv[1], "explain") == 0)
+        return dh_cmd_explain(&o);
+    if (strcmp(argv[1], "lint") == 0)
+        return dh_cmd_lint(&o);
+    if (strcmp(argv[1], "merge") == 0)
+        return dh_cmd_merge(&o);
     fprintf(stderr, "dane-harness: unknown command '%s'\n", argv[1]);
     dh_cli_usage(stderr, 2);
 }
