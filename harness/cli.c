@@ -332,13 +332,21 @@ char *dh_cli_requirements_path(void)
     return p;
 }
 
-/* dh_cli_shard_of - see cli.h: FNV-1a (32 bits) of the id, mod n */
+/* dh_cli_shard_of - see cli.h: FNV-1a (32 bits) of the id, mixed by
+ * MurmurHash3's finaliser (FNV's low bits alone split ids that differ in
+ * their last letters badly), mod n.  Never change it: CI jobs rely on a
+ * scenario staying in its shard. */
 int dh_cli_shard_of(const char *id, int n)
 {
     unsigned int h = 2166136261u;
 
     for (; *id; id++)
         h = (h ^ (unsigned char)*id) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return (int)(h % (unsigned int)n) + 1;
 }
 

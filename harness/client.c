@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "inject.h"
 #include "proc.h"
 #include "util.h"
@@ -359,6 +360,7 @@ void dh_client_send_all(dh_client *c, const dh_world *w, dh_attempt *att,
         dh_inject_poll(w);
         for (i = 0; i < next; i++)
             active -= (size_t)check_send(c, w, i, &run[i], &att[i]);
+        dh_progress_sends(att, w->nscn);
     }
     dh_inject_sends_end(w);
     free(run);
