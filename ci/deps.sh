@@ -9,7 +9,7 @@ PACKAGES="make gcc libc6-dev pkg-config
 nsd unbound libunbound-dev libldns-dev libssl-dev openssl
 libevent-dev libjansson-dev check libsubunit-dev
 postfix iproute2 bind9-dnsutils python3 clang-14 libclang-rt-14-dev
-clang-format"
+clang-format yamllint"
 
 missing=""
 for p in $PACKAGES; do

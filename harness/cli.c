@@ -24,6 +24,7 @@ typedef enum {
     OPT_SHARD,  /* --shard K/N */
     OPT_VERBOSE,
     OPT_HELP,
+    OPT_VERSION,
 } opt_kind;
 
 typedef struct {
@@ -72,6 +73,7 @@ static const opt_def opts[] = {
     {"markdown", 0, OPT_FLAG, OFF(markdown), NULL, "list: as a Markdown table"},
     {"verbose", 'v', OPT_VERBOSE, 0, NULL, "progress (twice: details)"},
     {"help", 'h', OPT_HELP, 0, NULL, "this text"},
+    {"version", 0, OPT_VERSION, 0, NULL, "the harness's version"},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -117,7 +119,8 @@ void dh_cli_usage(FILE *f, int status)
                "       dane-harness merge REPORT.json... [--json FILE] "
                "[--junit FILE]\n"
                "       dane-harness shell [--scenarios DIR] [--only ID,...] "
-               "[-- COMMAND ARGS]\n\n");
+               "[-- COMMAND ARGS]\n"
+               "       dane-harness --help | --version\n\n");
     for (i = 0; i < NOPTS; i++) {
         char lhs[64];
 
@@ -133,7 +136,8 @@ void dh_cli_usage(FILE *f, int status)
                "Runs need root: the harness builds its own network, mount and "
                "PID namespaces.\n"
                "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
-               "harness error.\n");
+               "harness error.\n"
+               "The manual: man dane-harness (docs/dane-harness.1).\n");
     exit(status);
 }
 
@@ -188,6 +192,9 @@ static void set(dh_options *o, const opt_def *d, const char *arg)
         break;
     case OPT_HELP:
         dh_cli_usage(stdout, 0);
+    case OPT_VERSION:
+        printf("%s\n", DH_VERSION_TEXT);
+        exit(0);
     }
 }
 
@@ -196,13 +203,16 @@ void dh_cli_parse(int argc, char **argv, dh_options *o)
 {
     struct option longopts[NOPTS + 1];
     char shortopts[2 * NOPTS + 2] = "+";
-    size_t i, ns = 1;
+    size_t i, ns = strcmp(argv[1], "shell") == 0; /* after the '+' */
     int ch, idx;
 
     memset(o, 0, sizeof(*o));
     memset(longopts, 0, sizeof(longopts));
     o->command = argv[1];
     o->timeout = 60;
+    /* shell keeps the '+': options end at the first word (COMMAND ARGS
+     * follow); the other commands take their words (files, an id)
+     * anywhere */
     for (i = 0; i < NOPTS; i++) {
         longopts[i].name = opts[i].name;
         longopts[i].has_arg = opts[i].arg ? required_argument : no_argument;

@@ -15,6 +15,8 @@
 
 #include "scenario.h"
 
+#define DH_VERSION_TEXT "dane-harness 0.1.0"
+
 typedef struct {
     const char *command; /* run, list, shell */
     const char *client;

@@ -235,10 +235,12 @@ int dh_cmd_lint(const dh_options *o)
     }
     for (i = 0; o->shell_argv && o->shell_argv[i]; i++)
         parsed += (size_t)lint_file(&lc, o->shell_argv[i]);
-    for (i = 0; i < n; i++)
+    if (o->shell_argv)
+        n = i;
+    for (i = 0; files && i < n; i++)
         parsed += (size_t)lint_file(&lc, files[i]);
-    summary(&lc, files ? n : i, parsed, o->shell_argv == NULL);
-    for (i = 0; i < n; i++)
+    summary(&lc, n, parsed, o->shell_argv == NULL);
+    for (i = 0; files && i < n; i++)
         free(files[i]);
     free(files);
     free(dir);

@@ -19,8 +19,6 @@
 #include "lamedns.h"
 #include "util.h"
 
-#define DH_VERSION_TEXT "dane-harness 0.1.0"
-
 int main(int argc, char **argv)
 {
     dh_options o;

@@ -32,8 +32,7 @@ typedef struct {
 extern const char *const dh_req_levels[];
 
 /* 0, or -1 with "FILE:LINE: reason" (or the system's error) in err. */
-int dh_reqcat_load(const char *path, dh_reqcat *cat, char *err,
-                   size_t errlen);
+int dh_reqcat_load(const char *path, dh_reqcat *cat, char *err, size_t errlen);
 /* The requirement of that ID, or NULL (borrowed from cat). */
 const dh_req *dh_reqcat_find(const dh_reqcat *cat, const char *id);
 void dh_reqcat_free(dh_reqcat *cat);
