@@ -58,6 +58,7 @@ integration() {
     suite "kill matrix${2:-}" tests/killmatrix.sh "$b"
     suite "lint, explain, shard, merge${2:-}" tests/cli-commands.sh "$b"
     suite "progress line and colours${2:-}" tests/progress.sh "$b"
+    suite "rootless runs (unprivileged user)${2:-}" tests/rootless.sh "$b"
     [ -n "${2:-}" ] && return 0
     # short: 2 runs at once, 2 rounds (the long one: tests/stress.sh -r 25)
     suite "stress (no verdict flips)" tests/stress.sh -b "$b" -n 2 -r 2 refclient postfix

@@ -133,8 +133,9 @@ void dh_cli_usage(FILE *f, int status)
     fprintf(f, "\nCLIENT is a bundled adapter name or the path of an adapter, "
                "followed by extra\nwords passed to it, e.g. --client "
                "\"refclient --mutant=no-dane\".\n"
-               "Runs need root: the harness builds its own network, mount and "
-               "PID namespaces.\n"
+               "Runs build their own network, mount and PID namespaces: as "
+               "root, or rootless\n(in an unprivileged user namespace) for "
+               "adapters that declare 'rootless'.\n"
                "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
                "harness error.\n"
                "The manual: man dane-harness (docs/dane-harness.1).\n");

@@ -189,6 +189,7 @@ void dh_client_probe(dh_client *c, const dh_world *w)
     if (run_verb(c, w, "capabilities", &out) == 0 && out) {
         c->parallel = strstr(out, "parallel") != NULL;
         c->ipv6 = strstr(out, "ipv6") != NULL;
+        c->rootless = strstr(out, "rootless") != NULL;
     }
     free(out);
 }

@@ -27,6 +27,7 @@ typedef struct {
     char *version; /* what the adapter's "version" printed */
     int parallel;
     int ipv6;       /* capability: can deliver over IPv6 */
+    int rootless;   /* capability: never switches user IDs (rootless runs) */
     double timeout; /* seconds per send */
 } dh_client;
 

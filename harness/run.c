@@ -135,6 +135,18 @@ static void judge(dh_scenario **v, size_t n, const dh_world *w,
     }
 }
 
+/* rootless_refusal - why a rootless run cannot test this client (new
+ * string) */
+static char *rootless_refusal(const run_ctx *r)
+{
+    return dh_asprintf("this is a rootless run (not root: an unprivileged "
+                       "user namespace), and the adapter '%s' does not "
+                       "declare the capability 'rootless': its client "
+                       "switches user IDs or needs real root (Postfix and "
+                       "Exim do); run dane-harness as root",
+                       r->client.name);
+}
+
 /* progress_done - the verdict counts on the progress line */
 static void progress_done(const dh_result *res, size_t n)
 {
@@ -303,7 +315,9 @@ int dh_cmd_run(const dh_options *o)
     if (r.harness_error == NULL) {
         dh_progress_stage("setting the client up");
         dh_client_probe(&r.client, r.w);
-        if (dh_client_setup(&r.client, r.w) < 0)
+        if (dh_sandbox_rootless() && !r.client.rootless)
+            r.harness_error = r.harness_error_owned = rootless_refusal(&r);
+        else if (dh_client_setup(&r.client, r.w) < 0)
             r.harness_error = "the adapter's setup failed (see the warning "
                               "above)";
     }
