@@ -85,9 +85,9 @@ static int add_row(dh_reqcat *cat, char **col, int line, char *err,
                     "%s:%d: unknown level '%s' (MUST, MUST NOT, SHOULD, "
                     "SHOULD NOT, MAY or INFO)",
                     cat->path, line, col[2]);
-    if (strlen(col[3]) != 1 || !strchr("QSU", col[3][0]) || !*col[4])
+    if (strlen(col[3]) != 1 || !strchr("QDSU", col[3][0]) || !*col[4])
         return rerr(err, errlen,
-                    "%s:%d: the 'checked' column is Q, S or U and the "
+                    "%s:%d: the 'checked' column is Q, D, S or U and the "
                     "text is not empty",
                     cat->path, line);
     cat->v = dh_realloc(cat->v, (cat->n + 1) * sizeof(*cat->v));

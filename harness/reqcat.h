@@ -17,7 +17,7 @@ typedef struct {
     char *id;      /* R7672-2.2-a */
     char *section; /* 7672 §2.2 */
     char *level;   /* MUST, MUST NOT, SHOULD, SHOULD NOT, MAY, INFO */
-    char *checked; /* Q, S or U: how sure the section and level are */
+    char *checked; /* Q, D, S or U: how sure the section and level are */
     char *text;    /* the requirement, one line */
     int line;
 } dh_req;
