@@ -29,9 +29,12 @@ U=$((64000 + $$ % 1000))
 while getent passwd "$U" >/dev/null || pgrep -U "$U" >/dev/null; do U=$((U + 1)); done
 # as_user CMD... - CMD as uid/gid U, no supplementary groups, a clean
 # environment
+# environment (the sanitizers' options kept: ci/check.sh sets them)
 as_user() {
     setpriv --reuid="$U" --regid="$U" --clear-groups \
-        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NO_COLOR=1 "$@"
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NO_COLOR=1 \
+        ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+        ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} "$@"
 }
 if ! as_user unshare -rn true 2>/dev/null; then
     echo "unprivileged user namespaces are off here: rootless runs cannot be tested"
@@ -69,7 +72,8 @@ before=$(sha256sum /etc/resolv.conf)
 mounts_before=$(wc -l </proc/self/mounts)
 # exec: $! is the harness itself (setpriv and env exec too)
 (exec setpriv --reuid="$U" --regid="$U" --clear-groups env -i \
-    PATH=/usr/sbin:/usr/bin:/sbin:/bin "$H" run --client refclient) >/dev/null 2>&1 &
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+    "$H" run --client refclient) >/dev/null 2>&1 &
 hpid=$!
 for _ in $(seq 1 200); do
     pgrep -U "$U" -f dane-smtp-send >/dev/null && break
