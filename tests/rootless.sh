@@ -28,7 +28,6 @@ check() {
 U=$((64000 + $$ % 1000))
 while getent passwd "$U" >/dev/null || pgrep -U "$U" >/dev/null; do U=$((U + 1)); done
 # as_user CMD... - CMD as uid/gid U, no supplementary groups, a clean
-# environment
 # environment (the sanitizers' options kept: ci/check.sh sets them)
 as_user() {
     setpriv --reuid="$U" --regid="$U" --clear-groups \
