@@ -65,13 +65,14 @@ START_TEST(test_scenarios_cite_catalog_ids)
 
     ck_assert_msg(dh_reqcat_load(CATALOG, &cat, err, sizeof(err)) == 0, "%s",
                   err);
-    ck_assert_msg(dh_scenario_load_dir(SCENARIO_DIR, &v, &n, err,
-                                       sizeof(err)) == 0,
-                  "%s", err);
+    ck_assert_msg(
+        dh_scenario_load_dir(SCENARIO_DIR, &v, &n, err, sizeof(err)) == 0, "%s",
+        err);
     for (i = 0; i < n; i++) {
         char *copy = strdup(v[i]->requirement), *save = NULL, *w;
 
-        for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        for (w = strtok_r(copy, " ", &save); w;
+             w = strtok_r(NULL, " ", &save)) {
             ck_assert_msg(dh_reqcat_find(&cat, w) != NULL,
                           "%s cites %s, which is not in the catalog",
                           v[i]->file, w);
@@ -91,24 +92,22 @@ START_TEST(test_broken_files_name_the_line)
     const char *row = "R7672-2.2-a\t7672 §2.2\tMUST\tD\ttext\n";
     char text[512];
 
-    snprintf(text, sizeof(text), "# c\n%sR7672-2.2-b\t7672 §2.2\tMUST\n",
-             row);
+    snprintf(text, sizeof(text), "# c\n%sR7672-2.2-b\t7672 §2.2\tMUST\n", row);
     ck_assert_int_eq(load_text(text, err, sizeof(err)), -1);
     ck_assert_ptr_nonnull(strstr(err, ":3: want 5 columns"));
     snprintf(text, sizeof(text), "%s%s", row, row);
     ck_assert_int_eq(load_text(text, err, sizeof(err)), -1);
     ck_assert_ptr_nonnull(strstr(err, ":2: R7672-2.2-a given twice"));
-    ck_assert_int_eq(load_text("R7672-2.2-a\t7672 §2.2\tOUGHT\tD\tt\n", err,
-                               sizeof(err)),
-                     -1);
+    ck_assert_int_eq(
+        load_text("R7672-2.2-a\t7672 §2.2\tOUGHT\tD\tt\n", err, sizeof(err)),
+        -1);
     ck_assert_ptr_nonnull(strstr(err, ":1: unknown level 'OUGHT'"));
-    ck_assert_int_eq(load_text("R7672-2.2-a\t7672 §2.2\tMUST\tX\tt\n", err,
-                               sizeof(err)),
-                     -1);
+    ck_assert_int_eq(
+        load_text("R7672-2.2-a\t7672 §2.2\tMUST\tX\tt\n", err, sizeof(err)),
+        -1);
     ck_assert_ptr_nonnull(strstr(err, ":1: the 'checked' column"));
-    ck_assert_int_eq(load_text("7672-2.2\t7672 §2.2\tMUST\tD\tt\n", err,
-                               sizeof(err)),
-                     -1);
+    ck_assert_int_eq(
+        load_text("7672-2.2\t7672 §2.2\tMUST\tD\tt\n", err, sizeof(err)), -1);
     ck_assert_ptr_nonnull(strstr(err, ":1: bad requirement ID"));
     ck_assert_int_eq(load_text("# only a comment\n", err, sizeof(err)), -1);
     ck_assert_ptr_nonnull(strstr(err, "no requirement"));
