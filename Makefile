@@ -117,13 +117,13 @@ install: all
 	install -m 755 $(ADAPTERS:%=$(B)/adapters/%) $(foreach a,$(ADAPTER_DIRS),harness/adapters/$(a)/$(a)) $(DESTDIR)$(LIBEXEC)/adapters/
 	for a in $(ADAPTER_DIRS); do rm -rf $(DESTDIR)$(LIBEXEC)/adapters/$$a.d && \
 		cp -rL harness/adapters/$$a $(DESTDIR)$(LIBEXEC)/adapters/$$a.d; done
-	install -m 644 scenarios/*.scn $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 scenarios/*.scn scenarios/requirements.tsv $(DESTDIR)$(DATADIR)/scenarios/
 	install -d $(DESTDIR)$(DATADIR)/certs $(DESTDIR)$(DATADIR)/zones
 	install -m 644 certs/personas.conf certs/README.md $(DESTDIR)$(DATADIR)/certs/
 	install -m 644 zones/*.zone zones/README.md $(DESTDIR)$(DATADIR)/zones/
 	install -d $(DESTDIR)$(DATADIR)/expectations
 	install -m 644 $(EXPECTATIONS) $(DESTDIR)$(DATADIR)/expectations/
-	install -m 644 docs/dane-smtp-send.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/dane-smtp-send.1 docs/dane-harness.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf build build-san

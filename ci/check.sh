@@ -3,6 +3,8 @@
 #
 #   ci/check.sh [unit|integration|sanitize|all]     (default: all)
 #
+# static:      house style, generated docs, the catalog's lint, the
+#              manual page against --help, the CI recipes' YAML
 # unit:        the Check unit tests (build/tests/check_*)
 # integration: tests/*.sh against the real world (needs root)
 # sanitize:    rebuild into build-san/ with ASan + UBSan and run the unit
@@ -31,6 +33,14 @@ suite() {
 static() {
     suite "style (clang-format, function lengths)" tests/style.py
     suite "docs match the data" tests/docs-check.sh build
+    suite "scenario catalog lint" build/dane-harness lint
+    suite "manual page matches --help" tests/manpage.sh build
+    if command -v yamllint >/dev/null; then
+        suite "CI recipes (yamllint)" yamllint --strict -c ci/examples/.yamllint ci/examples/
+    else
+        echo "!! yamllint missing (ci/deps.sh installs it)"
+        failed=$((failed + 1))
+    fi
 }
 
 unit() {
@@ -46,6 +56,9 @@ integration() {
     suite "integration harness${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} ${DH_SKIP_EXIM:+DH_SKIP_EXIM=1} tests/integration.sh "$b"
     suite "fixture faults${2:-}" env ${DH_SKIP_POSTFIX:+DH_SKIP_POSTFIX=1} ${DH_SKIP_EXIM:+DH_SKIP_EXIM=1} tests/faults.sh "$b"
     suite "kill matrix${2:-}" tests/killmatrix.sh "$b"
+    suite "lint, explain, shard, merge${2:-}" tests/cli-commands.sh "$b"
+    suite "progress line and colours${2:-}" tests/progress.sh "$b"
+    suite "rootless runs (unprivileged user)${2:-}" tests/rootless.sh "$b"
     [ -n "${2:-}" ] && return 0
     # short: 2 runs at once, 2 rounds (the long one: tests/stress.sh -r 25)
     suite "stress (no verdict flips)" tests/stress.sh -b "$b" -n 2 -r 2 refclient postfix exim

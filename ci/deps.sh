@@ -12,7 +12,7 @@ PACKAGES="make gcc libc6-dev pkg-config
 nsd unbound libunbound-dev libldns-dev libssl-dev openssl
 libevent-dev libjansson-dev check libsubunit-dev
 postfix iproute2 bind9-dnsutils python3 clang-14 libclang-rt-14-dev
-clang-format chromium"
+clang-format chromium yamllint"
 # Node.js and npm run the mx-connect adapter.  A machine may carry a
 # newer Node from another source (its npm comes with it); Debian's are
 # installed only when there is none.

@@ -21,8 +21,10 @@ typedef enum {
     OPT_FLAG,   /* an int member set to 1 */
     OPT_JOBS,   /* --jobs N */
     OPT_SECS,   /* --timeout SECS */
+    OPT_SHARD,  /* --shard K/N */
     OPT_VERBOSE,
     OPT_HELP,
+    OPT_VERSION,
 } opt_kind;
 
 typedef struct {
@@ -56,6 +58,9 @@ static const opt_def opts[] = {
      "sends at once, for adapters that declare parallel (default 32)"},
     {"timeout", 0, OPT_SECS, OFF(timeout), "SECS",
      "deadline of each send: past it, HANG (default 60)"},
+    {"shard", 0, OPT_SHARD, 0, "K/N",
+     "run (or list) only shard K of N: a stable split by scenario id, so "
+     "that N jobs together run every scenario once"},
     {"keep", 0, OPT_STRING, OFF(keep), "DIR",
      "keep the run folder in DIR (zones, keys, logs, events)"},
     {"inject", 0, OPT_STRING, OFF(inject), "FAULT,...",
@@ -63,7 +68,8 @@ static const opt_def opts[] = {
      "resolver-flush, fakemx-stop=SECS, events-full=ID)"},
     {"long", 0, OPT_FLAG, OFF(longlist), NULL, "list: with titles"},
     {"requirements", 0, OPT_FLAG, OFF(by_requirement), NULL,
-     "list: scenarios by requirement"},
+     "list: scenarios by requirement, and the catalog's requirements no "
+     "scenario covers"},
     {"personas", 0, OPT_FLAG, OFF(personas), NULL, "list: the personas"},
     {"faults", 0, OPT_FLAG, OFF(faults), NULL, "list: the DNS faults"},
     {"markdown", 0, OPT_FLAG, OFF(markdown), NULL, "list: as a Markdown table"},
@@ -71,6 +77,7 @@ static const opt_def opts[] = {
      "matrix: write the Markdown matrix (else it goes to stdout)"},
     {"verbose", 'v', OPT_VERBOSE, 0, NULL, "progress (twice: details)"},
     {"help", 'h', OPT_HELP, 0, NULL, "this text"},
+    {"version", 0, OPT_VERSION, 0, NULL, "the harness's version"},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -111,11 +118,16 @@ void dh_cli_usage(FILE *f, int status)
     fprintf(f, "usage: dane-harness run --client CLIENT [OPTIONS]\n"
                "       dane-harness list [--scenarios DIR] [--long | "
                "--requirements | --personas | --faults] [--markdown]\n"
+               "       dane-harness explain [--scenarios DIR] ID\n"
+               "       dane-harness lint [FILE...]\n"
+               "       dane-harness merge REPORT.json... [--json FILE] "
+               "[--junit FILE]\n"
                "       dane-harness shell [--scenarios DIR] [--only ID,...] "
                "[-- COMMAND ARGS]\n"
                "       dane-harness diff BASE.json NEW.json [--json FILE]\n"
                "       dane-harness matrix [--html FILE] [--md FILE] "
-               "REPORT.json...\n\n");
+               "REPORT.json...\n"
+               "       dane-harness --help | --version\n\n");
     for (i = 0; i < NOPTS; i++) {
         char lhs[64];
 
@@ -128,11 +140,30 @@ void dh_cli_usage(FILE *f, int status)
     fprintf(f, "\nCLIENT is a bundled adapter name or the path of an adapter, "
                "followed by extra\nwords passed to it, e.g. --client "
                "\"refclient --mutant=no-dane\".\n"
-               "Runs need root: the harness builds its own network, mount and "
-               "PID namespaces.\n"
+               "Runs build their own network, mount and PID namespaces: as "
+               "root, or rootless\n(in an unprivileged user namespace) for "
+               "adapters that declare 'rootless'.\n"
                "Exit status: 0 no FAIL, 1 some FAIL/HANG/CRASH, 2 usage or "
-               "harness error.\n");
+               "harness error.\n"
+               "The manual: man dane-harness (docs/dane-harness.1).\n");
     exit(status);
+}
+
+/* set_shard - "--shard K/N", 1 <= K <= N <= 1000, or exit 2 */
+static void set_shard(dh_options *o, const char *arg)
+{
+    char *end;
+    long k = strtol(arg, &end, 10), n = 0;
+
+    if (*end == '/')
+        n = strtol(end + 1, &end, 10);
+    if (*end || n < 1 || n > 1000 || k < 1 || k > n) {
+        fprintf(stderr, "dane-harness: --shard takes K/N with 1 <= K <= N "
+                        "<= 1000, e.g. 2/3\n");
+        exit(2);
+    }
+    o->shard_k = (int)k;
+    o->shard_n = (int)n;
 }
 
 /* set - one option's value into o */
@@ -161,11 +192,17 @@ static void set(dh_options *o, const opt_def *d, const char *arg)
             exit(2);
         }
         break;
+    case OPT_SHARD:
+        set_shard(o, arg);
+        break;
     case OPT_VERBOSE:
         dh_diag_level++;
         break;
     case OPT_HELP:
         dh_cli_usage(stdout, 0);
+    case OPT_VERSION:
+        printf("%s\n", DH_VERSION_TEXT);
+        exit(0);
     }
 }
 
@@ -173,20 +210,17 @@ static void set(dh_options *o, const opt_def *d, const char *arg)
 void dh_cli_parse(int argc, char **argv, dh_options *o)
 {
     struct option longopts[NOPTS + 1];
-    char shortopts[2 * NOPTS + 2];
-    size_t i, ns = 0;
+    char shortopts[2 * NOPTS + 2] = "+";
+    size_t i, ns = strcmp(argv[1], "shell") == 0; /* after the '+' */
     int ch, idx;
 
     memset(o, 0, sizeof(*o));
     memset(longopts, 0, sizeof(longopts));
     o->command = argv[1];
     o->timeout = 60;
-    /* diff and matrix take options anywhere among their reports; the
-     * others stop at the first word that is not an option (shell's
-     * command) */
-    if (!(o->command && (strcmp(o->command, "diff") == 0 ||
-                         strcmp(o->command, "matrix") == 0)))
-        shortopts[ns++] = '+';
+    /* shell keeps the '+': options end at the first word (COMMAND ARGS
+     * follow); the other commands take their words (files, an id)
+     * anywhere */
     for (i = 0; i < NOPTS; i++) {
         longopts[i].name = opts[i].name;
         longopts[i].has_arg = opts[i].arg ? required_argument : no_argument;
@@ -290,13 +324,13 @@ void dh_cli_load_personas(void)
     free(dir);
 }
 
-/* scenario_dir - --scenarios, else the source tree's or the installed;
- * absolute, so that reasons name scenario files without "build/.." */
-static char *scenario_dir(const dh_options *o)
+/* dh_cli_scenario_dir - see cli.h; absolute, so that reasons name
+ * scenario files without "build/.." */
+char *dh_cli_scenario_dir(const dh_options *o)
 {
     char *src, *inst, *p;
 
-    if (o->scenarios)
+    if (o && o->scenarios)
         return dh_strdup(o->scenarios);
     src = dh_asprintf("%s/../scenarios", exe());
     inst = dh_asprintf("%s/../share/dane-harness/scenarios", exe());
@@ -304,6 +338,34 @@ static char *scenario_dir(const dh_options *o)
     free(src);
     free(inst);
     return p;
+}
+
+/* dh_cli_requirements_path - see cli.h */
+char *dh_cli_requirements_path(void)
+{
+    char *dir = dh_cli_scenario_dir(NULL);
+    char *p = dh_asprintf("%s/requirements.tsv", dir);
+
+    free(dir);
+    return p;
+}
+
+/* dh_cli_shard_of - see cli.h: FNV-1a (32 bits) of the id, mixed by
+ * MurmurHash3's finaliser (FNV's low bits alone split ids that differ in
+ * their last letters badly), mod n.  Never change it: CI jobs rely on a
+ * scenario staying in its shard. */
+int dh_cli_shard_of(const char *id, int n)
+{
+    unsigned int h = 2166136261u;
+
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return (int)(h % (unsigned int)n) + 1;
 }
 
 /* in_list - is id one of the comma-separated words of list? */
@@ -339,7 +401,7 @@ static void check_only(const char *only, dh_scenario **v, size_t n)
 /* dh_cli_load_scenarios - see cli.h */
 dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n)
 {
-    char err[1024], *dir = scenario_dir(o);
+    char err[1024], *dir = dh_cli_scenario_dir(o);
     dh_scenario **v;
     size_t all, i, k = 0;
 
@@ -348,19 +410,24 @@ dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n)
         exit(2);
     }
     free(dir);
+    if (o->only)
+        check_only(o->only, v, all);
     for (i = 0; i < all; i++) {
-        if (o->only == NULL || in_list(o->only, v[i]->id))
+        if ((o->only == NULL || in_list(o->only, v[i]->id)) &&
+            (o->shard_n == 0 ||
+             dh_cli_shard_of(v[i]->id, o->shard_n) == o->shard_k))
             v[k++] = v[i];
         else
             dh_scenario_free(v[i]);
     }
     if (k == 0) {
-        fprintf(stderr, "dane-harness: --only %s selects no scenario\n",
-                o->only);
+        fprintf(stderr, "dane-harness: %s%s%s%s selects no scenario%s\n",
+                o->only ? "--only " : "", o->only ? o->only : "",
+                o->only && o->shard_n ? " with " : "",
+                o->shard_n ? "this --shard" : "",
+                o->shard_n ? " (use fewer shards)" : "");
         exit(2);
     }
-    if (o->only)
-        check_only(o->only, v, k);
     *n = k;
     return v;
 }

@@ -5,7 +5,8 @@
  *
  * The strings in dh_options point into argv (borrowed), except those the
  * functions below document as new.  The commands themselves are in
- * run.c (run), list.c (list) and shell.c (shell).
+ * run.c (run), list.c (list), shell.c (shell), explain.c (explain),
+ * lint.c (lint) and merge.c (merge).
  */
 #ifndef DH_CLI_H
 #define DH_CLI_H
@@ -13,6 +14,8 @@
 #include <stdio.h>
 
 #include "scenario.h"
+
+#define DH_VERSION_TEXT "dane-harness 0.1.0"
 
 typedef struct {
     const char *command; /* run, list, shell */
@@ -27,7 +30,9 @@ typedef struct {
     const char *only;
     const char *keep;
     const char *inject;
-    int jobs; /* 0: the default */
+    int jobs;    /* 0: the default */
+    int shard_k; /* --shard K/N; shard_n 0: no sharding */
+    int shard_n;
     double timeout;
     int longlist;
     int by_requirement;
@@ -35,8 +40,8 @@ typedef struct {
     int faults;
     int markdown;
     char **shell_argv; /* the words after the options (shell: after "--";
-                          diff, matrix: the reports), NULL-terminated;
-                          NULL if none */
+                        * lint, explain, merge, diff, matrix: their
+                        * arguments), NULL-terminated; NULL if none */
 } dh_options;
 
 /* Parse argv (argv[1] is the command) into o; prints usage and exits 2 on
@@ -53,9 +58,18 @@ char *dh_cli_data_dir(void);    /* certs/, zones/ */
 
 /* certs/personas.conf of the data folder, loaded; or exit 2. */
 void dh_cli_load_personas(void);
-/* The scenarios --scenarios (or the catalog) and --only select, sorted
+/* The scenarios --scenarios (or the catalog), --only and --shard select, sorted
  * by id (new, free with dh_scenario_free_all()); or exit 2. */
 dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n);
+/* The folder of the scenarios: --scenarios (o may be NULL), else the
+ * catalog's (new string). */
+char *dh_cli_scenario_dir(const dh_options *o);
+/* The requirement catalog, requirements.tsv in the catalog's folder (new
+ * string). */
+char *dh_cli_requirements_path(void);
+/* The shard (1..n) a scenario id belongs to: a hash of the id, so that a
+ * scenario keeps its shard when others are added. */
+int dh_cli_shard_of(const char *id, int n);
 /* An output path of the command line, absolute (new string), or NULL. */
 char *dh_cli_abs_path(const char *p);
 

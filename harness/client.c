@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "inject.h"
 #include "proc.h"
 #include "util.h"
@@ -203,6 +204,7 @@ void dh_client_probe(dh_client *c, const dh_world *w)
         c->ipv6 = has_word(out, "ipv6");
         c->retry = has_word(out, "retry");
         c->batch = has_word(out, "batch");
+        c->rootless = has_word(out, "rootless");
     }
     free(out);
 }

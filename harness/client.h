@@ -30,6 +30,7 @@ typedef struct {
     int ipv6;       /* capability: can deliver over IPv6 */
     int retry;      /* capability: keeps deferred mail for "retry" */
     int batch;      /* capability: "batch" submits several messages */
+    int rootless;   /* capability: never switches user IDs (rootless runs) */
     double timeout; /* seconds per send */
 } dh_client;
 

@@ -19,6 +19,7 @@
 
 #include "client.h"
 #include "inject.h"
+#include "progress.h"
 #include "proc.h"
 #include "util.h"
 
@@ -414,6 +415,24 @@ static int start_next(dh_client *c, const dh_world *w, size_t i, progress *p,
     return 0;
 }
 
+/* show_progress - the progress line: a scenario counts once all its
+ * attempts are over, with its first message's last outcome */
+static void show_progress(const progress *pr, const dh_attempts *all, size_t n)
+{
+    dh_attempt *view = dh_calloc(n + 1, sizeof(*view));
+    size_t i;
+    int k;
+
+    for (i = 0; i < n; i++)
+        for (k = all[i].natt; pr[i].state == DONE && k >= 1; k--)
+            if (DH_ATT(&all[i], k, 0)->ran) {
+                view[i] = *DH_ATT(&all[i], k, 0);
+                break;
+            }
+    dh_progress_sends(view, n);
+    free(view);
+}
+
 /* dh_client_run - see client.h */
 void dh_client_run(dh_client *c, const dh_world *w, int *active,
                    dh_attempts *all, int jobs, const dh_client_hooks *h)
@@ -448,6 +467,7 @@ void dh_client_run(dh_client *c, const dh_world *w, int *active,
             }
             left += pr[i].state != DONE;
         }
+        show_progress(pr, all, w->nscn);
     }
     dh_inject_sends_end(w);
     free(ix);

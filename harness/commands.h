@@ -1,7 +1,8 @@
 /*
  * commands.h - the commands of dane-harness, each in its file: run
  * (run.c), list (list.c), shell (shell.c), diff (diff.c), matrix
- * (matrix.c).  Each returns the exit status.
+ * (matrix.c), explain (explain.c), lint (lint.c), merge (merge.c).  Each
+ * returns the exit status.
  */
 #ifndef DH_COMMANDS_H
 #define DH_COMMANDS_H
@@ -13,5 +14,8 @@ int dh_cmd_list(const dh_options *o);
 int dh_cmd_shell(const dh_options *o);
 int dh_cmd_diff(const dh_options *o);
 int dh_cmd_matrix(const dh_options *o);
+int dh_cmd_explain(const dh_options *o);
+int dh_cmd_lint(const dh_options *o);
+int dh_cmd_merge(const dh_options *o);
 
 #endif

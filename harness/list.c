@@ -1,6 +1,7 @@
 /*
- * list.c - dane-harness list: the scenarios, by requirement, the
- * personas, the faults (commands.h).
+ * list.c - dane-harness list: the scenarios, by requirement (with the
+ * catalog's uncovered requirements), the personas, the faults
+ * (commands.h).
  */
 #include "commands.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "persona.h"
+#include "reqcat.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -18,7 +20,39 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* list_requirements - "REQUIREMENT scenario scenario ..." lines */
+/* add_uncovered - a "ID (no scenario)" pair for each requirement of the
+ * catalog that no pair names */
+static char **add_uncovered(char **pairs, size_t *np)
+{
+    char err[1024], *path = dh_cli_requirements_path();
+    dh_reqcat cat;
+    size_t i, j, n0 = *np;
+
+    if (dh_reqcat_load(path, &cat, err, sizeof(err)) < 0) {
+        dh_warn("%s", err);
+        free(path);
+        return pairs;
+    }
+    free(path);
+    for (i = 0; i < cat.n; i++) {
+        size_t len = strlen(cat.v[i].id);
+
+        for (j = 0; j < n0; j++)
+            if (strncmp(pairs[j], cat.v[i].id, len) == 0 &&
+                pairs[j][len] == ' ')
+                break;
+        if (j < n0)
+            continue;
+        pairs = dh_realloc(pairs, (*np + 1) * sizeof(*pairs));
+        pairs[(*np)++] = dh_asprintf("%s (no scenario)", cat.v[i].id);
+    }
+    dh_reqcat_free(&cat);
+    return pairs;
+}
+
+/* list_requirements - "REQUIREMENT scenario scenario ..." lines, and
+ * "REQUIREMENT (no scenario)" for those of the catalog no scenario
+ * cites */
 static void list_requirements(dh_scenario **v, size_t n)
 {
     char **pairs = NULL, *prev = NULL;
@@ -34,6 +68,7 @@ static void list_requirements(dh_scenario **v, size_t n)
         }
         free(copy);
     }
+    pairs = add_uncovered(pairs, &np);
     qsort(pairs, np, sizeof(*pairs), cmp_str);
     for (i = 0; i < np; i++) {
         char *sp = strchr(pairs[i], ' ');

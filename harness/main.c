@@ -3,6 +3,9 @@
  *
  *   dane-harness run --client CLIENT [OPTIONS]       (run.c)
  *   dane-harness list [--long | --requirements | --personas | --faults]
+ *   dane-harness explain ID                          (explain.c)
+ *   dane-harness lint [FILE...]                       (lint.c)
+ *   dane-harness merge REPORT.json... [--json F] [--junit F]  (merge.c)
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
  *   dane-harness diff BASE.json NEW.json [--json FILE]  (diff.c)
  *   dane-harness matrix [--html F] [--md F] REPORT.json...  (matrix.c)
@@ -17,8 +20,6 @@
 #include "commands.h"
 #include "lamedns.h"
 #include "util.h"
-
-#define DH_VERSION_TEXT "dane-harness 0.1.0"
 
 int main(int argc, char **argv)
 {
@@ -49,6 +50,12 @@ int main(int argc, char **argv)
         return dh_cmd_diff(&o);
     if (strcmp(argv[1], "matrix") == 0)
         return dh_cmd_matrix(&o);
+    if (strcmp(argv[1], "explain") == 0)
+        return dh_cmd_explain(&o);
+    if (strcmp(argv[1], "lint") == 0)
+        return dh_cmd_lint(&o);
+    if (strcmp(argv[1], "merge") == 0)
+        return dh_cmd_merge(&o);
     fprintf(stderr, "dane-harness: unknown command '%s'\n", argv[1]);
     dh_cli_usage(stderr, 2);
 }

@@ -29,8 +29,10 @@
 #include "inject.h"
 #include "oracle.h"
 #include "proc.h"
+#include "progress.h"
 #include "report.h"
 #include "sandbox.h"
+#include "term.h"
 #include "util.h"
 
 typedef struct {
@@ -169,10 +171,32 @@ static void judge(dh_scenario **v, size_t n, const dh_world *w,
     }
 }
 
+/* rootless_refusal - why a rootless run cannot test this client (new
+ * string) */
+static char *rootless_refusal(const run_ctx *r)
+{
+    return dh_asprintf("this is a rootless run (not root: an unprivileged "
+                       "user namespace), and the adapter '%s' does not "
+                       "declare the capability 'rootless': its client "
+                       "switches user IDs or needs real root (Postfix and "
+                       "Exim do); run dane-harness as root",
+                       r->client.name);
+}
+
+/* progress_done - the verdict counts on the progress line */
+static void progress_done(const dh_result *res, size_t n)
+{
+    size_t counts[DH_V_KINDS] = {0}, i;
+
+    for (i = 0; i < n; i++)
+        counts[res[i].verdict.kind]++;
+    dh_progress_done(counts);
+}
+
 /* write_reports - the console table and the files asked for */
 static void write_reports(const run_ctx *r, dh_report *rep)
 {
-    dh_report_console(stdout, rep, isatty(1));
+    dh_report_console(stdout, rep, dh_term_color(stdout));
     if (r->json)
         dh_report_json(r->json, rep);
     if (r->junit)
@@ -198,9 +222,9 @@ static void load_expectations(const dh_options *o, dh_scenario **v, size_t n,
     ids = dh_calloc(n + 1, sizeof(*ids));
     for (i = 0; i < n; i++)
         ids[i] = v[i]->id;
-    /* with --only, lines for scenarios left out are fine */
-    if (dh_xfail_load(o->expectations, o->only ? NULL : ids, xfails, nxfails,
-                      err, sizeof(err)) < 0) {
+    /* with --only or --shard, lines for scenarios left out are fine */
+    if (dh_xfail_load(o->expectations, o->only || o->shard_n ? NULL : ids,
+                      xfails, nxfails, err, sizeof(err)) < 0) {
         fprintf(stderr, "dane-harness: %s\n", err);
         exit(2);
     }
@@ -322,6 +346,7 @@ static void sends(const dh_options *o, run_ctx *r)
     free(atts);
     free(active);
     dh_client_teardown(&r->client, r->w);
+    dh_progress_stage("reading the evidence");
     r->harness_error = r->harness_error_owned =
         observe(r->w, r->res, r->n, &r->run, r->snaps);
     r->observed = 1;
@@ -395,12 +420,17 @@ int dh_cmd_run(const dh_options *o)
     signal(SIGPIPE, SIG_IGN);
     dh_run_obs_init(&r.run);
     r.started = dh_now();
+    dh_progress_start(r.n);
+    dh_progress_stage("building the world");
     r.w =
         dh_bring_up(r.v, r.n, r.rundir, r.libexec, r.datadir, &r.harness_error);
     dh_client_env(r.w);
     if (r.harness_error == NULL) {
+        dh_progress_stage("setting the client up");
         dh_client_probe(&r.client, r.w);
-        if (dh_client_setup(&r.client, r.w) < 0)
+        if (dh_sandbox_rootless() && !r.client.rootless)
+            r.harness_error = r.harness_error_owned = rootless_refusal(&r);
+        else if (dh_client_setup(&r.client, r.w) < 0)
             r.harness_error = "the adapter's setup failed (see the warning "
                               "above)";
     }
@@ -415,6 +445,7 @@ int dh_cmd_run(const dh_options *o)
         dh_warn("%s", r.harness_error);
     judge(r.v, r.n, r.w, &r.client, r.harness_error, r.xfails, r.nxfails,
           r.res);
+    progress_done(r.res, r.n);
     status = report(o, &r);
     release(&r);
     return status;

@@ -24,6 +24,53 @@
 #include "util.h"
 
 static volatile sig_atomic_t child_pid;
+static int rootless; /* the sandbox is in an unprivileged user namespace */
+
+/* write_proc - one line into a /proc file; 0 or -1 with errno */
+static int write_proc(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* enter_userns - not root: a user namespace in which this user is root
+ * (uid and gid 0 map to ours, nothing else), so that the namespaces
+ * below can be made; the host sees every file and process as ours */
+static void enter_userns(void)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    char map[64];
+
+    if (unshare(CLONE_NEWUSER) < 0)
+        dh_fatal("not root, and cannot create an unprivileged user namespace "
+                 "for a rootless run: %s (are unprivileged user namespaces "
+                 "off? see sysctl user.max_user_namespaces and "
+                 "kernel.unprivileged_userns_clone) - or run as root",
+                 strerror(errno));
+    snprintf(map, sizeof(map), "0 %ld 1\n", (long)uid);
+    if (write_proc("/proc/self/setgroups", "deny\n") < 0 ||
+        write_proc("/proc/self/uid_map", map) < 0)
+        dh_fatal("rootless run: cannot map uid %ld in the user namespace: %s",
+                 (long)uid, strerror(errno));
+    snprintf(map, sizeof(map), "0 %ld 1\n", (long)gid);
+    if (write_proc("/proc/self/gid_map", map) < 0)
+        dh_fatal("rootless run: cannot map gid %ld in the user namespace: %s",
+                 (long)gid, strerror(errno));
+    rootless = 1;
+}
+
+/* dh_sandbox_rootless - see sandbox.h */
+int dh_sandbox_rootless(void)
+{
+    return rootless;
+}
 
 /* forward_kill - outside: a signal to the harness ends the sandbox */
 static void forward_kill(int sig)
@@ -113,8 +160,7 @@ int dh_sandbox_enter(const char *rundir, int keep)
     struct pollfd pfd;
 
     if (geteuid() != 0)
-        dh_fatal("the sandbox needs root (namespaces, port 25, private "
-                 "mounts): run as root, e.g. with sudo");
+        enter_userns();
     /* Only the PID namespace here: it applies to the child.  The child
      * makes its own mount and network namespaces, so that this process
      * stays on the host's and can remove the run folder afterwards. */

@@ -645,6 +645,10 @@ static char **text_slot(dh_scenario *sc, const char *key)
 /* key_text - "title TEXT", "rfc TEXT", "requirement IDS" */
 static int key_text(parse_ctx *pc, dh_scenario *sc, const char *key, char *val)
 {
+    if (strcmp(key, "rfc") == 0)
+        sc->rfc_line = pc->line;
+    else if (strcmp(key, "requirement") == 0)
+        sc->requirement_line = pc->line;
     return set_once(pc, text_slot(sc, key), key, val);
 }
 

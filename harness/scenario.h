@@ -204,6 +204,7 @@ typedef struct {
     char *title;
     char *rfc;
     char *requirement;
+    int rfc_line, requirement_line; /* where they are written */
     char *description;
     dh_severity severity;
     dh_expect expect;

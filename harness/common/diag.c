@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 int dh_diag_level;
+void (*dh_diag_before)(void);
 static const char *dh_diag_program = "dane-harness";
 
 /* dh_diag_init - program name for the prefix, and the level */
@@ -26,6 +27,8 @@ static void vmsg(const char *tag, const char *fmt, va_list ap)
     if (n < 0 || (size_t)n >= sizeof(line))
         n = 0;
     vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    if (dh_diag_before)
+        dh_diag_before();
     fprintf(stderr, "%s\n", line);
     fflush(stderr);
 }

@@ -24,6 +24,9 @@
 #define DH_EXIT_FATAL 2
 
 extern int dh_diag_level;
+/* Called before each message is written, when set (the progress line of
+ * progress.c clears itself so that the message has a line of its own). */
+extern void (*dh_diag_before)(void);
 
 void dh_diag_init(const char *program, int level);
 
