@@ -301,6 +301,18 @@ static int queued(const dh_attempts *x, size_t m, int k)
     return 0;
 }
 
+/* judged_from - has message m a step at attempt k or later?  Only then
+ * is it retried (a message nothing judges later stays queued) */
+static int judged_from(const dh_scenario *sc, size_t m, int k)
+{
+    size_t i;
+
+    for (i = 0; i < sc->nsteps; i++)
+        if (sc->steps[i].message == m && sc->steps[i].attempt >= k)
+            return 1;
+    return 0;
+}
+
 /* plan_job - the calls of scenario ws's attempt k; 0 if it has none */
 static int plan_job(const dh_world_scn *ws, const dh_attempts *x, int k, job *j)
 {
@@ -314,7 +326,8 @@ static int plan_job(const dh_world_scn *ws, const dh_attempts *x, int k, job *j)
     for (m = 0; m < sc->nmessages; m++) {
         if (sc->messages[m].at == k)
             sub.msgs[sub.nmsgs++] = m;
-        else if (sc->messages[m].at < k && queued(x, m, k))
+        else if (sc->messages[m].at < k && queued(x, m, k) &&
+                 judged_from(sc, m, k))
             re.msgs[re.nmsgs++] = m;
     }
     if (sub.nmsgs > 1)

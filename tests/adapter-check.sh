@@ -198,12 +198,12 @@ caps=
 if [ -n "$how" ]; then
 	fail "capabilities: $how"
 elif status_ok 0 3; then
-	bad_words=$(grep -v -x -e parallel -e ipv6 -e '' <<<"$out" | tr '\n' ' ')
+	bad_words=$(grep -v -x -e parallel -e ipv6 -e retry -e batch -e rootless -e '' <<<"$out" | tr '\n' ' ')
 	if [ -z "$bad_words" ]; then
 		caps=$(tr '\n' ' ' <<<"$out")
 		pass "capabilities: exit $rc, '${caps% }'"
 	else
-		fail "capabilities: unknown words: $bad_words(the contract knows parallel and ipv6)"
+		fail "capabilities: unknown words: $bad_words(the contract knows parallel, ipv6, retry, batch and rootless)"
 	fi
 else
 	fail "capabilities: exit $rc (want 0, or 3 for none)" "$err"

@@ -378,17 +378,30 @@ else
 	fail "a line with a single dot does not end the message"
 fi
 
-# ---- deferred, and not retried afterwards
+# ---- deferred: held in the spool for "retry" (no queue runner retries
+# it by itself), and "retry" makes one more attempt
 make_message "$T/m2" tok-m2 user@dead.smoke.danelab
 run_adapter send2 send sender@client.smoke.danelab user@dead.smoke.danelab "$T/m2"
 check_outcome "send to an MX without a listener" deferred user@dead.smoke.danelab ""
 id=$(head -n 1 <<<"$out" | awk '{print $2}')
 queue=$(LD_LIBRARY_PATH=$here/build/exim/usr/lib/x86_64-linux-gnu:$here/build/exim/usr/lib \
 	"$here/build/exim/usr/sbin/exim4" -C "$conf" -bp 2>/dev/null)
-if [ -n "$id" ] && ! grep -qF "$id" <<<"$queue"; then
-	pass "deferred message $id removed from the queue (no later retry)"
+if [ -n "$id" ] && grep -qF "$id" <<<"$queue"; then
+	pass "deferred message $id held in the queue for a retry"
 else
-	fail "deferred message removed from the queue" "id=$id" "$queue"
+	fail "deferred message held in the queue" "id=$id" "$queue"
+fi
+run_adapter retry2 retry tok-m2
+if grep -q "^tok-m2 deferred .*$id" <<<"$out"; then
+	pass "retry tok-m2: one more attempt of $id, deferred again"
+else
+	fail "retry tok-m2" "$out"
+fi
+run_adapter retry3 retry tok-nothing
+if grep -q "^tok-nothing gone" <<<"$out"; then
+	pass "retry of a token not held: gone"
+else
+	fail "retry tok-nothing" "$out"
 fi
 
 # ---- bounced (the domain does not exist); no notice is mailed anywhere
