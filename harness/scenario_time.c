@@ -572,7 +572,7 @@ double dh_scenario_wait_before(const dh_scenario *sc, int k)
     size_t i;
 
     if (dh_scenario_dns_changes(sc, k))
-        secs = (sc->ttl > BOGUS_TTL ? sc->ttl : BOGUS_TTL) + 1;
+        secs = (sc->ttl > BOGUS_TTL ? sc->ttl : BOGUS_TTL) + 2;
     for (i = 0; i < sc->nchanges; i++)
         if (sc->changes[i].attempt == k &&
             sc->changes[i].kind == DH_CHANGE_WAIT)

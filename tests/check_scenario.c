@@ -227,8 +227,8 @@ START_TEST(test_timed)
     /* attempt 2: the fault goes and both lines change; 3: one line */
     ck_assert_int_eq(dh_scenario_dns_changes(sc, 2), 1);
     ck_assert_int_eq(dh_scenario_dns_changes(sc, 3), 1);
-    ck_assert_double_eq(dh_scenario_wait_before(sc, 2), 2.0);
-    ck_assert_double_eq(dh_scenario_wait_before(sc, 3), 3.5);
+    ck_assert_double_eq(dh_scenario_wait_before(sc, 2), 3.0);
+    ck_assert_double_eq(dh_scenario_wait_before(sc, 3), 4.5);
     dh_scenario_free(sc);
 }
 END_TEST
