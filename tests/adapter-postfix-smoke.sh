@@ -353,15 +353,22 @@ make_message "$T/m1" tok-m1 user@smoke.danelab
 run_adapter send1 send sender@client.smoke.danelab user@smoke.danelab "$T/m1"
 check_outcome "send to a listening MX" delivered user@smoke.danelab tok-m1
 
-# ---- deferred, and not retried afterwards
+# ---- deferred: on hold for "retry" (the queue manager does not retry
+# it by itself), and "retry" makes one more attempt
 make_message "$T/m2" tok-m2 user@dead.smoke.danelab
 run_adapter send2 send sender@client.smoke.danelab user@dead.smoke.danelab "$T/m2"
 check_outcome "send to an MX without a listener" deferred user@dead.smoke.danelab ""
 qid=$(head -n 1 <<<"$out" | sed -n 's/.*]: \([0-9A-Za-z]*\): to=.*/\1/p')
-if [ -n "$qid" ] && ! postqueue -c "$W/etc" -j | grep -qF "\"$qid\""; then
-	pass "deferred message $qid removed from the queue (no later retry)"
+if [ -n "$qid" ] && postqueue -c "$W/etc" -j | grep -F "\"$qid\"" | grep -qF '"queue_name": "hold"'; then
+	pass "deferred message $qid on hold for a retry"
 else
-	fail "deferred message removed from the queue" "qid=$qid" "$(postqueue -c "$W/etc" -p)"
+	fail "deferred message on hold" "qid=$qid" "$(postqueue -c "$W/etc" -p)"
+fi
+run_adapter retry2 retry tok-m2
+if grep -q "^tok-m2 deferred .*$qid" <<<"$out"; then
+	pass "retry tok-m2: one more attempt of $qid, deferred again"
+else
+	fail "retry tok-m2" "$out"
 fi
 
 # ---- bounced (the domain does not exist)
