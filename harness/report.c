@@ -143,8 +143,7 @@ static int conn_attempt(const dh_result *res, const dh_conn_obs *c)
         for (m = 0; m < x->nmsg; m++) {
             const dh_attempt *a = DH_ATT(x, k, m);
 
-            if (a->ran && c->t_first >= a->t_start - 0.25 &&
-                c->t_first <= a->t_end + 0.25)
+            if (dh_attempt_holds(a, c->t_first))
                 return k;
         }
     return 0;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject.h"
@@ -88,16 +89,20 @@ static char *step_dns(dh_world *w, dh_world_scn *ws, int k)
     return why;
 }
 
-/* reload_event - the fake MX's "reload" event of generation gen: 1
- * taken, -1 refused (error in *why), 0 not yet */
-static int reload_event(const dh_world *w, long gen, char **why)
+/* reload_event - the fake MX's "reload" event of generation gen, in the
+ * events written from byte `from' on (where the file ended when the
+ * reload was asked for): 1 taken, -1 refused (error in *why), 0 not yet */
+static int reload_event(const dh_world *w, long from, long gen, char **why)
 {
     FILE *fp = fopen(w->events_path, "r");
     char line[8192];
     int rc = 0;
 
-    if (fp == NULL)
+    if (fp == NULL || fseek(fp, from, SEEK_SET) != 0) {
+        if (fp)
+            fclose(fp);
         return 0;
+    }
     while (rc == 0 && fgets(line, sizeof(line), fp)) {
         json_t *ev;
 
@@ -123,12 +128,14 @@ static char *fakemx_reload(dh_world *w)
     double end = dh_now() + RELOAD_WAIT;
     long gen = ++w->fakemx_reloads;
     char *why = NULL;
+    struct stat st;
+    long from = stat(w->events_path, &st) == 0 ? (long)st.st_size : 0;
     int rc;
 
     dh_world_write_fakemx_conf(w);
     if (kill(w->fakemx, SIGHUP) < 0)
         return dh_asprintf("cannot signal the fake MX: %s", strerror(errno));
-    while ((rc = reload_event(w, gen, &why)) == 0 && dh_now() < end)
+    while ((rc = reload_event(w, from, gen, &why)) == 0 && dh_now() < end)
         usleep(20 * 1000);
     if (rc > 0)
         return NULL;

@@ -78,6 +78,10 @@ dh_verdict dh_judge(const dh_judge_in *in, const dh_obs *o,
  * verdict, named "attempt K, message M: ...". */
 dh_verdict dh_judge_steps(const dh_judge_in *in, const dh_obs *o,
                           const dh_attempts *x, const char *const *tokens);
+/* Did a connection that began at t (wall clock) begin during attempt a
+ * (with a small slack for the two clocks' reading order)?  The judge of
+ * steps and the reports share this one window. */
+int dh_attempt_holds(const dh_attempt *a, double t);
 /* The resolver-log and connection expectations of a scenario: a FAIL,
  * or kind PASS when all hold. */
 dh_verdict dh_judge_qexpects(const dh_scenario *sc, const dh_obs *o);

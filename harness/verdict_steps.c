@@ -38,11 +38,17 @@ static int carried(const dh_conn_obs *c, const char *token, int *tls)
     return 0;
 }
 
+/* dh_attempt_holds - see verdict.h */
+int dh_attempt_holds(const dh_attempt *a, double t)
+{
+    return a->ran && t >= a->t_start - WINDOW_SLACK &&
+           t <= a->t_end + WINDOW_SLACK;
+}
+
 /* in_window - did connection c begin during attempt a? */
 static int in_window(const dh_conn_obs *c, const dh_attempt *a)
 {
-    return a->ran && c->t_first >= a->t_start - WINDOW_SLACK &&
-           c->t_first <= a->t_end + WINDOW_SLACK;
+    return dh_attempt_holds(a, c->t_first);
 }
 
 /* view - the connections of attempt a, marked for token (the array is

@@ -41,11 +41,11 @@ static dh_scenario *parse(const char *name, const char *text, char *err)
     return dh_scenario_parse(name, text, err, 512);
 }
 
-/* with_line - the good text with line N (1-based) replaced */
-static char *with_line(int n, const char *repl)
+/* replace_line - TEXT with line N (1-based) replaced (new string) */
+static char *replace_line(const char *text, int n, const char *repl)
 {
     dh_buf b;
-    const char *s = good;
+    const char *s = text;
     int line = 1;
 
     dh_buf_init(&b);
@@ -62,6 +62,12 @@ static char *with_line(int n, const char *repl)
         line++;
     }
     return b.data;
+}
+
+/* with_line - the good text with line N (1-based) replaced */
+static char *with_line(int n, const char *repl)
+{
+    return replace_line(good, n, repl);
 }
 
 START_TEST(test_good)
@@ -254,21 +260,7 @@ END_TEST
 /* timed_line - the timed text with line N replaced */
 static char *timed_line(int n, const char *repl)
 {
-    dh_buf b;
-    const char *s = timed;
-    int line = 1;
-
-    dh_buf_init(&b);
-    while (*s) {
-        const char *nl = strchr(s, '\n');
-        size_t len = nl ? (size_t)(nl - s) : strlen(s);
-
-        dh_buf_add(&b, line == n ? repl : s, line == n ? strlen(repl) : len);
-        dh_buf_puts(&b, "\n");
-        s += len + (nl ? 1 : 0);
-        line++;
-    }
-    return b.data;
+    return replace_line(timed, n, repl);
 }
 
 static const struct {
