@@ -23,7 +23,7 @@ SAN     ?=
 WARN     = -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags openssl libunbound ldns jansson \
                       libevent libevent_openssl 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -MMD -MP \
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iharness -I$(B) -MMD -MP \
              -DSCENARIO_DIR=\"$(CURDIR)/scenarios\" -DDH_DATA_DIR=\"$(CURDIR)\"
 LDFLAGS ?=
 
@@ -61,6 +61,19 @@ all: $(PROGRAMS) $(ADAPTERS:%=$(B)/adapters/%) $(ADAPTER_DIRS:%=$(B)/adapters/%.
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The source revision a certification record names (harness/record.c):
+# the commit, "-dirty" when tracked files differ from it, "" outside a
+# git checkout.  Rewritten only when it changes.
+SOURCE_REVISION := $(shell r=$$(git -C "$(CURDIR)" rev-parse --verify -q HEAD 2>/dev/null) && \
+	{ git -C "$(CURDIR)" diff --quiet HEAD -- 2>/dev/null || r=$$r-dirty; echo $$r; })
+$(B)/revision.h: FORCE
+	@mkdir -p $(B)
+	@echo '#define DH_SOURCE_REVISION "$(SOURCE_REVISION)"' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(B)/obj/harness/record.o: $(B)/revision.h
+.PHONY: FORCE
+FORCE:
 
 $(B)/dane-harness: $(B)/obj/harness/main.o $(HARNESS_LIB_OBJ) $(COMMON_OBJ)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS_HARNESS)

@@ -41,8 +41,9 @@ typedef struct {
 /* Every option, once: getopt's table and the help are made from it. */
 static const opt_def opts[] = {
     {"client", 'c', OPT_STRING, OFF(client), "CLIENT",
-     "the client under test: a bundled adapter (refclient, postfix, "
-     "mx-connect) or an adapter's path, with extra words passed to it"},
+     "the client under test: a bundled adapter (refclient, postfix, exim, "
+     "mx-connect) or an adapter's path, with extra words passed to it "
+     "(verify-record: check the record's adapter against this one)"},
     {"json", 0, OPT_STRING, OFF(json), "FILE",
      "write the JSON report (diff: the changes as JSON)"},
     {"junit", 0, OPT_STRING, OFF(junit), "FILE", "write a JUnit XML report"},
@@ -50,7 +51,12 @@ static const opt_def opts[] = {
     {"html", 0, OPT_STRING, OFF(html), "FILE",
      "write the HTML report (matrix: the HTML matrix)"},
     {"expectations", 0, OPT_STRING, OFF(expectations), "FILE",
-     "the client's known failures: FAIL becomes XFAIL, PASS XPASS"},
+     "the client's known failures: FAIL becomes XFAIL, PASS XPASS "
+     "(verify-record: check the record's against this file)"},
+    {"record", 0, OPT_STRING, OFF(record), "FILE",
+     "write the certification record: the digests of the harness, "
+     "scenarios, adapter and evidence, and every verdict (check it with "
+     "verify-record)"},
     {"scenarios", 0, OPT_STRING, OFF(scenarios), "DIR",
      "scenario files (default: the catalog)"},
     {"only", 0, OPT_STRING, OFF(only), "ID,...", "these scenarios only"},
@@ -127,6 +133,10 @@ void dh_cli_usage(FILE *f, int status)
                "       dane-harness diff BASE.json NEW.json [--json FILE]\n"
                "       dane-harness matrix [--html FILE] [--md FILE] "
                "REPORT.json...\n"
+               "       dane-harness verify-record [--scenarios DIR] "
+               "[--client CLIENT]\n"
+               "                     [--expectations FILE] RECORD.json "
+               "[REPORT.json]\n"
                "       dane-harness --help | --version\n\n");
     for (i = 0; i < NOPTS; i++) {
         char lhs[64];
@@ -381,6 +391,13 @@ static int in_list(const char *list, const char *id)
     return hit;
 }
 
+/* dh_cli_selected - see cli.h */
+int dh_cli_selected(const char *only, int shard_k, int shard_n, const char *id)
+{
+    return (only == NULL || in_list(only, id)) &&
+           (shard_n == 0 || dh_cli_shard_of(id, shard_n) == shard_k);
+}
+
 /* check_only - every id of --only names a scenario, or exit 2 */
 static void check_only(const char *only, dh_scenario **v, size_t n)
 {
@@ -413,9 +430,7 @@ dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n)
     if (o->only)
         check_only(o->only, v, all);
     for (i = 0; i < all; i++) {
-        if ((o->only == NULL || in_list(o->only, v[i]->id)) &&
-            (o->shard_n == 0 ||
-             dh_cli_shard_of(v[i]->id, o->shard_n) == o->shard_k))
+        if (dh_cli_selected(o->only, o->shard_k, o->shard_n, v[i]->id))
             v[k++] = v[i];
         else
             dh_scenario_free(v[i]);

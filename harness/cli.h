@@ -15,7 +15,8 @@
 
 #include "scenario.h"
 
-#define DH_VERSION_TEXT "dane-harness 0.1.0"
+#define DH_VERSION "0.1.0"
+#define DH_VERSION_TEXT "dane-harness " DH_VERSION
 
 typedef struct {
     const char *command; /* run, list, shell */
@@ -30,8 +31,9 @@ typedef struct {
     const char *only;
     const char *keep;
     const char *inject;
-    int jobs;    /* 0: the default */
-    int shard_k; /* --shard K/N; shard_n 0: no sharding */
+    const char *record; /* run --record FILE */
+    int jobs;           /* 0: the default */
+    int shard_k;        /* --shard K/N; shard_n 0: no sharding */
     int shard_n;
     double timeout;
     int longlist;
@@ -70,6 +72,9 @@ char *dh_cli_requirements_path(void);
 /* The shard (1..n) a scenario id belongs to: a hash of the id, so that a
  * scenario keeps its shard when others are added. */
 int dh_cli_shard_of(const char *id, int n);
+/* Does a selection (--only's list or NULL, --shard K/N or shard_n 0)
+ * take scenario id? */
+int dh_cli_selected(const char *only, int shard_k, int shard_n, const char *id);
 /* An output path of the command line, absolute (new string), or NULL. */
 char *dh_cli_abs_path(const char *p);
 

@@ -1,7 +1,8 @@
 /*
  * commands.h - the commands of dane-harness, each in its file: run
  * (run.c), list (list.c), shell (shell.c), diff (diff.c), matrix
- * (matrix.c), explain (explain.c), lint (lint.c), merge (merge.c).  Each
+ * (matrix.c), explain (explain.c), lint (lint.c), merge (merge.c),
+ * verify-record (record_verify.c).  Each
  * returns the exit status.
  */
 #ifndef DH_COMMANDS_H
@@ -17,5 +18,6 @@ int dh_cmd_matrix(const dh_options *o);
 int dh_cmd_explain(const dh_options *o);
 int dh_cmd_lint(const dh_options *o);
 int dh_cmd_merge(const dh_options *o);
+int dh_cmd_verify_record(const dh_options *o);
 
 #endif

@@ -9,6 +9,7 @@
  *   dane-harness shell [--scenarios DIR] [--only ID,...] [-- CMD ARGS]
  *   dane-harness diff BASE.json NEW.json [--json FILE]  (diff.c)
  *   dane-harness matrix [--html F] [--md F] REPORT.json...  (matrix.c)
+ *   dane-harness verify-record RECORD.json [REPORT.json]  (record_verify.c)
  *
  * The options are in cli.c (dane-harness --help).  Exit status: 0 no
  * FAIL, 1 some FAIL/HANG/CRASH (or an XPASS), 2 usage or harness error
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         return dh_cmd_lint(&o);
     if (strcmp(argv[1], "merge") == 0)
         return dh_cmd_merge(&o);
+    if (strcmp(argv[1], "verify-record") == 0)
+        return dh_cmd_verify_record(&o);
     fprintf(stderr, "dane-harness: unknown command '%s'\n", argv[1]);
     dh_cli_usage(stderr, 2);
 }

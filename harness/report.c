@@ -8,9 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "util.h"
-
-#define DH_VERSION "0.1.0"
 
 /* put_col - s in a column of width characters (UTF-8 aware), cut with
  * an ellipsis when longer */
@@ -259,8 +258,8 @@ static json_t *attempts_json(const dh_result *res)
     return arr;
 }
 
-/* result_json - one element of results[] */
-static json_t *result_json(const dh_result *res)
+/* dh_report_result_json - see report.h */
+json_t *dh_report_result_json(const dh_result *res)
 {
     const dh_scenario *sc = res->ws->sc;
     json_t *o = json_object(), *ev = json_object(), *arr;
@@ -345,7 +344,7 @@ int dh_report_json(const char *path, const dh_report *r)
                             json_real(r->world->t_start));
     }
     for (i = 0; i < r->n; i++) {
-        json_array_append_new(arr, result_json(&r->results[i]));
+        json_array_append_new(arr, dh_report_result_json(&r->results[i]));
         counts[r->results[i].verdict.kind]++;
     }
     for (i = 0; i < DH_V_KINDS; i++)
@@ -651,21 +650,22 @@ int dh_report_html(const char *path, const dh_report *r)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-/* dh_report_exit_status - see report.h (an XPASS fails the run: the
+/* dh_exit_status_of - see report.h (an XPASS fails the run: the
  * expectations file is out of date) */
+int dh_exit_status_of(const size_t counts[DH_V_KINDS], int harness_error)
+{
+    if (counts[DH_V_FAIL] || counts[DH_V_HANG] || counts[DH_V_CRASH] ||
+        counts[DH_V_XPASS])
+        return 1;
+    return harness_error || counts[DH_V_ERROR] ? 2 : 0;
+}
+
+/* dh_report_exit_status - see report.h */
 int dh_report_exit_status(const dh_report *r)
 {
-    size_t i;
-    int err = r->harness_error != NULL;
+    size_t i, counts[DH_V_KINDS] = {0};
 
-    for (i = 0; i < r->n; i++) {
-        dh_verdict_kind k = r->results[i].verdict.kind;
-
-        if (k == DH_V_FAIL || k == DH_V_HANG || k == DH_V_CRASH ||
-            k == DH_V_XPASS)
-            return 1;
-        if (k == DH_V_ERROR)
-            err = 1;
-    }
-    return err ? 2 : 0;
+    for (i = 0; i < r->n; i++)
+        counts[r->results[i].verdict.kind]++;
+    return dh_exit_status_of(counts, r->harness_error != NULL);
 }

@@ -9,6 +9,7 @@
 #ifndef DH_REPORT_H
 #define DH_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "client.h"
@@ -42,5 +43,10 @@ int dh_report_tap(const char *path, const dh_report *r);
 int dh_report_html(const char *path, const dh_report *r);
 /* 0 no FAIL/HANG/CRASH and no ERROR; 1 any FAIL/HANG/CRASH; else 2. */
 int dh_report_exit_status(const dh_report *r);
+/* The same rule from the count of each verdict (record_verify.c). */
+int dh_exit_status_of(const size_t counts[DH_V_KINDS], int harness_error);
+/* One element of the JSON report's results[] (a new object; the record
+ * digests its "evidence"). */
+json_t *dh_report_result_json(const dh_result *res);
 
 #endif

@@ -30,6 +30,7 @@
 #include "oracle.h"
 #include "proc.h"
 #include "progress.h"
+#include "record.h"
 #include "report.h"
 #include "sandbox.h"
 #include "term.h"
@@ -41,7 +42,8 @@ typedef struct {
     dh_xfail *xfails;
     size_t nxfails;
     dh_client client;
-    char *json, *junit, *tap, *html; /* absolute */
+    char *json, *junit, *tap, *html, *record; /* absolute */
+    dh_record_ctx rec;                        /* when record */
     char *rundir, *libexec, *datadir;
     dh_world *w;
     dh_result *res;
@@ -249,6 +251,7 @@ static void prepare(const dh_options *o, run_ctx *r)
     r->junit = dh_cli_abs_path(o->junit);
     r->tap = dh_cli_abs_path(o->tap);
     r->html = dh_cli_abs_path(o->html);
+    r->record = dh_cli_abs_path(o->record);
     r->v = dh_cli_load_scenarios(o, &r->n);
     load_expectations(o, r->v, r->n, &r->xfails, &r->nxfails);
     r->libexec = dh_cli_libexec_dir();
@@ -259,6 +262,8 @@ static void prepare(const dh_options *o, run_ctx *r)
         exit(2);
     }
     r->client.timeout = o->timeout;
+    if (r->record)
+        dh_record_prepare(&r->rec, o, &r->client);
 }
 
 /* The shortest time between two attempts of a scenario (seconds). */
@@ -367,6 +372,8 @@ static int report(const dh_options *o, run_ctx *r)
     rep.duration = dh_now() - r->started;
     rep.harness_error = r->harness_error;
     write_reports(r, &rep);
+    if (r->record)
+        dh_record_write(r->record, &r->rec, &rep);
     if (o->keep)
         printf("run folder kept: %s\n", r->rundir);
     fflush(stdout);
@@ -402,6 +409,8 @@ static void release(run_ctx *r)
     free(r->junit);
     free(r->tap);
     free(r->html);
+    free(r->record);
+    dh_record_release(&r->rec);
 }
 
 /* dh_cmd_run - see commands.h */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "persona.h"
 #include "util.h"
 #include "vocab_all.h"
@@ -1001,7 +1002,8 @@ fail:
 /* dh_scenario_load - read and parse one file */
 dh_scenario *dh_scenario_load(const char *path, char *err, size_t errlen)
 {
-    char *text = dh_read_file(path, NULL);
+    size_t len = 0;
+    char *text = dh_read_file(path, &len);
     dh_scenario *sc;
 
     if (text == NULL) {
@@ -1009,6 +1011,8 @@ dh_scenario *dh_scenario_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sc = dh_scenario_parse(path, text, err, errlen);
+    if (sc)
+        dh_sha256_hex(text, len, sc->sha256);
     free(text);
     return sc;
 }

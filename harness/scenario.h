@@ -200,6 +200,8 @@ typedef struct {
 
 typedef struct {
     char *file;
+    char sha256[65]; /* SHA-256 (hex) of the file's bytes, as loaded by
+                      * dh_scenario_load(); "" when parsed from text */
     char *id;
     char *title;
     char *rfc;

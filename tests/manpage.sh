@@ -20,7 +20,7 @@ grep -E '^  (-[a-z], )? *--[a-z]' "$T/help" | grep -oE -- '--[a-z][a-z-]*' |
 # the first --name of each line after a .TP in the OPTIONS section
 awk '/^\.SH /{on = ($2 == "OPTIONS")} on && prev == ".TP" {print} {prev = $0}' "$M" |
     sed 's/\\-/-/g' | grep -oE -- '--[a-z][a-z-]*' | sort -u >"$T/man.opts"
-sed -n 's/^ *\(usage: \)\{0,1\}dane-harness \([a-z][a-z]*\).*/\2/p' "$T/help" | sort -u >"$T/help.cmds"
+sed -n 's/^ *\(usage: \)\{0,1\}dane-harness \([a-z][a-z-]*\).*/\2/p' "$T/help" | sort -u >"$T/help.cmds"
 awk '/^\.SH /{on = ($2 == "COMMANDS")} on && /^\.SS /{print $2}' "$M" | sort -u >"$T/man.cmds"
 
 for what in opts cmds; do
