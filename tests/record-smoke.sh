@@ -14,7 +14,7 @@
 #   tests/record-smoke.sh [BUILD_DIR]          (default: build)
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-B=${1:-$here/build}
+B=$(cd "${1:-$here/build}" && pwd)
 H="$B/dane-harness"
 T=$(mktemp -d /tmp/dh-record.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
