@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -445,6 +446,28 @@ dh_scenario **dh_cli_load_scenarios(const dh_options *o, size_t *n)
     }
     *n = k;
     return v;
+}
+
+/* dh_cli_check_output - see cli.h */
+void dh_cli_check_output(const char *option, const char *path)
+{
+    struct stat st;
+    int existed, fd;
+
+    if (path == NULL)
+        return;
+    existed = stat(path, &st) == 0;
+    /* no truncation yet, no wait for a FIFO's reader */
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC,
+              0644);
+    if (fd < 0) {
+        fprintf(stderr, "dane-harness: %s %s: cannot write it: %s\n", option,
+                path, strerror(errno));
+        exit(2);
+    }
+    close(fd);
+    if (!existed)
+        unlink(path);
 }
 
 /* dh_cli_abs_path - see cli.h */

@@ -75,6 +75,10 @@ int dh_cli_shard_of(const char *id, int n);
 /* Does a selection (--only's list or NULL, --shard K/N or shard_n 0)
  * take scenario id? */
 int dh_cli_selected(const char *only, int shard_k, int shard_n, const char *id);
+/* Exit 2 (naming option and path) unless path (NULL: nothing asked) can
+ * be written: checked before a run, not after it.  Leaves no file that
+ * was not there. */
+void dh_cli_check_output(const char *option, const char *path);
 /* An output path of the command line, absolute (new string), or NULL. */
 char *dh_cli_abs_path(const char *p);
 

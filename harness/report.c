@@ -364,6 +364,18 @@ int dh_report_json(const char *path, const dh_report *r)
     return rc;
 }
 
+/* finish - close a report file: 0, or -1 with a warning when what was
+ * written did not reach it (a full disk) */
+static int finish(FILE *f, const char *path)
+{
+    int err = ferror(f);
+
+    if (fclose(f) == 0 && !err)
+        return 0;
+    dh_warn("cannot write %s", path);
+    return -1;
+}
+
 /* xml_escape - text safe inside XML attributes and elements */
 static void xml_escape(FILE *f, const char *s)
 {
@@ -455,7 +467,7 @@ int dh_report_junit(const char *path, const dh_report *r)
     for (i = 0; i < r->n; i++)
         junit_case(f, r, &r->results[i]);
     fprintf(f, "  </testsuite>\n</testsuites>\n");
-    return fclose(f) == 0 ? 0 : -1;
+    return finish(f, path);
 }
 
 /* dh_report_tap - Test Anything Protocol, version 13 */
@@ -486,7 +498,7 @@ int dh_report_tap(const char *path, const dh_report *r)
             res->verdict.reason,
             res->verdict.kind == DH_V_SKIP ? " # SKIP" : "");
     }
-    return fclose(f) == 0 ? 0 : -1;
+    return finish(f, path);
 }
 
 /* html - text escaped for HTML */
@@ -647,7 +659,7 @@ int dh_report_html(const char *path, const dh_report *r)
     for (i = 0; i < r->n; i++)
         html_row(f, &r->results[i]);
     fputs("</table></body></html>\n", f);
-    return fclose(f) == 0 ? 0 : -1;
+    return finish(f, path);
 }
 
 /* dh_exit_status_of - see report.h (an XPASS fails the run: the

@@ -195,18 +195,24 @@ static void progress_done(const dh_result *res, size_t n)
     dh_progress_done(counts);
 }
 
-/* write_reports - the console table and the files asked for */
-static void write_reports(const run_ctx *r, dh_report *rep)
+/* write_reports - the console table and the files asked for; 0, or -1
+ * when one could not be written (warned) */
+static int write_reports(const run_ctx *r, dh_report *rep)
 {
+    int rc = 0;
+
     dh_report_console(stdout, rep, dh_term_color(stdout));
     if (r->json)
-        dh_report_json(r->json, rep);
+        rc |= dh_report_json(r->json, rep);
     if (r->junit)
-        dh_report_junit(r->junit, rep);
+        rc |= dh_report_junit(r->junit, rep);
     if (r->tap)
-        dh_report_tap(r->tap, rep);
+        rc |= dh_report_tap(r->tap, rep);
     if (r->html)
-        dh_report_html(r->html, rep);
+        rc |= dh_report_html(r->html, rep);
+    if (r->record)
+        rc |= dh_record_write(r->record, &r->rec, rep);
+    return rc;
 }
 
 /* load_expectations - the --expectations file, or exit 2 */
@@ -252,6 +258,11 @@ static void prepare(const dh_options *o, run_ctx *r)
     r->tap = dh_cli_abs_path(o->tap);
     r->html = dh_cli_abs_path(o->html);
     r->record = dh_cli_abs_path(o->record);
+    dh_cli_check_output("--json", r->json);
+    dh_cli_check_output("--junit", r->junit);
+    dh_cli_check_output("--tap", r->tap);
+    dh_cli_check_output("--html", r->html);
+    dh_cli_check_output("--record", r->record);
     r->v = dh_cli_load_scenarios(o, &r->n);
     load_expectations(o, r->v, r->n, &r->xfails, &r->nxfails);
     r->libexec = dh_cli_libexec_dir();
@@ -361,6 +372,7 @@ static void sends(const dh_options *o, run_ctx *r)
 static int report(const dh_options *o, run_ctx *r)
 {
     dh_report rep;
+    int failed;
 
     memset(&rep, 0, sizeof(rep));
     rep.client = &r->client;
@@ -371,13 +383,12 @@ static int report(const dh_options *o, run_ctx *r)
     rep.started = r->started;
     rep.duration = dh_now() - r->started;
     rep.harness_error = r->harness_error;
-    write_reports(r, &rep);
-    if (r->record)
-        dh_record_write(r->record, &r->rec, &rep);
+    failed = write_reports(r, &rep);
     if (o->keep)
         printf("run folder kept: %s\n", r->rundir);
     fflush(stdout);
-    return dh_report_exit_status(&rep);
+    /* a report asked for and not written is a harness error */
+    return failed ? 2 : dh_report_exit_status(&rep);
 }
 
 /* release - everything the run holds, and every process it started */

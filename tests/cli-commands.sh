@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/cli-commands.sh - the commands around run: lint, explain, list
-# --requirements, run --shard K/N and merge.  The shard runs bring the
+# --requirements, run --shard K/N and merge; output files that cannot be
+# written.  The shard runs bring the
 # real world up (root); the rest reads files only.
 #
 #   tests/cli-commands.sh [BUILD_DIR]      (default: build)
@@ -158,6 +159,22 @@ PY
     status 2 "merge of a file that is not a report" "$H" merge "$T/s1.json" "$T/junk.json"
 fi
 status 2 "merge without reports" "$H" merge
+
+# Output files: one that cannot be written stops the run before it
+# starts (exit 2, naming option and path); one that fails after the run
+# (a full device) is a harness error, exit 2, not a silent success.
+for opt in --json --junit --tap --html --record; do
+    status 2 "run $opt into a missing folder" "$H" run --client refclient --only dane-ee-honest "$opt" "$T/no/such/dir/out"
+    check "... the message names $opt and the path, and no run started" \
+        sh -c "grep -q -- '$opt $T/no/such/dir/out: cannot write it' '$T/err' && ! grep -q 'scenarios:' '$T/out'"
+done
+if [ "$(id -u)" = 0 ]; then
+    status 2 "run --json /dev/full (the write fails after the run)" "$H" run --client refclient --only dane-ee-honest --json /dev/full --tap "$T/full.tap"
+    check "... warns, and still writes the other reports" \
+        sh -c "grep -q 'cannot write /dev/full' '$T/err' && grep -q '^ok 1 - dane-ee-honest' '$T/full.tap'"
+    status 0 "run --json /dev/stdout" "$H" run --client refclient --only dane-ee-honest --json /dev/stdout
+    check "... the JSON report goes to standard output" grep -q '"report_schema": 1' "$T/out"
+fi
 
 echo
 echo "$pass passed, $fail failed"
