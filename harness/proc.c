@@ -111,6 +111,18 @@ static proc_ent *find(pid_t pid)
     return NULL;
 }
 
+/* dh_proc_exited - see proc.h */
+void dh_proc_exited(pid_t pid, int status)
+{
+    proc_ent *p = find(pid);
+
+    if (p && !p->done) {
+        p->done = 1;
+        p->status = status;
+        dh_debug("%s (pid %d) ended, status 0x%x", p->name, (int)pid, status);
+    }
+}
+
 /* reap_now - collect every exited child without blocking */
 static int reap_now(void)
 {
@@ -118,13 +130,7 @@ static int reap_now(void)
     pid_t pid;
 
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        proc_ent *p = find(pid);
-
-        if (p && !p->done) {
-            p->done = 1;
-            p->status = st;
-            dh_debug("%s (pid %d) ended, status 0x%x", p->name, (int)pid, st);
-        }
+        dh_proc_exited(pid, st);
         n++;
     }
     return n;

@@ -29,6 +29,9 @@ pid_t dh_spawn(const dh_spawn_req *req);
 /* Wait until some child changes state or timeout (seconds) passes;
  * reap everything reapable.  Returns the number reaped. */
 int dh_proc_reap(double timeout);
+/* A child reaped elsewhere (a waitpid(-1) loop): if the table has it,
+ * it is done with this status. */
+void dh_proc_exited(pid_t pid, int status);
 /* 1 and the wait status when pid has exited, else 0. */
 int dh_proc_done(pid_t pid, int *status);
 /* Wait for pid up to timeout seconds: 1 exited (status set), 0 not. */

@@ -17,6 +17,26 @@
 #include "sandbox.h"
 #include "util.h"
 
+/* wait_command - wait for the command, reaping on the way every orphan
+ * it leaves (the harness is PID 1 of the sandbox: they are its children
+ * now) and telling proc.c of the daemons that end; the command's wait
+ * status */
+static int wait_command(pid_t pid)
+{
+    int st = 0, any;
+    pid_t got;
+
+    for (;;) {
+        got = waitpid(-1, &any, 0);
+        if (got == pid)
+            return any;
+        if (got > 0)
+            dh_proc_exited(got, any);
+        else if (errno != EINTR)
+            return st;
+    }
+}
+
 /* dh_cmd_shell - see commands.h */
 int dh_cmd_shell(const dh_options *o)
 {
@@ -61,8 +81,7 @@ int dh_cmd_shell(const dh_options *o)
                 strerror(errno));
         _exit(127);
     }
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
+    st = wait_command(pid);
     dh_proc_stop_all();
     dh_world_free(w);
     dh_scenario_free_all(v, n);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/cli-commands.sh - the commands around run: lint, explain, list
 # --requirements, run --shard K/N and merge; output files that cannot be
-# written.  The shard runs bring the
+# written; shell's reaping.  The shard runs bring the
 # real world up (root); the rest reads files only.
 #
 #   tests/cli-commands.sh [BUILD_DIR]      (default: build)
@@ -172,6 +172,11 @@ if [ "$(id -u)" = 0 ]; then
     status 2 "run --json /dev/full (the write fails after the run)" "$H" run --client refclient --only dane-ee-honest --json /dev/full --tap "$T/full.tap"
     check "... warns, and still writes the other reports" \
         sh -c "grep -q 'cannot write /dev/full' '$T/err' && grep -q '^ok 1 - dane-ee-honest' '$T/full.tap'"
+    # shell: the harness is PID 1 of the sandbox and reaps the orphans
+    # the command leaves, so that none stays a zombie
+    status 0 "shell: a command leaving orphans" "$H" shell --only dane-ee-honest -- \
+        sh -c '(sleep 0.1 &); (sleep 0.1 &); sleep 0.6; echo zombies=$(ps -eo stat= | grep -c "^Z")'
+    check "... no zombie is left in the sandbox" grep -qx "zombies=0" "$T/out"
     status 0 "run --json /dev/stdout" "$H" run --client refclient --only dane-ee-honest --json /dev/stdout
     check "... the JSON report goes to standard output" grep -q '"report_schema": 1' "$T/out"
 fi
