@@ -9,22 +9,10 @@
 # Prints one line per check and "N passed, M failed"; exits non-zero
 # when any check failed.
 set -u
-cd "$(dirname "$0")/.." || exit 2
-B=${1:-build}
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-cli.XXXXXX)
-pass=0
-fail=0
-trap 'rm -rf "$T"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-# check DESCRIPTION CMD... - CMD must succeed
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+TEST_NAME=cli
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+cd "$here" || exit 2
 # status WANT DESCRIPTION CMD... - CMD's exit status must be WANT (its
 # stdout and stderr are in $T/out, $T/err)
 status() {
@@ -182,5 +170,4 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 echo
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

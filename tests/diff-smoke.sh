@@ -7,19 +7,10 @@
 #
 #   tests/diff-smoke.sh [BUILD_DIR]          (default: build)
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-B=${1:-$here/build}
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-diff.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: $0 must run as root"
-	exit 77
-fi
+TEST_NAME=diff
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+need_root
 
 S=dane-ee-honest,sni-required,insecure-no-dnssec,tlsa-wrong-key,mx-cname-secure,starttls-stripped,tlsa-servfail,mx-fallback-next
 "$H" run --client refclient --only "$S" --json "$T/base.json" >"$T/base.out" 2>&1
@@ -86,5 +77,4 @@ if [ "$rc" = 2 ] && grep -q "usage: dane-harness diff" "$T/u.out"; then
 else
 	bad "one report only: exit $rc"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

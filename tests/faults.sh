@@ -13,15 +13,9 @@
 # DH_SKIP_POSTFIX=1 to leave out the Postfix runs, DH_SKIP_EXIM=1 the Exim
 # runs.
 set -u
-B=${1:-build}
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-faults.XXXXXX)
-pass=0
-fail=0
-trap 'rm -rf "$T"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+TEST_NAME=faults
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
 
 # run NAME EXPECTED_EXIT CLIENT [harness args...]
 run() {

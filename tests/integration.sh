@@ -9,15 +9,9 @@
 # Postfix runs (e.g. under sanitizers, where they add nothing), and
 # DH_SKIP_EXIM=1 to leave out the Exim runs.
 set -u
-B=${1:-build}
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-integration.XXXXXX)
-pass=0
-fail=0
-trap 'rm -rf "$T"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
+TEST_NAME=integration
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
 
 # verdict ID TAPFILE - the verdict label of one scenario in a TAP report
 verdict() {

@@ -11,16 +11,10 @@
 # its own profile in a temporary folder and only opens a local file.
 # Exit status: 0 all passed, 1 a check failed.
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-B=${1:-$here/build}
-H="$B/dane-harness"
+TEST_NAME=matrix
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
 D="$here/tests/data/reports"
-T=$(mktemp -d /tmp/dh-matrix.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then
@@ -136,5 +130,4 @@ if [ "$(head -c 8 "$B/reports/matrix-failures.png" 2>/dev/null | od -An -tx1 | t
 else
 	bad "no screenshot"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -7,19 +7,10 @@
 #
 #   tests/mx-connect-smoke.sh [BUILD_DIR]    (default: build)
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-B=${1:-$here/build}
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-mxc.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: $0 must run as root"
-	exit 77
-fi
+TEST_NAME=mxc
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+need_root
 if ! command -v node >/dev/null || [ ! -d "$here/harness/adapters/mx-connect/node_modules/mx-connect" ]; then
 	echo "FAIL - node or the adapter's node_modules are missing: run ci/deps.sh"
 	exit 1
@@ -63,5 +54,4 @@ else
 		bad "node $major, no resolveTlsa hook: $q TLSA queries, $f FAIL"
 	fi
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

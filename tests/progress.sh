@@ -6,20 +6,10 @@
 #
 #   tests/progress.sh [BUILD_DIR]      (default: build)
 set -u
-cd "$(dirname "$0")/.." || exit 2
-B=${1:-build}
-H="$(pwd)/$B/dane-harness"
-T=$(mktemp -d /tmp/dh-progress.XXXXXX)
-pass=0
-fail=0
-trap 'rm -rf "$T"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+TEST_NAME=progress
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+cd "$here" || exit 2
 command -v script >/dev/null || { echo "script(1) missing (bsdutils)"; exit 77; }
 ONLY=dane-ee-honest,evil-self-signed,mx-cname-secure,tlsa-rrsig-expired
 N=4
@@ -48,5 +38,4 @@ check "into pipes: no carriage return, no escape sequence" \
 check "into pipes: the report is there" grep -q "^$N scenarios: $N PASS" "$T/out"
 
 echo
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -13,19 +13,10 @@
 #
 #   tests/record-smoke.sh [BUILD_DIR]          (default: build)
 set -u
-here=$(cd "$(dirname "$0")/.." && pwd)
-B=$(cd "${1:-$here/build}" && pwd)
-H="$B/dane-harness"
-T=$(mktemp -d /tmp/dh-record.XXXXXX)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: $0 must run as root"
-	exit 77
-fi
+TEST_NAME=record
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+need_root
 
 # verify WANT_RC GREP TEXT ARGS... - verify-record exits WANT_RC and its
 # output holds the line GREP (a fixed string)
@@ -75,7 +66,8 @@ assert rec["harness"]["executable_sha256"] == exe, "executable digest"
 try:
     head = subprocess.run(["git", "-C", sys.argv[3], "rev-parse", "HEAD"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    assert rec["harness"]["source_revision"].split("-")[0] == head, "revision"
+    rev = rec["harness"]["source_revision"]
+    assert rev.split("-")[0] == head, f"built from {rev}, HEAD is {head}: run make"
 except (OSError, subprocess.CalledProcessError):
     assert rec["harness"]["source_revision"] == "unknown"
 assert rec["client"]["version"].startswith("dane-smtp-send"), "client version"
@@ -202,5 +194,4 @@ verify 0 "the shard of the folder selects the same" "a shard's record holds" \
 verify 2 "$T/none.json" "a missing record: exit 2 naming it" "$T/none.json"
 verify 2 "$T/r.json: not a dane-harness record" "a report given as a record: exit 2" "$T/r.json"
 verify 2 "usage: dane-harness verify-record" "no record: exit 2 with the usage"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -10,20 +10,10 @@
 #
 #   tests/rootless.sh [BUILD_DIR]      (default: build)
 set -u
-cd "$(dirname "$0")/.." || exit 2
-B=${1:-build}
-H="$(pwd)/$B/dane-harness"
-T=$(mktemp -d /tmp/dh-rootless.XXXXXX)
-pass=0
-fail=0
-trap 'rm -rf "$T"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() {
-    local d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+TEST_NAME=rootless
+# shellcheck source=tests/lib/checks.sh
+. "$(dirname "$0")/lib/checks.sh"
+cd "$here" || exit 2
 [ "$(id -u)" = 0 ] || { echo "tests/rootless.sh: run as root (it picks the unprivileged user)"; exit 2; }
 U=$((64000 + $$ % 1000))
 while getent passwd "$U" >/dev/null || pgrep -U "$U" >/dev/null; do U=$((U + 1)); done
@@ -100,5 +90,4 @@ check "the next rootless run sweeps the killed run's empty folder${stale:+ ($sta
     test -z "$(ls -d /tmp/dane-harness."$hpid".* 2>/dev/null)"
 
 echo
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
