@@ -646,13 +646,13 @@ static void header(vr *v, const char *path)
 {
     const json_t *h = json_object_get(v->rec, "harness");
 
-    printf("record %s: %s %s (source %s), client %s (%s), %zu scenarios, "
+    printf("record %s: %s %s (source %s), client %s (%s), %zu scenario%s, "
            "%s\n",
            path, str_at(v->rec, "harness", "name"),
            str_at(v->rec, "harness", "version"),
            str_at(v->rec, "harness", "source_revision"),
            str_at(v->rec, "client", "spec"),
-           str_at(v->rec, "client", "version"), v->n,
+           str_at(v->rec, "client", "version"), v->n, v->n == 1 ? "" : "s",
            str_at(v->rec, "world", "started"));
     if (strcmp(str(h, "version"), DH_VERSION) != 0 ||
         strcmp(str(h, "source_revision"), dh_record_source_revision()) != 0)
