@@ -24,6 +24,9 @@
 #include "util.h"
 #include "vocab_all.h"
 
+/* the plural ending of a count */
+#define S(n) ((n) == 1 ? "" : "s")
+
 typedef struct {
     json_t *rec;
     json_t *scns;    /* scenarios[] */
@@ -322,9 +325,9 @@ static void check_self(vr *v)
         bad = unique(v, "id") | unique(v, "file");
     if (bad == 0 && check_summary(v, counts) == 0)
         say(v, "ok",
-            "its %zu verdicts, severities, summary and exit status "
+            "its %zu verdict%s, severities, summary and exit status "
             "agree",
-            v->n);
+            v->n, S(v->n));
 }
 
 /* check_file - scenarios[i]'s file in dir is the one the record names;
@@ -374,7 +377,8 @@ static void check_files(vr *v, const char *dir)
     for (i = 0; i < v->n; i++)
         bad |= check_file(v, dir, i);
     if (bad == 0)
-        say(v, "ok", "its %zu scenario files match their digests (%s)", v->n,
+        say(v, "ok", "its %zu scenario file%s match%s %s (%s)", v->n, S(v->n),
+            v->n == 1 ? "es" : "", v->n == 1 ? "its digest" : "their digests",
             dir);
 }
 
@@ -422,11 +426,11 @@ static void check_selection(vr *v, const char *dir)
     }
     dh_scenario_free_all(scs, all);
     if (!bad && picked == v->n)
-        say(v, "ok", "%s of the folder selects the same %zu scenarios",
+        say(v, "ok", "%s of the folder selects the same %zu scenario%s",
             only    ? "the --only list"
             : shard ? "the shard"
                     : "the whole",
-            v->n);
+            v->n, S(v->n));
     else if (!bad)
         say(v, "FAIL", "the selection takes %zu scenarios, the record has %zu",
             picked, v->n);
@@ -634,9 +638,9 @@ static void check_report(vr *v, const char *path)
             v->n);
     else if (bad == 0)
         say(v, "ok",
-            "the report %s has the same %zu verdicts, reasons and "
+            "the report %s has the same %zu verdict%s, reasons and "
             "evidence",
-            path, v->n);
+            path, v->n, S(v->n));
     dh_rin_free(rep);
 }
 
