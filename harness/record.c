@@ -73,14 +73,71 @@ json_t *dh_record_adapter_json(const char *path)
                      files);
 }
 
+/* is_zone - a zone template's name (scandir's filter) */
+static int is_zone(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+
+    return n > 5 && d->d_name[0] != '.' &&
+           strcmp(d->d_name + n - 5, ".zone") == 0;
+}
+
+/* add_data - one data file into arr; 0, or -1 with errno */
+static int add_data(json_t *arr, const char *datadir, const char *rel)
+{
+    char *path = dh_asprintf("%s/%s", datadir, rel), sha[DH_SHA256_HEX];
+    int rc = dh_sha256_file(path, sha);
+
+    if (rc == 0)
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s}", "path", rel, "sha256", sha));
+    free(path);
+    return rc;
+}
+
+/* dh_record_data_json - see record.h */
+json_t *dh_record_data_json(const char *datadir)
+{
+    char *zones = dh_asprintf("%s/zones", datadir);
+    json_t *arr = json_array();
+    struct dirent **names = NULL;
+    int n = scandir(zones, &names, is_zone, alphasort), i;
+    int rc = n < 0 ? -1 : add_data(arr, datadir, "certs/personas.conf");
+
+    for (i = 0; i < n; i++) {
+        char *rel = dh_asprintf("zones/%s", names[i]->d_name);
+
+        if (rc == 0)
+            rc = add_data(arr, datadir, rel);
+        free(rel);
+        free(names[i]);
+    }
+    free(names);
+    free(zones);
+    if (rc < 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 /* dh_record_prepare - see record.h */
 void dh_record_prepare(dh_record_ctx *rc, const dh_options *o,
                        const dh_client *c)
 {
+    char *libexec = dh_cli_libexec_dir(), *datadir = dh_cli_data_dir();
+    char *fakemx = dh_asprintf("%s/dane-fakemx", libexec);
+
     memset(rc, 0, sizeof(*rc));
-    if (dh_sha256_file("/proc/self/exe", rc->harness_sha256) < 0)
-        dh_fatal("--record: cannot read my own executable: %s",
-                 strerror(errno));
+    if (dh_sha256_file("/proc/self/exe", rc->harness_sha256) < 0 ||
+        dh_sha256_file(fakemx, rc->fakemx_sha256) < 0 ||
+        (rc->data = dh_record_data_json(datadir)) == NULL)
+        dh_fatal("--record: cannot read my own programs and data (%s, "
+                 "%s): %s",
+                 fakemx, datadir, strerror(errno));
+    free(fakemx);
+    free(libexec);
+    free(datadir);
     rc->adapter = dh_record_adapter_json(c->path);
     if (rc->adapter == NULL) {
         fprintf(stderr,
@@ -107,6 +164,7 @@ void dh_record_prepare(dh_record_ctx *rc, const dh_options *o,
 void dh_record_release(dh_record_ctx *rc)
 {
     json_decref(rc->adapter);
+    json_decref(rc->data);
     free(rc->expectations);
     free(rc->scenario_dir);
     memset(rc, 0, sizeof(*rc));
@@ -131,9 +189,11 @@ static json_t *head_json(const dh_record_ctx *rc, const dh_report *rep)
 
     json_object_set_new(
         o, "harness",
-        json_pack("{s:s, s:s, s:s, s:s}", "name", "dane-harness", "version",
-                  DH_VERSION, "source_revision", dh_record_source_revision(),
-                  "executable_sha256", rc->harness_sha256));
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "name", "dane-harness",
+                  "version", DH_VERSION, "source_revision",
+                  dh_record_source_revision(), "executable_sha256",
+                  rc->harness_sha256, "fakemx_sha256", rc->fakemx_sha256,
+                  "data", rc->data));
     json_object_set_new(o, "world",
                         json_pack("{s:o, s:o, s:I, s:I, s:s}", "started",
                                   iso_time(rep->started), "ended",

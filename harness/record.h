@@ -27,6 +27,8 @@
 
 typedef struct {
     char harness_sha256[DH_SHA256_HEX]; /* this dane-harness executable */
+    char fakemx_sha256[DH_SHA256_HEX];  /* the dane-fakemx it runs */
+    json_t *data;                       /* dh_record_data_json() */
     json_t *adapter;                    /* the client's adapter digests */
     char *expectations;                 /* the file as given, or NULL */
     char expectations_sha256[DH_SHA256_HEX];
@@ -56,6 +58,14 @@ void dh_record_release(dh_record_ctx *rc);
  * empty).  A new object, or NULL with errno when a file cannot be read.
  */
 json_t *dh_record_adapter_json(const char *path);
+
+/**
+ * The digests of the data that give scenarios their meaning, in the data
+ * folder (cli.h): the personas, chains and CAs (certs/personas.conf) and
+ * the zone templates (zones/ *.zone), as [{path, sha256}] by path.  A new
+ * array, or NULL with errno.
+ */
+json_t *dh_record_data_json(const char *datadir);
 
 /* Write the record of a finished run: 0, or -1 with a warning. */
 int dh_record_write(const char *path, const dh_record_ctx *rc,

@@ -127,6 +127,8 @@ static const field f_harness[] = {{"name", 's'},
                                   {"version", 's'},
                                   {"source_revision", 's'},
                                   {"executable_sha256", 's'},
+                                  {"fakemx_sha256", 's'},
+                                  {"data", 'a'},
                                   {NULL, 0}};
 static const field f_world[] = {{"started", 's'},      {"ended", 's'},
                                 {"started_unix", 'i'}, {"ended_unix", 'i'},
@@ -644,12 +646,9 @@ static void check_report(vr *v, const char *path)
     dh_rin_free(rep);
 }
 
-/* header - what the record is of, and whether this harness is the one
- * that wrote it */
+/* header - what the record is of */
 static void header(vr *v, const char *path)
 {
-    const json_t *h = json_object_get(v->rec, "harness");
-
     printf("record %s: %s %s (source %s), client %s (%s), %zu scenario%s, "
            "%s\n",
            path, str_at(v->rec, "harness", "name"),
@@ -658,12 +657,87 @@ static void header(vr *v, const char *path)
            str_at(v->rec, "client", "spec"),
            str_at(v->rec, "client", "version"), v->n, v->n == 1 ? "" : "s",
            str_at(v->rec, "world", "started"));
-    if (strcmp(str(h, "version"), DH_VERSION) != 0 ||
-        strcmp(str(h, "source_revision"), dh_record_source_revision()) != 0)
+}
+
+/* data_sha - the digest of path in a [{path, sha256}] array, or NULL */
+static const char *data_sha(const json_t *arr, const char *path)
+{
+    size_t i;
+
+    for (i = 0; path && i < json_array_size(arr); i++) {
+        const char *p = str(json_array_get(arr, i), "path");
+
+        if (p && strcmp(p, path) == 0)
+            return str(json_array_get(arr, i), "sha256");
+    }
+    return NULL;
+}
+
+/* same_data - every file of one list is in the other with its digest;
+ * 0, or -1 after saying which is not */
+static int same_data(vr *v, const json_t *from, const json_t *in,
+                     const char *dir, const char *what)
+{
+    int bad = 0;
+    size_t i;
+
+    for (i = 0; i < json_array_size(from); i++) {
+        const char *p = str(json_array_get(from, i), "path");
+        const char *sha = str(json_array_get(from, i), "sha256");
+        const char *other = data_sha(in, p);
+
+        if (p && sha && other && strcmp(sha, other) == 0)
+            continue;
+        say(v, "FAIL", "%s/%s: %s", dir, p ? p : "?", what);
+        bad = -1;
+    }
+    return bad;
+}
+
+/* check_data - the personas and zone templates here are the record's:
+ * they give its scenarios their meaning */
+static void check_data(vr *v)
+{
+    const json_t *want =
+        json_object_get(json_object_get(v->rec, "harness"), "data");
+    char *dir = dh_cli_data_dir();
+    json_t *have = dh_record_data_json(dir);
+
+    if (have == NULL)
+        say(v, "FAIL", "this harness's data in %s: %s", dir, strerror(errno));
+    else if ((same_data(v, want, have, dir,
+                        "not the record's: its scenarios meant something "
+                        "else") |
+              same_data(v, have, want, dir, "not in the record")) == 0)
+        say(v, "ok",
+            "the personas and zone templates of %s are the "
+            "record's (%zu files)",
+            dir, json_array_size(have));
+    json_decref(have);
+    free(dir);
+}
+
+/* check_programs - this harness's programs against the record's: a note
+ * only (another build of the same source differs; the checks depend on
+ * the record's content) */
+static void check_programs(vr *v)
+{
+    const json_t *h = json_object_get(v->rec, "harness");
+    char *libexec = dh_cli_libexec_dir(), exe[DH_SHA256_HEX];
+    char *fakemx = dh_asprintf("%s/dane-fakemx", libexec), mx[DH_SHA256_HEX];
+
+    if (dh_sha256_file("/proc/self/exe", exe) == 0 &&
+        dh_sha256_file(fakemx, mx) == 0 &&
+        strcmp(exe, str(h, "executable_sha256")) == 0 &&
+        strcmp(mx, str(h, "fakemx_sha256")) == 0)
+        say(v, "ok", "this dane-harness and dane-fakemx are the record's");
+    else
         say(v, "--",
-            "this is dane-harness %s (source %s), not the harness "
-            "that wrote the record",
+            "this dane-harness %s (source %s) and its dane-fakemx are not "
+            "the programs that wrote the record (another build)",
             DH_VERSION, dh_record_source_revision());
+    free(fakemx);
+    free(libexec);
 }
 
 /* dh_cmd_verify_record - see commands.h */
@@ -684,6 +758,8 @@ int dh_cmd_verify_record(const dh_options *o)
         header(&v, args[0]);
         check_digest(&v);
         check_self(&v);
+        check_programs(&v);
+        check_data(&v);
         dir = dh_cli_scenario_dir(o);
         check_files(&v, dir);
         check_selection(&v, dir);

@@ -51,10 +51,10 @@ fi
 
 verify 0 "verify-record: $T/rec.json holds" "a fresh record holds, with its report and adapter" \
 	--scenarios "$T/scn" --client refclient "$T/rec.json" "$T/r.json"
-if grep -q "^  FAIL" "$T/v.out" || [ "$(grep -c '^  ok' "$T/v.out")" != 7 ]; then
-	bad "a fresh record: not seven 'ok' lines"
+if grep -q "^  FAIL" "$T/v.out" || [ "$(grep -c '^  ok' "$T/v.out")" != 9 ]; then
+	bad "a fresh record: not nine 'ok' lines"
 else
-	ok "a fresh record: all seven checks ok"
+	ok "a fresh record: all nine checks ok"
 fi
 
 # What the record names: this harness, from this source revision.
@@ -106,6 +106,25 @@ rep = {r["scenario"]: r for r in json.load(open(sys.argv[2]))["results"]}
 for r in rec["results"]:
     assert sha(rep[r["scenario"]]["evidence"]) == r["evidence_sha256"], r["scenario"]
 EOF
+
+# The personas and zone templates give the scenarios their meaning: a
+# copy of this harness with one persona changed must reject the record.
+mkdir -p "$T/lay/build"
+cp "$H" "$B/dane-fakemx" "$T/lay/build/"
+cp -r "$here/certs" "$here/zones" "$T/lay/"
+H0=$H
+H=$T/lay/build/dane-harness
+verify 0 "the personas and zone templates of $T/lay are the record's" \
+	"a copy of the harness with the same data accepts the record" --scenarios "$T/scn" "$T/rec.json"
+grep -qF "this dane-harness and dane-fakemx are the record's" "$T/v.out" &&
+	ok "... and its programs are the record's" || bad "the copied programs are not recognised"
+echo "# one more line" >>"$T/lay/certs/personas.conf"
+echo "; one more line" >>"$T/lay/zones/mxlab.zone"
+verify 1 "$T/lay/certs/personas.conf: not the record's" \
+	"a changed persona definition is rejected" --scenarios "$T/scn" "$T/rec.json"
+grep -qF "$T/lay/zones/mxlab.zone: not the record's" "$T/v.out" &&
+	ok "... and so is a changed zone template" || bad "a changed zone template is not named"
+H=$H0
 
 # A scenario file changed, removed, added.
 cp -r "$T/scn" "$T/scn2"
