@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "util.h"
 #include "vocab_all.h"
 
@@ -165,22 +166,19 @@ static json_t *sorted(const merge_ctx *m)
 /* merged_report - the merged report object (new); counts[] per verdict */
 static json_t *merged_report(const merge_ctx *m, size_t *counts)
 {
-    json_t *root = json_object(), *sum = json_object(), *r;
+    json_t *root = json_object(), *r;
     json_t *results = sorted(m);
-    size_t i, k;
+    size_t i;
 
     json_array_foreach(results, i, r)
         counts[dh_vocab_find(&dh_vocab_verdict, str(r, "verdict"))]++;
-    for (k = 0; k < DH_V_KINDS; k++)
-        json_object_set_new(sum, dh_verdict_name((dh_verdict_kind)k),
-                            json_integer((json_int_t)counts[k]));
     json_object_set_new(root, "harness", json_string("dane-harness"));
     json_object_set(root, "version", m->version);
     json_object_set_new(root, "report_schema", json_integer(1));
     json_object_set_new(root, "started", json_string(m->started));
     json_object_set_new(root, "duration", json_real(m->duration));
     json_object_set(root, "client", m->client);
-    json_object_set_new(root, "summary", sum);
+    json_object_set_new(root, "summary", dh_report_summary_json(counts));
     json_object_set_new(root, "results", results);
     json_object_set(root, "merged_from", m->parts);
     if (m->harness_error)

@@ -249,7 +249,7 @@ static json_t *result_entry(const dh_result *res)
 /* lists_json - scenarios[], results[] and the summary into o */
 static void lists_json(json_t *o, const dh_report *rep)
 {
-    json_t *scns = json_array(), *res = json_array(), *sum = json_object();
+    json_t *scns = json_array(), *res = json_array();
     size_t i, counts[DH_V_KINDS] = {0};
 
     for (i = 0; i < rep->n; i++) {
@@ -261,12 +261,9 @@ static void lists_json(json_t *o, const dh_report *rep)
         json_array_append_new(res, result_entry(&rep->results[i]));
         counts[rep->results[i].verdict.kind]++;
     }
-    for (i = 0; i < DH_V_KINDS; i++)
-        json_object_set_new(sum, dh_verdict_name((dh_verdict_kind)i),
-                            json_integer((json_int_t)counts[i]));
     json_object_set_new(o, "scenarios", scns);
     json_object_set_new(o, "results", res);
-    json_object_set_new(o, "summary", sum);
+    json_object_set_new(o, "summary", dh_report_summary_json(counts));
     json_object_set_new(
         o, "exit_status",
         json_integer(dh_exit_status_of(counts, rep->harness_error != NULL)));

@@ -315,11 +315,22 @@ json_t *dh_report_result_json(const dh_result *res)
     return o;
 }
 
+/* dh_report_summary_json - see report.h */
+json_t *dh_report_summary_json(const size_t counts[DH_V_KINDS])
+{
+    json_t *sum = json_object();
+    size_t i;
+
+    for (i = 0; i < DH_V_KINDS; i++)
+        json_object_set_new(sum, dh_verdict_name((dh_verdict_kind)i),
+                            json_integer((json_int_t)counts[i]));
+    return sum;
+}
+
 /* dh_report_json - the machine-readable report */
 int dh_report_json(const char *path, const dh_report *r)
 {
     json_t *root = json_object(), *arr = json_array(), *cl = json_object();
-    json_t *sum = json_object();
     size_t i, counts[DH_V_KINDS] = {0};
     char ts[64];
     time_t t = (time_t)r->started;
@@ -347,10 +358,7 @@ int dh_report_json(const char *path, const dh_report *r)
         json_array_append_new(arr, dh_report_result_json(&r->results[i]));
         counts[r->results[i].verdict.kind]++;
     }
-    for (i = 0; i < DH_V_KINDS; i++)
-        json_object_set_new(sum, dh_verdict_name((dh_verdict_kind)i),
-                            json_integer((json_int_t)counts[i]));
-    json_object_set_new(root, "summary", sum);
+    json_object_set_new(root, "summary", dh_report_summary_json(counts));
     json_object_set_new(root, "results", arr);
     if (r->harness_error)
         json_object_set_new(root, "harness_error",

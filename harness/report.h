@@ -45,6 +45,8 @@ int dh_report_html(const char *path, const dh_report *r);
 int dh_report_exit_status(const dh_report *r);
 /* The same rule from the count of each verdict (record_verify.c). */
 int dh_exit_status_of(const size_t counts[DH_V_KINDS], int harness_error);
+/* The JSON summary: one count per verdict name (a new object). */
+json_t *dh_report_summary_json(const size_t counts[DH_V_KINDS]);
 /* One element of the JSON report's results[] (a new object; the record
  * digests its "evidence"). */
 json_t *dh_report_result_json(const dh_result *res);
