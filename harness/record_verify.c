@@ -214,6 +214,13 @@ static int check_shape(vr *v)
                           f_adapter);
     bad |= check_part(v, "selection", json_object_get(r, "selection"),
                       f_selection);
+    if (!bad && json_array_size(v->results) != v->n) {
+        say(v, "FAIL",
+            "%zu scenarios but %zu results: one result per "
+            "scenario",
+            v->n, json_array_size(v->results));
+        return -1;
+    }
     for (i = 0; !bad && i < json_array_size(v->scns); i++)
         bad |= check_part(v, "scenarios[]", json_array_get(v->scns, i),
                           f_scenario);
@@ -316,11 +323,6 @@ static void check_self(vr *v)
     size_t i, counts[DH_V_KINDS] = {0};
     int bad = 0;
 
-    if (json_array_size(v->results) != v->n) {
-        say(v, "FAIL", "%zu scenarios but %zu results", v->n,
-            json_array_size(v->results));
-        return;
-    }
     for (i = 0; i < v->n && bad == 0; i++)
         bad = check_result(v, i, counts);
     if (bad == 0)

@@ -209,6 +209,48 @@ verify 0 "no expectations file, and no XFAIL or XPASS" "a record without expecta
 verify 0 "the shard of the folder selects the same" "a shard's record holds" \
 	--scenarios "$T/scn" "$T/shard.json"
 
+# Random damage: one to three members of the record replaced by values
+# of other types or deleted, 200 times; verify-record must exit 0, 1 or
+# 2 (never crash or hang), and never say that a changed record holds.
+python3 - "$H" "$T/rec.json" "$T/r.json" "$T/scn" <<'EOF' && ok "200 damaged records: each rejected or refused, none holds, no crash" || bad "a damaged record was not rejected"
+import copy, json, random, subprocess, sys
+h, recfile, report, scn = sys.argv[1:5]
+random.seed(7672)
+base = json.load(open(recfile))
+vals = [None, True, 0, -1, 2**63, 1.5, "", "x" * 5000, "../../etc/passwd", [],
+        {}, [1, 2], {"a": 1}, "FAIL", "security", "0" * 64]
+def paths(o, p=()):
+    yield p
+    items = o.items() if isinstance(o, dict) else enumerate(o) if isinstance(o, list) else ()
+    for k, v in items:
+        yield from paths(v, p + (k,))
+allp = [p for p in paths(base) if p]
+out = recfile + ".damaged"
+for it in range(200):
+    r = copy.deepcopy(base)
+    for _ in range(random.randint(1, 3)):
+        p = random.choice(allp)
+        o = r
+        try:
+            for k in p[:-1]:
+                o = o[k]
+            if random.random() < 0.2 and isinstance(o, dict):
+                del o[p[-1]]
+            else:
+                o[p[-1]] = copy.deepcopy(random.choice(vals))
+        except (KeyError, IndexError, TypeError):
+            pass
+    if r == base:
+        continue
+    json.dump(r, open(out, "w"))
+    for extra in ([], [report]):
+        pr = subprocess.run([h, "verify-record", "--scenarios", scn, out] + extra,
+                            capture_output=True, text=True, timeout=30)
+        if pr.returncode not in (1, 2):
+            print("    exit", pr.returncode, "after changing", p, pr.stdout[-800:], pr.stderr[-800:])
+            sys.exit(1)
+EOF
+
 # Bad input: exit 2, the file named.
 verify 2 "$T/none.json" "a missing record: exit 2 naming it" "$T/none.json"
 verify 2 "$T/r.json: not a dane-harness record" "a report given as a record: exit 2" "$T/r.json"
