@@ -20,6 +20,12 @@ static const char *const families[] = {
     "starttls", "tls1",     "handshake", "ipv6",   "tempfail", "addr", "dual",
     "evil",     "insecure", "no-mx",     "reject", "slow",     "sni",  NULL};
 
+/* dh_matrix_cell_severity - see matrix.h */
+const char *dh_matrix_cell_severity(const dh_rin_result *r)
+{
+    return r->severity ? r->severity : r->xfail_severity;
+}
+
 /* dh_matrix_family - see matrix.h */
 const char *dh_matrix_family(const char *id)
 {
@@ -136,8 +142,9 @@ static void count(dh_matrix_sum *s, const dh_rin_result *r)
         if (strcmp(names[i], r->verdict) == 0)
             (*slots[i])++;
     if (strcmp(r->verdict, "FAIL") == 0 || strcmp(r->verdict, "XFAIL") == 0) {
-        int k =
-            dh_rin_severity_rank(r->severity ? r->severity : r->scn_severity);
+        const char *sev = dh_matrix_cell_severity(r);
+        /* an XFAIL of a report without xfail.severity: its scenario's */
+        int k = dh_rin_severity_rank(sev ? sev : r->scn_severity);
 
         if (k == 3)
             s->security++;

@@ -30,7 +30,12 @@ typedef struct {
 } dh_matrix_row;
 
 /* Counts of one column: per verdict, and the FAILs and XFAILs per
- * severity (an XFAIL's is its scenario's). */
+ * severity (dh_matrix_severity()). */
+/* A cell's severity: a FAIL's; an XFAIL's foreseen FAIL's; else NULL
+ * (a foreseen HANG or CRASH, a report older than xfail.severity: the
+ * summary then counts the scenario's severity). */
+const char *dh_matrix_cell_severity(const dh_rin_result *r);
+
 typedef struct {
     size_t pass, fail, error, hang, crash, skip, xfail, xpass;
     size_t security, interop, advisory;

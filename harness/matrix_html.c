@@ -90,7 +90,8 @@ static void summary(FILE *f, const dh_matrix *m)
                 s->xfail, s->xpass, s->error, s->hang, s->crash, s->skip);
     }
     fputs("</table>\n<p class=\"why\">* FAIL and XFAIL by severity (an "
-          "XFAIL's is its scenario's).</p>\n",
+          "XFAIL's is that of the FAIL it foresaw; for a foreseen HANG or "
+          "CRASH, and in older reports, its scenario's).</p>\n",
           f);
 }
 
@@ -146,12 +147,15 @@ static void evidence(FILE *f, const dh_rin_result *r)
 /* cell - one client's result for a scenario */
 static void cell(FILE *f, const dh_rin_result *r)
 {
+    const char *sev;
+
     if (r == NULL) {
         fputs("<td class=\"v-none\">not run</td>", f);
         return;
     }
+    sev = dh_matrix_cell_severity(r);
     fprintf(f, "<td class=\"v-%s\"><span class=\"v\">%s%s%s</span>", r->verdict,
-            r->verdict, r->severity ? "/" : "", r->severity ? r->severity : "");
+            r->verdict, sev ? "/" : "", sev ? sev : "");
     fputs("<div class=\"why\">", f);
     html(f, r->reason);
     fputs("</div>", f);

@@ -51,7 +51,9 @@ static void summary(FILE *f, const dh_matrix *m)
                 s->pass, s->fail, s->security, s->interop, s->advisory,
                 s->xfail, s->xpass, s->error, s->hang, s->crash, s->skip);
     }
-    fputs("\n\\* FAIL and XFAIL by severity (an XFAIL's is its scenario's).\n",
+    fputs("\n\\* FAIL and XFAIL by severity (an XFAIL's is that of the FAIL it "
+          "foresaw; for a foreseen HANG or CRASH, and in older reports, its "
+          "scenario's).\n",
           f);
 }
 
@@ -63,8 +65,9 @@ static void cell(FILE *f, const dh_rin_result *r)
         return;
     }
     if (dh_rin_badness(r->verdict) >= 2)
-        fprintf(f, " **%s**%s%s |", r->verdict, r->severity ? "/" : "",
-                r->severity ? r->severity : "");
+        fprintf(f, " **%s**%s%s |", r->verdict,
+                dh_matrix_cell_severity(r) ? "/" : "",
+                dh_matrix_cell_severity(r) ? dh_matrix_cell_severity(r) : "");
     else
         fprintf(f, " %s |", r->verdict);
 }
@@ -115,8 +118,10 @@ static void reasons(FILE *f, const dh_matrix *m)
                 continue;
             fprintf(f, "- `%s`, ", r->scenario);
             col_head(f, m->cols[c]);
-            fprintf(f, ": %s%s%s: ", r->verdict, r->severity ? "/" : "",
-                    r->severity ? r->severity : "");
+            fprintf(f, ": %s%s%s: ", r->verdict,
+                    dh_matrix_cell_severity(r) ? "/" : "",
+                    dh_matrix_cell_severity(r) ? dh_matrix_cell_severity(r)
+                                               : "");
             md(f, r->reason);
             fputc('\n', f);
         }

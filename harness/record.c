@@ -237,10 +237,11 @@ static json_t *result_entry(const dh_result *res)
     json_t *o;
 
     dh_sha256_json(json_object_get(full, "evidence"), sha);
-    o = json_pack("{s:O?, s:O?, s:O?, s:O?, s:s}", "scenario",
+    o = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:s}", "scenario",
                   json_object_get(full, "scenario"), "verdict",
                   json_object_get(full, "verdict"), "severity",
-                  json_object_get(full, "severity"), "reason",
+                  json_object_get(full, "severity"), "xfail",
+                  json_object_get(full, "xfail"), "reason",
                   json_object_get(full, "reason"), "evidence_sha256", sha);
     json_decref(full);
     return o;

@@ -148,9 +148,10 @@ static const field f_top[] = {{"scenarios", 'a'},     {"results", 'a'},
                               {"digest", 's'},        {NULL, 0}};
 static const field f_scenario[] = {
     {"id", 's'}, {"file", 's'}, {"sha256", 's'}, {NULL, 0}};
-static const field f_result[] = {{"scenario", 's'},        {"verdict", 's'},
-                                 {"severity", 'S'},        {"reason", 's'},
-                                 {"evidence_sha256", 's'}, {NULL, 0}};
+static const field f_result[] = {{"scenario", 's'}, {"verdict", 's'},
+                                 {"severity", 'S'}, {"xfail", 'O'},
+                                 {"reason", 's'},   {"evidence_sha256", 's'},
+                                 {NULL, 0}};
 
 /* has_type - does j have type t ('O': object or null)? */
 static int has_type(const json_t *j, char t)
@@ -257,6 +258,13 @@ static int check_result(vr *v, size_t i, size_t counts[DH_V_KINDS])
             "%s: %s with severity %s (a FAIL has one of %s, no "
             "other verdict has one)",
             id, verdict, sev ? sev : "null", "security, interop, advisory");
+        return -1;
+    }
+    if ((k == DH_V_XFAIL) != json_is_object(json_object_get(r, "xfail"))) {
+        say(v, "FAIL",
+            "%s: %s %s what it foresaw (an XFAIL has xfail, "
+            "no other verdict has it)",
+            id, verdict, k == DH_V_XFAIL ? "without" : "with");
         return -1;
     }
     if (!dh_is_sha256_hex(str(r, "evidence_sha256")) ||
@@ -567,12 +575,19 @@ static void check_expectations(vr *v, const char *path)
     dh_xfail_free(x, nx);
 }
 
+/* same_str - both NULL, or equal */
+static int same_str(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
 /* same_result - the report's result for record result r; 0, or -1 after
  * saying how it differs */
 static int same_result(vr *v, const json_t *r, const dh_rin_result *got,
                        const char *file)
 {
     const char *id = str(r, "scenario"), *sev = str(r, "severity");
+    const char *xsev = str(json_object_get(r, "xfail"), "severity");
     char sha[DH_SHA256_HEX];
 
     if (got == NULL) {
@@ -582,6 +597,7 @@ static int same_result(vr *v, const json_t *r, const dh_rin_result *got,
     if (strcmp(got->verdict, str(r, "verdict")) != 0 ||
         (sev == NULL) != (got->severity == NULL) ||
         (sev && strcmp(sev, got->severity) != 0) ||
+        !same_str(xsev, got->xfail_severity) ||
         strcmp(got->reason, str(r, "reason")) != 0) {
         say(v, "FAIL", "%s: the record says %s%s%s, the report %s%s%s", id,
             str(r, "verdict"), sev ? " " : "", sev ? sev : "", got->verdict,

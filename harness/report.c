@@ -258,6 +258,29 @@ static json_t *attempts_json(const dh_result *res)
     return arr;
 }
 
+/* verdict_members - verdict, severity, scenario_severity, xfail and
+ * reason into a results[] element */
+static void verdict_members(json_t *o, const dh_result *res)
+{
+    json_t *sev = json_string(dh_severity_name(res->verdict.severity));
+
+    json_object_set_new(o, "verdict",
+                        json_string(dh_verdict_name(res->verdict.kind)));
+    json_object_set(o, "severity",
+                    res->verdict.kind == DH_V_FAIL ? sev : json_null());
+    json_object_set_new(o, "scenario_severity",
+                        json_string(dh_severity_name(res->ws->sc->severity)));
+    /* an XFAIL says what it foresaw: its verdict, a FAIL's severity */
+    if (res->verdict.kind == DH_V_XFAIL)
+        json_object_set_new(
+            o, "xfail",
+            json_pack("{s:s, s:O}", "verdict", dh_verdict_name(res->foreseen),
+                      "severity",
+                      res->foreseen == DH_V_FAIL ? sev : json_null()));
+    json_object_set_new(o, "reason", json_string(res->verdict.reason));
+    json_decref(sev);
+}
+
 /* dh_report_result_json - see report.h */
 json_t *dh_report_result_json(const dh_result *res)
 {
@@ -268,16 +291,7 @@ json_t *dh_report_result_json(const dh_result *res)
 
     json_object_set_new(o, "scenario", json_string(sc->id));
     json_object_set_new(o, "title", json_string(sc->title));
-    json_object_set_new(o, "verdict",
-                        json_string(dh_verdict_name(res->verdict.kind)));
-    json_object_set_new(
-        o, "severity",
-        res->verdict.kind == DH_V_FAIL
-            ? json_string(dh_severity_name(res->verdict.severity))
-            : json_null());
-    json_object_set_new(o, "scenario_severity",
-                        json_string(dh_severity_name(sc->severity)));
-    json_object_set_new(o, "reason", json_string(res->verdict.reason));
+    verdict_members(o, res);
     json_object_set_new(o, "rfc", json_string(sc->rfc));
     json_object_set_new(o, "requirement", json_string(sc->requirement));
     ex = dh_scenario_expect_text(sc);

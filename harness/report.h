@@ -23,6 +23,8 @@ typedef struct {
                          * scenario across time, every attempt's span */
     dh_attempts atts;   /* every message's every attempt */
     dh_obs obs;
+    dh_verdict_kind foreseen; /* an XFAIL's failure: FAIL, HANG or CRASH
+                               * (its severity stays in verdict) */
 } dh_result;
 
 typedef struct {

@@ -73,6 +73,8 @@ static int result(json_t *o, size_t i, dh_rin_result *out, char *err,
     out->scn_severity = str(o, "scenario_severity", NULL);
     if (out->scn_severity == NULL)
         out->scn_severity = out->severity ? out->severity : "";
+    out->xfail_severity = json_string_value(
+        json_object_get(json_object_get(o, "xfail"), "severity"));
     out->evidence = json_object_get(o, "evidence");
     if (!json_is_object(out->evidence))
         out->evidence = NULL;

@@ -16,13 +16,15 @@
 /* One entry of results[]: the fields the comparisons use. */
 typedef struct {
     const char *scenario;
-    const char *verdict;      /* PASS, FAIL, ... (checked) */
-    const char *severity;     /* for a FAIL, else NULL */
-    const char *reason;       /* "" when absent */
-    const char *title;        /* "" when absent */
-    const char *rfc;          /* "" when absent */
-    const char *scn_severity; /* the scenario's severity, from its file */
-    json_t *evidence;         /* the object, or NULL */
+    const char *verdict;        /* PASS, FAIL, ... (checked) */
+    const char *severity;       /* for a FAIL, else NULL */
+    const char *reason;         /* "" when absent */
+    const char *title;          /* "" when absent */
+    const char *rfc;            /* "" when absent */
+    const char *scn_severity;   /* the scenario's severity, from its file */
+    const char *xfail_severity; /* an XFAIL's: the foreseen FAIL's
+                                 * severity (xfail.severity), else NULL */
+    json_t *evidence;           /* the object, or NULL */
 } dh_rin_result;
 
 typedef struct {

@@ -169,6 +169,7 @@ static void judge(dh_scenario **v, size_t n, const dh_world *w,
                                        : harness_error;
         in.skip_reason = dh_client_cannot(client, v[i]);
         res[i].verdict = judge_one(&in, &res[i], ws);
+        res[i].foreseen = res[i].verdict.kind;
         dh_xfail_apply(xfails, nxfails, v[i]->id, &res[i].verdict);
     }
 }

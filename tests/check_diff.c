@@ -225,6 +225,45 @@ START_TEST(matrix_rows_and_sums)
 }
 END_TEST
 
+/* An XFAIL counts by the severity of the FAIL it foresaw (xfail.severity),
+ * not its scenario's; a report without it falls back to the scenario's. */
+START_TEST(matrix_xfail_severity)
+{
+    char path[] = "/tmp/dh-check-xfail.XXXXXX", err[1024];
+    const char *text =
+        "{\"client\": {\"spec\": \"x\", \"version\": \"x 1\"}, "
+        "\"results\": ["
+        "{\"scenario\": \"a\", \"verdict\": \"XFAIL\", "
+        "\"scenario_severity\": \"interop\", \"xfail\": {\"verdict\": "
+        "\"FAIL\", \"severity\": \"advisory\"}},"
+        "{\"scenario\": \"b\", \"verdict\": \"XFAIL\", "
+        "\"scenario_severity\": \"security\"},"
+        "{\"scenario\": \"c\", \"verdict\": \"XFAIL\", "
+        "\"scenario_severity\": \"security\", \"xfail\": {\"verdict\": "
+        "\"CRASH\", \"severity\": null}}]}";
+    int fd = mkstemp(path);
+    dh_rin *r;
+    dh_matrix *m;
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    r = dh_rin_load(path, err, sizeof(err));
+    unlink(path);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_str_eq(dh_matrix_cell_severity(&r->v[0]), "advisory");
+    ck_assert_ptr_null(dh_matrix_cell_severity(&r->v[1]));
+    ck_assert_ptr_null(dh_matrix_cell_severity(&r->v[2]));
+    m = dh_matrix_build(&r, 1);
+    ck_assert_uint_eq(m->sums[0].xfail, 3);
+    ck_assert_uint_eq(m->sums[0].advisory, 1);
+    ck_assert_uint_eq(m->sums[0].interop, 0);
+    ck_assert_uint_eq(m->sums[0].security, 2);
+    dh_matrix_free(m);
+    dh_rin_free(r);
+}
+END_TEST
+
 static Suite *diff_suite(void)
 {
     Suite *s = suite_create("diff");
@@ -238,6 +277,7 @@ static Suite *diff_suite(void)
     tcase_add_test(t, same_report_no_change);
     tcase_add_test(t, load_errors_name_the_file);
     tcase_add_test(t, matrix_rows_and_sums);
+    tcase_add_test(t, matrix_xfail_severity);
     suite_add_tcase(s, t);
     return s;
 }
