@@ -4,13 +4,14 @@
  *
  * It checks that the record is whole (its digest), that it agrees with
  * itself (one result per scenario, summary, severities, exit status),
- * that the scenario files it names are the ones here (--scenarios DIR,
- * else the catalog) and select the same scenarios, and, when given, that
+ * that this harness's personas and zone templates are the record's, that
+ * the scenario files it names are the ones here (--scenarios DIR, else
+ * the catalog) and select the same scenarios, and, when given, that
  * the adapter (--client), the expectations file (--expectations) and the
  * JSON report of the run (REPORT.json: the same verdicts and evidence)
  * are the record's.  Each check prints one line; exit status 0 when the
- * record holds, 1 when it does not, 2 on a usage mistake or a file that
- * is not a record.
+ * record holds, 1 when it does not, 2 on a usage mistake or when the
+ * record, the report or the expectations file cannot be read as one.
  */
 #include <errno.h>
 #include <stdarg.h>
