@@ -932,6 +932,7 @@ START_TEST(mutant_names)
                                   "permfail-as-tempfail",
                                   "nodata-as-failure",
                                   "dane-only",
+                                  "ta-base-name-only",
                                   "retry-downgrade",
                                   "stale-tlsa-cache"};
     unsigned seen = 0;

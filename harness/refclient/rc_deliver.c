@@ -68,6 +68,8 @@ void rc_deliver_params(const rc_job *job, const rc_route *route,
     tp->nrefids = rc_policy_refids(tp->base, host->name,
                                    host->chain_secure ? host->canon : 0,
                                    route->domain, route->mx_resolved, refids);
+    if (job->mutants & RC_MUT_TA_BASE_NAME_ONLY)
+        tp->nrefids = 1; /* refids[0] is the base */
     tp->tlsa = host->tlsa;
     tp->ntlsa = host->ntlsa;
     tp->mutants = job->mutants;

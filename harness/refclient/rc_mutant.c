@@ -90,6 +90,9 @@ static const rc_mutant_row rc_mutant_table[] = {
     {"dane-only", RC_MUT_DANE_ONLY,
      "DANE required for every destination: hosts without usable TLSA records "
      "are skipped"},
+    {"ta-base-name-only", RC_MUT_TA_BASE_NAME_ONLY,
+     "DANE-TA name checks accept only the TLSA base domain, not the next-hop "
+     "domain of a secure MX lookup (RFC 7672 3.2.2)"},
     {"retry-downgrade", RC_MUT_RETRY_DOWNGRADE,
      "on a retry (--attempt 2 or later) gives up authentication: no TLSA "
      "lookup, opportunistic TLS, cleartext when STARTTLS fails"},
